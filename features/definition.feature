@@ -1,0 +1,54 @@
+@OPTERP-20 @static
+Feature: The Redis service is defined as the plan agreed
+  In order to run the same Redis for locking and queuing on every machine
+  As the OpticsERP product owner
+  I want the service definition to state exactly what OPTERP-20 agreed,
+  checked as Docker Compose itself reads it, without starting anything
+
+  Background:
+    Given the service definition as Docker Compose reads it
+
+  @ac:compose-file
+  Scenario: The definition is valid for Docker Compose
+    Then Docker Compose accepts the definition
+
+  @ac:image
+  Scenario: The service runs Redis 7 on Alpine
+    Then the service runs the image "redis:7-alpine"
+
+  @ac:port
+  Scenario: The standard Redis port is published on the host
+    Then host port 6379 is published to the service's port 6379/tcp
+
+  @ac:aof
+  Scenario: Append-only persistence is switched on
+    Then the server is started with append-only persistence on
+
+  @ac:healthcheck
+  Scenario: The health check pings Redis on the agreed schedule
+    Then the health check pings Redis with the Redis command-line client
+    And the health check runs every 10 seconds, times out after 5 seconds and allows 5 retries
+
+  @ac:healthcheck
+  Scenario: The health check probes quickly while the service starts
+    Then the health check probes every 1 second during a start period
+
+  @ac:volume
+  Scenario: The data directory is kept in a named volume
+    Then the named volume "redis_data" with the local driver holds the data directory "/data"
+
+  @ac:no-version
+  Scenario: The definition has no obsolete version attribute
+    Then the definition declares no version
+
+  @ac:restart-policy
+  Scenario: The service restarts unless an operator stopped it
+    Then the restart policy is "unless-stopped"
+
+  @ac:network
+  Scenario: The service is on the OpticsERP network
+    Then the service is attached to the bridge network "opticserp_network"
+
+  @ac:container-name
+  Scenario: The container has the agreed name
+    Then the container is named "opticserp_redis"

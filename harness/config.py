@@ -1,0 +1,36 @@
+"""One place for defaults. `[tool.behave.userdata]` in pyproject.toml and
+`behave -D name=value` override them."""
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    compose_file: Path = Path("docker-compose.yml")
+    service: str = "redis"
+    redis_port: int = 6379  # the port inside the container
+    # Bounds for getting the stack into a scenario's precondition. The bounds a
+    # criterion promises are stated in the feature text instead.
+    start_timeout: float = 30.0
+    command_timeout: float = 120.0
+    poll_interval: float = 0.1
+    reports_dir: Path = Path("reports")
+
+    @classmethod
+    def from_userdata(cls, userdata: Mapping[str, str]) -> "Settings":
+        known = {f.name: f for f in fields(cls)}
+        values = {}
+        for name, raw in userdata.items():
+            if name in known:
+                kind = type(getattr(cls(), name))
+                values[name] = kind(raw)
+        return cls(**values)
+
+
+def new_project_name() -> str:
+    """A compose project of this run's own, so it never shares anything."""
+    return f"opterp20-accept-{secrets.token_hex(4)}"

@@ -1,0 +1,139 @@
+"""Container state from the docker SDK, as small typed values built from
+inspect data, so steps compare fields instead of digging through dicts."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import docker
+from docker.models.containers import Container
+
+PROJECT_LABEL = "com.docker.compose.project"
+SERVICE_LABEL = "com.docker.compose.service"
+
+
+def parse_time(text: str) -> datetime:
+    """Docker's RFC 3339 timestamps (nanoseconds are truncated to micro)."""
+    return datetime.fromisoformat(text)
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One health-check run, as Docker logged it."""
+
+    start: datetime
+    exit_code: int
+    output: str
+
+    def __str__(self) -> str:
+        return f"probe at {self.start:%H:%M:%S.%f} exit {self.exit_code}: {self.output.strip()!r}"
+
+
+@dataclass(frozen=True)
+class ContainerState:
+    name: str
+    status: str  # created | running | restarting | exited | dead | absent
+    health: str | None  # starting | healthy | unhealthy | None (no health check)
+    restart_count: int
+    started_at: datetime | None
+    exit_code: int
+    pid: int
+    image_id: str
+    probes: tuple[Probe, ...]
+
+    @classmethod
+    def absent(cls, name: str) -> "ContainerState":
+        return cls(name, "absent", None, 0, None, 0, 0, "", ())
+
+    @classmethod
+    def from_inspect(cls, attrs: dict[str, Any]) -> "ContainerState":
+        state = attrs["State"]
+        health = state.get("Health") or {}
+        started = state.get("StartedAt") or ""
+        return cls(
+            name=attrs["Name"].lstrip("/"),
+            status=state["Status"],
+            health=health.get("Status"),
+            restart_count=int(attrs.get("RestartCount", 0)),
+            started_at=None if started.startswith("0001") or not started else parse_time(started),
+            exit_code=int(state.get("ExitCode", 0)),
+            pid=int(state.get("Pid", 0)),
+            image_id=attrs.get("Image", ""),
+            probes=tuple(
+                Probe(parse_time(p["Start"]), int(p["ExitCode"]), p.get("Output", ""))
+                for p in health.get("Log") or ()
+            ),
+        )
+
+    @property
+    def running(self) -> bool:
+        return self.status == "running"
+
+    @property
+    def last_probe(self) -> Probe | None:
+        return self.probes[-1] if self.probes else None
+
+    @property
+    def healthy_on_fresh_probe(self) -> bool:
+        """Healthy, and the probe that says so ran after the current start,
+        so a status left over from before a crash does not count."""
+        probe = self.last_probe
+        return (
+            self.running
+            and self.health == "healthy"
+            and probe is not None
+            and self.started_at is not None
+            and probe.start > self.started_at
+            and probe.exit_code == 0
+        )
+
+    def __str__(self) -> str:
+        health = f", health {self.health}" if self.health else ", no health check"
+        probe = f", last {self.last_probe}" if self.last_probe else ""
+        return (
+            f"{self.name} {self.status} (exit {self.exit_code}, restarts {self.restart_count}"
+            f"{health}{probe})"
+        )
+
+
+class Containers:
+    """Read-only view of one compose project's containers."""
+
+    def __init__(self, client: docker.DockerClient, project: str) -> None:
+        self.client = client
+        self.project = project
+
+    def find(self, service: str) -> Container | None:
+        found = self.client.containers.list(
+            all=True, filters={"label": [f"{PROJECT_LABEL}={self.project}", f"{SERVICE_LABEL}={service}"]}
+        )
+        return found[0] if found else None
+
+    def state(self, service: str) -> ContainerState:
+        container = self.find(service)
+        if container is None:
+            return ContainerState.absent(f"{self.project}/{service}")
+        container.reload()
+        return ContainerState.from_inspect(container.attrs)
+
+    def logs_tail(self, service: str, lines: int = 20) -> str:
+        container = self.find(service)
+        if container is None:
+            return "(no container)"
+        return container.logs(tail=lines).decode(errors="replace")
+
+    def host_endpoint(self, service: str, port: int) -> tuple[str, int] | None:
+        """Where the host reaches the container's `port`: the published port on
+        loopback, else the container's own address (Linux only), else None."""
+        container = self.find(service)
+        if container is None:
+            return None
+        container.reload()
+        settings = container.attrs["NetworkSettings"]
+        for binding in settings.get("Ports", {}).get(f"{port}/tcp") or ():
+            return "127.0.0.1", int(binding["HostPort"])
+        for network in settings.get("Networks", {}).values():
+            if network.get("IPAddress"):
+                return network["IPAddress"], port
+        return None

@@ -1,0 +1,132 @@
+"""Typed failures. Known conditions are named as facts and carry a one-line
+message that says what is wrong and what to do."""
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from typing import ParamSpec, TypeVar
+
+import docker.errors
+import redis
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class HarnessError(Exception):
+    """Base of every failure the harness reports on purpose."""
+
+
+class PreflightError(HarnessError):
+    """A condition that stops the run before anything is created."""
+
+
+class DockerDaemonUnreachable(PreflightError):
+    def __init__(self, host: str, detail: str) -> None:
+        super().__init__(
+            f"Docker daemon unreachable at {host} ({detail}): start Docker Desktop "
+            "(on Linux: `sudo systemctl start docker`) and run behave again"
+        )
+
+
+class ComposeV2Missing(PreflightError):
+    def __init__(self, detail: str) -> None:
+        super().__init__(
+            f"Docker Compose v2.20.2 or newer is required ({detail}): install the "
+            "`docker compose` plugin (Docker Desktop ships it) and run behave again"
+        )
+
+
+class EngineTooOld(PreflightError):
+    def __init__(self, version: str) -> None:
+        super().__init__(
+            f"Docker Engine {version} is older than 25, which the health check's "
+            "start_interval needs: upgrade Docker and run behave again"
+        )
+
+
+class ComposeFileMissing(PreflightError):
+    def __init__(self, path: str) -> None:
+        super().__init__(
+            f"compose file {path} does not exist: run behave from the repository "
+            "root or pass -D compose_file=PATH"
+        )
+
+
+class ComposeFileRejected(PreflightError):
+    def __init__(self, path: str, detail: str) -> None:
+        super().__init__(f"Docker Compose rejects {path}: {detail}; fix the file and run behave again")
+
+
+class ServiceMissing(PreflightError):
+    def __init__(self, path: str, service: str, found: Sequence[str]) -> None:
+        super().__init__(
+            f"{path} defines no service {service!r} (it has: {', '.join(found) or 'none'}): "
+            f"the suite checks the service named {service!r}; rename it and run behave again"
+        )
+
+
+class PortInUse(PreflightError):
+    def __init__(self, port: int) -> None:
+        super().__init__(
+            f"host port {port} is already in use: stop whatever listens on it "
+            f"(`ss -ltnp 'sport = :{port}'` shows it) and run behave again"
+        )
+
+
+class ContainerNameTaken(PreflightError):
+    def __init__(self, name: str, owner: str, status: str) -> None:
+        super().__init__(
+            f"a container named {name} already exists ({status}, {owner}); the suite "
+            "never touches it: stop that stack yourself "
+            f"(`docker compose -p <its project> down`, or `docker rm -f {name}`) and run behave again"
+        )
+
+
+class CommandFailed(HarnessError):
+    """A CLI call exited non-zero; keeps argv, exit code and stderr as evidence."""
+
+    def __init__(self, argv: Sequence[str], returncode: int, stderr: str) -> None:
+        self.argv = list(argv)
+        self.returncode = returncode
+        self.stderr = stderr
+        last = stderr.strip().splitlines()[-1] if stderr.strip() else "no output"
+        super().__init__(f"`{' '.join(self.argv)}` exited {returncode}: {last}")
+
+
+class CommandTimedOut(HarnessError):
+    def __init__(self, argv: Sequence[str], timeout: float) -> None:
+        self.argv = list(argv)
+        super().__init__(f"`{' '.join(self.argv)}` did not finish within {timeout:g} s")
+
+
+class DeadlineExceeded(HarnessError):
+    """A polled condition was not met in time; says what was last observed."""
+
+    def __init__(self, what: str, timeout: float, last: object) -> None:
+        self.last = last
+        super().__init__(f"{what}: not reached within {timeout:g} s; last observed: {last}")
+
+
+class TerminalState(HarnessError):
+    """A polled condition can no longer be met (exited, unhealthy, ...)."""
+
+    def __init__(self, what: str, reason: str, last: object) -> None:
+        self.last = last
+        super().__init__(f"{what}: gave up, {reason}; last observed: {last}")
+
+
+def reported_as_failures(step: Callable[P, R]) -> Callable[P, R]:
+    """Step decorator: an expected failure of the service under test (a harness
+    error, a Redis or Docker API error) fails the step with its one-line message
+    instead of a traceback; anything else still shows its traceback."""
+    expected = (HarnessError, redis.RedisError, docker.errors.APIError)
+
+    @functools.wraps(step)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return step(*args, **kwargs)
+        except expected as error:
+            raise AssertionError(f"{type(error).__name__}: {error}") from error
+
+    return run

@@ -1,0 +1,103 @@
+"""Checks made before anything is created. Each failure is a PreflightError
+with one line that says what is wrong and what to do."""
+from __future__ import annotations
+
+import errno
+import os
+import socket
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import docker
+import docker.errors
+
+from harness.compose import MIN_COMPOSE, Compose, Runner, compose_version, parse_version
+from harness.containers import PROJECT_LABEL
+from harness.errors import (
+    CommandFailed,
+    ComposeFileMissing,
+    ComposeFileRejected,
+    ComposeV2Missing,
+    ContainerNameTaken,
+    DockerDaemonUnreachable,
+    EngineTooOld,
+    PortInUse,
+    ServiceMissing,
+)
+
+MIN_ENGINE = 25
+
+
+def compose_cli(run: Runner) -> str:
+    try:
+        version = compose_version(run)
+    except CommandFailed as error:
+        raise ComposeV2Missing(str(error)) from error
+    if parse_version(version) < MIN_COMPOSE:
+        raise ComposeV2Missing(f"found {version}")
+    return version
+
+
+def compose_file(path: Path) -> None:
+    if not path.is_file():
+        raise ComposeFileMissing(str(path))
+
+
+def engine() -> docker.DockerClient:
+    """A client of a daemon that answered a ping."""
+    try:
+        client = docker.from_env(timeout=10)
+        client.ping()
+    except docker.errors.DockerException as error:
+        host = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
+        raise DockerDaemonUnreachable(host, _last_line(error)) from error
+    return client
+
+
+def engine_version(client: docker.DockerClient) -> str:
+    version = str(client.version().get("Version", "0"))
+    if parse_version(version)[0] < MIN_ENGINE:
+        raise EngineTooOld(version)
+    return version
+
+
+def model(compose: Compose, service: str) -> dict[str, Any]:
+    try:
+        config = compose.config()
+    except CommandFailed as error:
+        raise ComposeFileRejected(str(compose.file), _last_line(error.stderr)) from error
+    services = sorted((config.get("services") or {}).keys())
+    if service not in services:
+        raise ServiceMissing(str(compose.file), service, services)
+    return config
+
+
+def container_name_free(client: docker.DockerClient, name: str | None, project: str) -> None:
+    """A fixed container_name is global on the engine: refuse, never touch, a
+    container of that name that is not this run's."""
+    if not name:
+        return
+    for container in client.containers.list(all=True, filters={"name": f"^/{name}$"}):
+        owner = container.labels.get(PROJECT_LABEL)
+        if owner != project:
+            who = f"compose project {owner!r}" if owner else "not from compose"
+            raise ContainerNameTaken(name, who, container.status)
+
+
+def ports_free(ports: Iterable[int]) -> None:
+    for port in ports:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            # SO_REUSEADDR: a socket in TIME_WAIT is not a listener in the way.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(("0.0.0.0", port))
+            except OSError as error:
+                if error.errno == errno.EADDRINUSE:
+                    raise PortInUse(port) from error
+                raise
+
+
+def _last_line(error: object) -> str:
+    text = str(error).strip()
+    return text.splitlines()[-1] if text else "no detail"

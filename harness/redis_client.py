@@ -1,0 +1,60 @@
+"""Redis traffic through redis-py, with short timeouts so a dead server fails
+a step in seconds rather than hanging it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import redis
+
+
+def connect(host: str, port: int, password: str | None = None) -> redis.Redis:
+    return redis.Redis(
+        host=host,
+        port=port,
+        password=password,
+        socket_connect_timeout=2.0,
+        socket_timeout=5.0,
+        decode_responses=True,
+        retry_on_timeout=False,
+    )
+
+
+@dataclass(frozen=True)
+class ServerFacts:
+    """What the running server says of itself."""
+
+    version: str
+    appendonly: str
+    aof_enabled: int
+    appendfsync: str
+    loading: int
+
+    @property
+    def major(self) -> int:
+        return int(self.version.split(".")[0])
+
+    def __str__(self) -> str:
+        return (
+            f"redis_version={self.version} appendonly={self.appendonly} "
+            f"aof_enabled={self.aof_enabled} appendfsync={self.appendfsync}"
+        )
+
+
+def server_facts(client: redis.Redis) -> ServerFacts:
+    info = client.info("server") | client.info("persistence")
+    config = client.config_get("append*")
+    return ServerFacts(
+        version=str(info["redis_version"]),
+        appendonly=config.get("appendonly", "?"),
+        aof_enabled=int(info.get("aof_enabled", 0)),
+        appendfsync=config.get("appendfsync", "?"),
+        loading=int(info.get("loading", 0)),
+    )
+
+
+def answers_ping(client: redis.Redis) -> str:
+    """'PONG', or the error that came back instead, as text for evidence."""
+    try:
+        return "PONG" if client.ping() else "no PONG"
+    except redis.RedisError as error:
+        return f"{type(error).__name__}: {error}"

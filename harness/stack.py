@@ -1,0 +1,191 @@
+"""This run's Redis stack: starts, stops, restarts, re-creates and crashes it,
+waits for it to be healthy, and removes everything it created."""
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import docker
+import docker.errors
+import redis
+
+from harness import faults, redis_client
+from harness.compose import Compose
+from harness.containers import PROJECT_LABEL, Containers, ContainerState
+from harness.errors import HarnessError, TerminalState
+from harness.polling import Observed, Poller
+
+
+class ServiceUnreachable(HarnessError):
+    pass
+
+
+def _gave_up(state: ContainerState) -> str | None:
+    """States from which waiting for healthy is pointless."""
+    if state.status in ("exited", "dead", "absent"):
+        return f"the container is {state.status}"
+    if state.health == "unhealthy":
+        return "the health check reports unhealthy"
+    return None
+
+
+@dataclass(frozen=True)
+class HealthRun:
+    test: tuple[str, ...]
+    exit_code: int
+    output: str
+
+    def __str__(self) -> str:
+        return f"{list(self.test)} exited {self.exit_code}, printed {self.output!r}"
+
+
+@dataclass
+class Stack:
+    compose: Compose
+    client: docker.DockerClient
+    service: str
+    redis_port: int
+    poller: Poller
+    start_timeout: float
+
+    @property
+    def containers(self) -> Containers:
+        return Containers(self.client, self.compose.project)
+
+    def state(self) -> ContainerState:
+        return self.containers.state(self.service)
+
+    # -- lifecycle -----------------------------------------------------------
+    def start(self) -> float:
+        """`up`; returns the monotonic time just before it, to measure from."""
+        began = self.poller.clock()
+        self.compose.up(self.service)
+        return began
+
+    def ensure_running(self) -> None:
+        """Precondition of most scenarios: reuse a healthy stack, else start one."""
+        if self.state().healthy_on_fresh_probe:
+            return
+        self.wait_healthy(since=self.start(), within=self.start_timeout)
+
+    def wait_healthy(self, since: float, within: float) -> Observed[ContainerState]:
+        return self.poller.until(
+            f"{self.service} running and healthy on a probe after its start",
+            self.state,
+            lambda s: s.healthy_on_fresh_probe,
+            timeout=within,
+            since=since,
+            give_up=_gave_up,
+        )
+
+    def stop(self) -> None:
+        self.compose.stop(self.service)
+
+    def restart(self) -> Observed[ContainerState]:
+        began = self.poller.clock()
+        self.compose.restart(self.service)
+        return self.wait_healthy(since=began, within=self.start_timeout)
+
+    def recreate(self) -> Observed[ContainerState]:
+        """`down` keeping volumes, then `up`: a new container on the same data."""
+        began = self.poller.clock()
+        self.compose.down(volumes=False)
+        self.compose.up(self.service)
+        return self.wait_healthy(since=began, within=self.start_timeout)
+
+    def stop_fully(self) -> None:
+        """`down` keeping volumes: no container left, data kept."""
+        self.compose.down(volumes=False)
+
+    def crash(self) -> faults.Crash:
+        before = self.state()
+        if not before.running or not before.pid:
+            raise TerminalState("crash the Redis process", "it is not running", before)
+        faults.sigkill(self.client, before.image_id, before.pid, self.compose.project)
+        return faults.Crash(before.pid, before.restart_count, self.poller.clock())
+
+    def wait_restarted(self, crash: faults.Crash, within: float) -> Observed[ContainerState]:
+        return self.poller.until(
+            f"{self.service} restarted by its restart policy",
+            self.state,
+            lambda s: s.running and s.restart_count > crash.restart_count_before and s.pid != crash.pid,
+            timeout=within,
+            since=crash.at,
+            give_up=lambda s: "the container was removed" if s.status == "absent" else None,
+        )
+
+    def wait_recovered(self, crash: faults.Crash, within: float) -> Observed[ContainerState]:
+        return self.poller.until(
+            f"{self.service} back and healthy on a probe after its restart",
+            self.state,
+            lambda s: s.restart_count > crash.restart_count_before and s.healthy_on_fresh_probe,
+            timeout=within,
+            since=crash.at,
+            give_up=lambda s: "the container stopped for good" if s.status in ("exited", "dead", "absent")
+            and s.restart_count > crash.restart_count_before else None,
+        )
+
+    def run_health_check(self) -> HealthRun:
+        """Run the health command the container is configured with, now, inside
+        it, as Docker would, instead of waiting for Docker's next interval."""
+        container = self.containers.find(self.service)
+        if container is None:
+            raise ServiceUnreachable(f"no container for {self.service}")
+        test = list((container.attrs["Config"].get("Healthcheck") or {}).get("Test") or ["NONE"])
+        if test[0] == "CMD":
+            argv = test[1:]
+        elif test[0] == "CMD-SHELL":
+            argv = ["/bin/sh", "-c", test[1]]
+        else:
+            raise HarnessError(f"{self.service} has no health check configured (test {test})")
+        exit_code, output = container.exec_run(argv, demux=False)
+        return HealthRun(tuple(test), exit_code, (output or b"").decode(errors="replace").strip())
+
+    # -- Redis ---------------------------------------------------------------
+    def redis(self, password: str | None = None) -> redis.Redis:
+        endpoint = self.containers.host_endpoint(self.service, self.redis_port)
+        if endpoint is None:
+            raise ServiceUnreachable(f"no way to reach {self.service}: {self.state()}")
+        return redis_client.connect(*endpoint, password=password)
+
+    # -- evidence ------------------------------------------------------------
+    def diagnostics(self) -> str:
+        state = self.state()
+        probes = "\n".join(f"  {p}" for p in state.probes) or "  (none)"
+        return (
+            f"state: {state}\nhealth log:\n{probes}\n"
+            f"logs (last 15 lines):\n{self.containers.logs_tail(self.service, 15)}\n"
+            f"compose ps:\n{self.compose.ps()}"
+        )
+
+    # -- cleanup ---------------------------------------------------------------
+    def teardown(self) -> list[str]:
+        """Remove this run's containers, volumes and networks, and nothing else.
+        `down` first; then the SDK sweeps by project label, because `down` cannot
+        read a broken compose file. Returns what could not be removed."""
+        with contextlib.suppress(HarnessError):
+            self.compose.down(volumes=True)
+        project = self.compose.project
+        by_project = {"label": f"{PROJECT_LABEL}={project}"}
+        leftovers: list[str] = []
+        for container in [
+            *self.client.containers.list(all=True, filters=by_project),
+            *self.client.containers.list(all=True, filters={"label": f"{faults.RUN_LABEL}={project}"}),
+        ]:
+            leftovers += _remove(f"container {container.name}", lambda c=container: c.remove(force=True, v=True))
+        for volume in self.client.volumes.list(filters=by_project):
+            leftovers += _remove(f"volume {volume.name}", lambda v=volume: v.remove(force=True))
+        for network in self.client.networks.list(filters=by_project):
+            leftovers += _remove(f"network {network.name}", network.remove)
+        return leftovers
+
+
+def _remove(what: str, remove: Callable[[], object]) -> list[str]:
+    try:
+        remove()
+    except docker.errors.NotFound:
+        pass
+    except docker.errors.APIError as error:
+        return [f"{what}: {error.explanation or error}"]
+    return []

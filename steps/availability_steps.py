@@ -1,0 +1,88 @@
+"""Starting the service and talking to it: the lifecycle steps the other
+features share, and connectivity through the host port and inside the service."""
+import uuid
+
+from behave import given, then, when
+from behave.runner import Context
+from hamcrest import assert_that, equal_to, less_than_or_equal_to
+
+from harness import redis_client
+from harness.errors import reported_as_failures
+
+
+@given("the Redis service is running")
+@reported_as_failures
+def step_running(context: Context) -> None:
+    context.suite.engine().ensure_running()
+
+
+@given("the Redis service is not running")
+@reported_as_failures
+def step_not_running(context: Context) -> None:
+    context.suite.engine().stop_fully()
+
+
+@when("the operator starts the Redis service")
+@reported_as_failures
+def step_start(context: Context) -> None:
+    context.started_at = context.suite.engine().start()
+
+
+@then("the Redis service is running and healthy within {bound:g} seconds")
+@reported_as_failures
+def step_healthy_within(context: Context, bound: float) -> None:
+    observed = context.suite.engine().wait_healthy(since=context.started_at, within=bound)
+    context.suite.evidence.record("starts", "seconds from up to healthy", round(observed.elapsed, 3))
+    assert_that(observed.elapsed, less_than_or_equal_to(bound), f"up to healthy: {observed.value}")
+
+
+@when("a client on the host pings Redis on port {port:d}")
+@reported_as_failures
+def step_ping_host(context: Context, port: int) -> None:
+    context.answer = redis_client.answers_ping(redis_client.connect("127.0.0.1", port))
+    context.answered_by = f"redis-py at 127.0.0.1:{port}"
+
+
+@when("the operator pings Redis from inside the service")
+@reported_as_failures
+def step_ping_inside(context: Context) -> None:
+    suite = context.suite
+    done = suite.compose.exec(suite.settings.service, ["redis-cli", "ping"])
+    context.answer = (done.stdout + done.stderr).strip()
+    context.answered_by = f"`docker compose exec {suite.settings.service} redis-cli ping`, exit {done.returncode}"
+
+
+@then('Redis answers "{answer}"')
+def step_answer(context: Context, answer: str) -> None:
+    assert_that(context.answer, equal_to(answer), context.answered_by)
+
+
+@when('a client stores "{value}" under a key')
+@reported_as_failures
+def step_set(context: Context, value: str) -> None:
+    context.key = f"opterp20:set-get:{uuid.uuid4().hex}"
+    context.suite.engine().redis().set(context.key, value)
+
+
+@then('reading the key returns "{value}"')
+@reported_as_failures
+def step_get(context: Context, value: str) -> None:
+    assert_that(context.suite.engine().redis().get(context.key), equal_to(value), f"GET {context.key}")
+
+
+@when("a client asks the server what it is running")
+@reported_as_failures
+def step_server_facts(context: Context) -> None:
+    context.facts = redis_client.server_facts(context.suite.engine().redis())
+    context.suite.evidence.record("image", "server", str(context.facts))
+
+
+@then("the server reports Redis major version {major:d}")
+def step_major(context: Context, major: int) -> None:
+    assert_that(context.facts.major, equal_to(major), f"INFO server: {context.facts}")
+
+
+@then("the server reports append-only persistence on")
+def step_aof_active(context: Context) -> None:
+    facts = context.facts
+    assert_that((facts.appendonly, facts.aof_enabled), equal_to(("yes", 1)), f"CONFIG GET/INFO persistence: {facts}")

@@ -1,0 +1,121 @@
+"""The service definition, read from Compose's normalized model (no daemon)."""
+from behave import given, then
+from behave.runner import Context
+from hamcrest import (
+    all_of, assert_that, contains_exactly, contains_string, equal_to, greater_than, has_entries,
+    has_item, is_in, none, not_none,
+)
+
+from harness.definition import ServiceDefinition, declares_version
+from harness.errors import CommandFailed
+
+
+def _definition(context: Context) -> ServiceDefinition:
+    assert_that(context.rejected, none(), f"Docker Compose rejects {context.suite.compose.file}")
+    return context.suite.definition()
+
+
+@given("the service definition as Docker Compose reads it")
+def step_definition(context: Context) -> None:
+    try:
+        context.suite.model()
+        context.rejected = None
+    except CommandFailed as error:
+        context.rejected = error.stderr.strip() or str(error)
+
+
+@then("Docker Compose accepts the definition")
+def step_accepted(context: Context) -> None:
+    assert_that(context.rejected, none(), f"`docker compose config` on {context.suite.compose.file}")
+    assert_that(context.suite.model()["services"], has_item(context.suite.settings.service), "services defined")
+
+
+@then('the service runs the image "{image}"')
+def step_image(context: Context, image: str) -> None:
+    assert_that(_definition(context).image, equal_to(image), "image of the service")
+
+
+@then("host port {host:d} is published to the service's port {port:d}/{protocol}")
+def step_port(context: Context, host: int, port: int, protocol: str) -> None:
+    ports = _definition(context).ports
+    published = [(p.published, p.target, p.protocol) for p in ports]
+    assert_that(published, has_item((str(host), port, protocol)), f"ports: {[str(p) for p in ports] or 'none'}")
+
+
+@then("the server is started with append-only persistence on")
+def step_aof_option(context: Context) -> None:
+    definition = _definition(context)
+    assert_that(
+        definition.server_options.get("appendonly"),
+        equal_to(["yes"]),
+        f"--appendonly as redis-server reads command {list(definition.command) or '(image default)'}",
+    )
+
+
+@then("the health check pings Redis with the Redis command-line client")
+def step_health_test(context: Context) -> None:
+    check = _definition(context).healthcheck
+    assert_that(check, not_none(), "healthcheck of the service")
+    assert_that(
+        (check.disabled, check.test[:1], check.command_line),
+        contains_exactly(False, is_in([("CMD",), ("CMD-SHELL",)]), all_of(contains_string("redis-cli"), contains_string("ping"))),
+        f"health check test {list(check.test)}",
+    )
+
+
+@then("the health check runs every {interval:g} seconds, times out after {timeout:g} seconds and allows {retries:d} retries")
+def step_health_schedule(context: Context, interval: float, timeout: float, retries: int) -> None:
+    check = _definition(context).healthcheck
+    assert_that(check, not_none(), "healthcheck of the service")
+    assert_that(
+        {"interval": check.interval, "timeout": check.timeout, "retries": check.retries},
+        equal_to({"interval": interval, "timeout": timeout, "retries": retries}),
+        "health check schedule in seconds",
+    )
+
+
+@then("the health check probes every {interval:g} second during a start period")
+def step_health_start(context: Context, interval: float) -> None:
+    check = _definition(context).healthcheck
+    assert_that(check, not_none(), "healthcheck of the service")
+    assert_that(
+        {"start_interval": check.start_interval, "start_period": check.start_period or 0.0},
+        has_entries(start_interval=equal_to(interval), start_period=greater_than(0)),
+        "start_interval does nothing without a start_period",
+    )
+
+
+@then('the named volume "{volume}" with the {driver} driver holds the data directory "{path}"')
+def step_volume(context: Context, volume: str, driver: str, path: str) -> None:
+    definition = _definition(context)
+    assert_that(
+        {"mounts": [str(m) for m in definition.mounts], "driver": definition.volume_drivers.get(volume)},
+        has_entries(mounts=has_item(f"volume {volume} at {path}"), driver=driver),
+        "service mounts and the top-level volume's driver",
+    )
+
+
+@then("the definition declares no version")
+def step_no_version(context: Context) -> None:
+    path = context.suite.settings.compose_file
+    assert_that(declares_version(path), none(), f"top-level `version` in {path} (obsolete in Compose v2)")
+
+
+@then('the restart policy is "{policy}"')
+def step_restart(context: Context, policy: str) -> None:
+    assert_that(_definition(context).restart, equal_to(policy), "restart policy of the service")
+
+
+@then('the service is attached to the bridge network "{network}"')
+def step_network(context: Context, network: str) -> None:
+    definition = _definition(context)
+    assert_that(
+        {"attached": list(definition.networks), "driver": definition.network_drivers.get(network)},
+        has_entries(attached=has_item(network), driver="bridge"),
+        "service networks and the top-level network's driver",
+    )
+
+
+@then('the container is named "{name}"')
+def step_container_name(context: Context, name: str) -> None:
+    assert_that(_definition(context).container_name, equal_to(name), "container_name of the service")

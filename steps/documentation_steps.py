@@ -1,0 +1,28 @@
+"""The README's operator commands, run as written against this run's project."""
+import os
+from pathlib import Path
+
+from behave import then, when
+from behave.runner import Context
+from hamcrest import assert_that, empty, is_not
+
+from harness import operator_docs
+
+
+def _readme(context: Context) -> Path:
+    return Path(context.config.base_dir) / "README.md"
+
+
+@when("the operator runs every command the README documents")
+def step_run_documented(context: Context) -> None:
+    suite = context.suite
+    env = {**os.environ, **suite.compose.environment()}
+    context.outcomes = operator_docs.run_all(_readme(context), env, suite.settings.command_timeout)
+
+
+@then("each command prints what the README says it prints")
+def step_as_documented(context: Context) -> None:
+    outcomes = context.outcomes
+    assert_that(outcomes, is_not(empty()), f"commands in {_readme(context)}")
+    wrong = [str(o) for o in outcomes if not o.as_documented]
+    assert_that(wrong, empty(), "\n".join(str(o) for o in outcomes))

@@ -1,0 +1,100 @@
+"""Health status and recovery: stop, start, crash, and a server refusing clients."""
+import uuid
+
+from behave import given, then, when
+from behave.runner import Context
+from hamcrest import assert_that, equal_to, greater_than, less_than_or_equal_to, not_
+
+from harness import faults
+from harness.errors import reported_as_failures
+
+
+@when("the operator stops the Redis service")
+@reported_as_failures
+def step_stop(context: Context) -> None:
+    context.suite.engine().stop()
+
+
+@given("the Redis service has been stopped by the operator")
+@reported_as_failures
+def step_stopped(context: Context) -> None:
+    stack = context.suite.engine()
+    stack.ensure_running()
+    stack.stop()
+
+
+@then("the Redis container has exited cleanly")
+@reported_as_failures
+def step_exited_cleanly(context: Context) -> None:
+    state = context.suite.engine().state()
+    assert_that((state.status, state.exit_code), equal_to(("exited", 0)), f"after stop: {state}")
+
+
+@then("it is still stopped {seconds:g} second later")
+@reported_as_failures
+def step_stays_stopped(context: Context, seconds: float) -> None:
+    stack = context.suite.engine()
+    before = stack.state()
+    stack.poller.holds(
+        "the stopped container stays exited",
+        stack.state,
+        lambda s: s.status == "exited" and s.restart_count == before.restart_count,
+        duration=seconds,
+    )
+
+
+@when("the Redis process crashes")
+@reported_as_failures
+def step_crash(context: Context) -> None:
+    context.crash = context.suite.engine().crash()
+
+
+@then("the restart policy restarts the container within {bound:g} seconds")
+@reported_as_failures
+def step_restarted(context: Context, bound: float) -> None:
+    observed = context.suite.engine().wait_restarted(context.crash, within=bound)
+    assert_that(observed.value.restart_count, greater_than(context.crash.restart_count_before), str(observed.value))
+
+
+@then("a health probe after the restart reports healthy within {bound:g} seconds of the crash")
+@reported_as_failures
+def step_recovered(context: Context, bound: float) -> None:
+    observed = context.suite.engine().wait_recovered(context.crash, within=bound)
+    context.suite.evidence.record("recovery", "seconds from crash to healthy", round(observed.elapsed, 3))
+    context.suite.evidence.record("recovery", "health log", str(observed.value.last_probe))
+    assert_that(observed.elapsed, less_than_or_equal_to(bound), str(observed.value))
+
+
+@given("Redis requires a password that the health check does not know")
+@reported_as_failures
+def step_require_password(context: Context) -> None:
+    stack = context.suite.engine()
+    password = uuid.uuid4().hex
+    faults.require_password(stack.redis(), password)
+    # Undo even if the scenario fails, so later scenarios find an open server.
+    context.add_cleanup(lambda: faults.clear_password(stack.redis(password)))
+
+
+@given("Redis required a password and no longer does")
+@reported_as_failures
+def step_password_undone(context: Context) -> None:
+    stack = context.suite.engine()
+    password = uuid.uuid4().hex
+    faults.require_password(stack.redis(), password)
+    faults.clear_password(stack.redis(password))
+
+
+@when("the configured health check runs")
+@reported_as_failures
+def step_run_health_check(context: Context) -> None:
+    context.probe = context.suite.engine().run_health_check()
+
+
+@then("the health check fails")
+def step_check_fails(context: Context) -> None:
+    assert_that(context.probe.exit_code, not_(equal_to(0)), f"configured health check: {context.probe}")
+
+
+@then("the health check passes")
+def step_check_passes(context: Context) -> None:
+    assert_that(context.probe.exit_code, equal_to(0), f"configured health check: {context.probe}")
