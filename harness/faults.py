@@ -44,3 +44,13 @@ def sigkill(client: docker.DockerClient, image_id: str, pid: int, project: str) 
             raise HarnessError(f"could not SIGKILL pid {pid}: kill exited {result.get('StatusCode')}: {logs}")
     finally:
         helper.remove(force=True, v=True)
+
+
+def require_password(client: redis.Redis, password: str) -> None:
+    """Make the server answer every unauthenticated command with NOAUTH."""
+    client.config_set("requirepass", password)
+
+
+def clear_password(authenticated: redis.Redis) -> None:
+    """Undo `require_password`, through a client that carries the password."""
+    authenticated.config_set("requirepass", "")
