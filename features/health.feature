@@ -19,6 +19,12 @@ Feature: Health tells the truth and the service recovers by itself
     Then the Redis service is running and healthy within 5 seconds
 
   @ac:recovery
+  Scenario: A re-created container is healthy quickly
+    Given the Redis service is running
+    When the operator removes the container, keeps its data, and starts it again
+    Then the Redis service is running and healthy within 5 seconds
+
+  @ac:recovery
   Scenario: The service comes back by itself after a crash
     Given the Redis service is running
     When the Redis process crashes

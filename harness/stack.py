@@ -21,13 +21,30 @@ class ServiceUnreachable(HarnessError):
     pass
 
 
-def _gave_up(state: ContainerState) -> str | None:
-    """States from which waiting for healthy is pointless."""
+def _gave_up_starting(state: ContainerState) -> str | None:
     if state.status in ("exited", "dead", "absent"):
         return f"the container is {state.status}"
+    return None
+
+
+def _gave_up(state: ContainerState) -> str | None:
+    """States from which waiting for healthy is pointless."""
     if state.health == "unhealthy":
         return "the health check reports unhealthy"
-    return None
+    return _gave_up_starting(state)
+
+
+@dataclass(frozen=True)
+class Readiness:
+    state: ContainerState
+    answer: str  # what PING got back, or why it was not sent
+
+    @property
+    def ready(self) -> bool:
+        return self.state.running and self.answer == "PONG"
+
+    def __str__(self) -> str:
+        return f"{self.state}; PING: {self.answer}"
 
 
 @dataclass(frozen=True)
@@ -63,11 +80,33 @@ class Stack:
         self.compose.up(self.service)
         return began
 
+    def readiness(self) -> Readiness:
+        state = self.state()
+        if not state.running:
+            return Readiness(state, f"not pinged: container {state.status}")
+        try:
+            client = self.redis()
+        except ServiceUnreachable as error:
+            return Readiness(state, str(error))
+        return Readiness(state, redis_client.answers_ping(client))
+
     def ensure_running(self) -> None:
-        """Precondition of most scenarios: reuse a healthy stack, else start one."""
-        if self.state().healthy_on_fresh_probe:
+        """Precondition of most scenarios: reuse a stack whose Redis answers,
+        else start one. Health is not part of it, so a broken health check
+        fails the health scenarios only."""
+        if self.readiness().ready:
             return
-        self.wait_healthy(since=self.start(), within=self.start_timeout)
+        self.wait_ready(since=self.start())
+
+    def wait_ready(self, since: float) -> Observed[Readiness]:
+        return self.poller.until(
+            f"{self.service} running and answering PING",
+            self.readiness,
+            lambda r: r.ready,
+            timeout=self.start_timeout,
+            since=since,
+            give_up=lambda r: _gave_up_starting(r.state),
+        )
 
     def wait_healthy(self, since: float, within: float) -> Observed[ContainerState]:
         return self.poller.until(
@@ -82,17 +121,17 @@ class Stack:
     def stop(self) -> None:
         self.compose.stop(self.service)
 
-    def restart(self) -> Observed[ContainerState]:
+    def restart(self) -> Observed[Readiness]:
         began = self.poller.clock()
         self.compose.restart(self.service)
-        return self.wait_healthy(since=began, within=self.start_timeout)
+        return self.wait_ready(since=began)
 
-    def recreate(self) -> Observed[ContainerState]:
+    def recreate(self) -> Observed[Readiness]:
         """`down` keeping volumes, then `up`: a new container on the same data."""
         began = self.poller.clock()
         self.compose.down(volumes=False)
         self.compose.up(self.service)
-        return self.wait_healthy(since=began, within=self.start_timeout)
+        return self.wait_ready(since=began)
 
     def stop_fully(self) -> None:
         """`down` keeping volumes: no container left, data kept."""
@@ -113,6 +152,17 @@ class Stack:
             timeout=within,
             since=crash.at,
             give_up=lambda s: "the container was removed" if s.status == "absent" else None,
+        )
+
+    def wait_back(self, crash: faults.Crash) -> Observed[Readiness]:
+        """Restarted after `crash` and answering again (health not required)."""
+        return self.poller.until(
+            f"{self.service} restarted after the crash and answering PING",
+            self.readiness,
+            lambda r: r.ready and r.state.restart_count > crash.restart_count_before,
+            timeout=self.start_timeout,
+            since=crash.at,
+            give_up=lambda r: "the container was removed" if r.state.status == "absent" else None,
         )
 
     def wait_recovered(self, crash: faults.Crash, within: float) -> Observed[ContainerState]:
