@@ -15,7 +15,7 @@ class Settings:
     redis_port: int = 6379  # the port inside the container
     # Bounds for getting the stack into a scenario's precondition. The bounds a
     # criterion promises are stated in the feature text instead.
-    start_timeout: float = 15.0
+    start_timeout: float = 10.0
     command_timeout: float = 120.0
     poll_interval: float = 0.1
     reports_dir: Path = Path("reports")

@@ -2,6 +2,7 @@
 inspect data, so steps compare fields instead of digging through dicts."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import docker
 from docker.models.containers import Container
 
+_ANONYMOUS = re.compile(r"[0-9a-f]{64}")
 PROJECT_LABEL = "com.docker.compose.project"
 SERVICE_LABEL = "com.docker.compose.service"
 
@@ -122,6 +124,17 @@ class Containers:
         if container is None:
             return "(no container)"
         return container.logs(tail=lines).decode(errors="replace")
+
+    def anonymous_volumes(self, service: str) -> set[str]:
+        """Volumes Docker made for the image's VOLUME lines. `down` without
+        --volumes orphans them, so the run remembers them to remove later."""
+        container = self.find(service)
+        if container is None:
+            return set()
+        return {
+            m["Name"] for m in container.attrs.get("Mounts", ())
+            if m.get("Type") == "volume" and _ANONYMOUS.fullmatch(m.get("Name", ""))
+        }
 
     def host_endpoint(self, service: str, port: int) -> tuple[str, int] | None:
         """Where the host reaches the container's `port`: the published port on

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import docker
 import docker.errors
@@ -65,6 +65,7 @@ class Stack:
     redis_port: int
     poller: Poller
     start_timeout: float
+    anonymous_volumes: set[str] = field(default_factory=set)
 
     @property
     def containers(self) -> Containers:
@@ -129,13 +130,17 @@ class Stack:
     def recreate(self) -> Observed[Readiness]:
         """`down` keeping volumes, then `up`: a new container on the same data."""
         began = self.poller.clock()
-        self.compose.down(volumes=False)
+        self._down(volumes=False)
         self.compose.up(self.service)
         return self.wait_ready(since=began)
 
     def stop_fully(self) -> None:
         """`down` keeping volumes: no container left, data kept."""
-        self.compose.down(volumes=False)
+        self._down(volumes=False)
+
+    def _down(self, *, volumes: bool) -> None:
+        self.anonymous_volumes |= self.containers.anonymous_volumes(self.service)
+        self.compose.down(volumes=volumes)
 
     def crash(self) -> faults.Crash:
         before = self.state()
@@ -215,7 +220,7 @@ class Stack:
         `down` first; then the SDK sweeps by project label, because `down` cannot
         read a broken compose file. Returns what could not be removed."""
         with contextlib.suppress(HarnessError):
-            self.compose.down(volumes=True)
+            self._down(volumes=True)
         project = self.compose.project
         by_project = {"label": f"{PROJECT_LABEL}={project}"}
         leftovers: list[str] = []
@@ -226,6 +231,8 @@ class Stack:
             leftovers += _remove(f"container {container.name}", lambda c=container: c.remove(force=True, v=True))
         for volume in self.client.volumes.list(filters=by_project):
             leftovers += _remove(f"volume {volume.name}", lambda v=volume: v.remove(force=True))
+        for name in sorted(self.anonymous_volumes):
+            leftovers += _remove(f"volume {name}", lambda n=name: self.client.volumes.get(n).remove())
         for network in self.client.networks.list(filters=by_project):
             leftovers += _remove(f"network {network.name}", network.remove)
         return leftovers
