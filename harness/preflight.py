@@ -51,7 +51,7 @@ def engine() -> docker.DockerClient:
         client.ping()
     except docker.errors.DockerException as error:
         host = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
-        raise DockerDaemonUnreachable(host, _last_line(error)) from error
+        raise DockerDaemonUnreachable(host, _why_unreachable(error)) from error
     return client
 
 
@@ -96,6 +96,19 @@ def ports_free(ports: Iterable[int]) -> None:
                 if error.errno == errno.EADDRINUSE:
                     raise PortInUse(port) from error
                 raise
+
+
+def _why_unreachable(error: Exception) -> str:
+    text = str(error)
+    for marker, reason in (
+        ("No such file", "no socket there"),
+        ("FileNotFoundError", "no socket there"),
+        ("Permission denied", "permission denied: add your user to the docker group"),
+        ("Connection refused", "connection refused"),
+    ):
+        if marker in text:
+            return reason
+    return _last_line(text)[:120]
 
 
 def _last_line(error: object) -> str:

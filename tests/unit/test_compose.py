@@ -1,0 +1,85 @@
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from harness.compose import Compose, compose_version, parse_version
+from harness.errors import CommandFailed, CommandTimedOut
+from tests.unit.fakes import FakeRun
+
+PREFIX = ["docker", "compose", "--project-name", "p1", "--file", "/x/docker-compose.yml"]
+
+
+def compose(run: FakeRun) -> Compose:
+    return Compose("p1", Path("/x/docker-compose.yml"), timeout=7, run=run)
+
+
+@pytest.mark.parametrize(
+    ("call", "args"),
+    [
+        (lambda c: c.up("redis"), ["up", "--detach", "--no-build", "--pull", "never", "redis"]),
+        (lambda c: c.stop("redis"), ["stop", "redis"]),
+        (lambda c: c.restart("redis"), ["restart", "redis"]),
+        (lambda c: c.down(volumes=False), ["down", "--remove-orphans", "--timeout", "5"]),
+        (lambda c: c.down(volumes=True), ["down", "--remove-orphans", "--timeout", "5", "--volumes"]),
+        (lambda c: c.exec("redis", ["redis-cli", "ping"]), ["exec", "-T", "redis", "redis-cli", "ping"]),
+    ],
+)
+def test_each_command_is_one_exact_argv_list(call, args):
+    run = FakeRun()
+    call(compose(run))
+    assert run.calls == [PREFIX + args]
+    assert run.kwargs[0]["timeout"] == 7
+    assert "shell" not in run.kwargs[0]
+    assert run.kwargs[0]["stdin"] is subprocess.DEVNULL
+
+
+def test_config_reads_the_normalized_json_model():
+    run = FakeRun(stdout='{"services": {"redis": {"image": "redis:7-alpine"}}}')
+    assert compose(run).config()["services"]["redis"]["image"] == "redis:7-alpine"
+    assert run.calls == [PREFIX + ["config", "--format", "json"]]
+
+
+def test_a_failed_call_keeps_argv_exit_code_and_stderr():
+    run = FakeRun(returncode=1, stderr="noise\nservice \"redis\" refers to undefined volume x\n")
+    with pytest.raises(CommandFailed) as raised:
+        compose(run).stop("redis")
+    assert raised.value.argv == PREFIX + ["stop", "redis"]
+    assert raised.value.returncode == 1
+    assert "undefined volume x" in str(raised.value)
+
+
+def test_exec_reports_a_failure_instead_of_raising():
+    assert compose(FakeRun(returncode=1)).exec("redis", ["redis-cli", "ping"]).returncode == 1
+
+
+def test_a_hung_call_becomes_a_timeout_error():
+    run = FakeRun(raises=subprocess.TimeoutExpired(["docker"], 7))
+    with pytest.raises(CommandTimedOut, match="did not finish within 7 s"):
+        compose(run).up("redis")
+
+
+def test_environment_lets_plain_compose_commands_target_the_run():
+    assert compose(FakeRun()).environment() == {
+        "COMPOSE_PROJECT_NAME": "p1",
+        "COMPOSE_FILE": "/x/docker-compose.yml",
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "version"),
+    [("2.26.1-4", (2, 26, 1)), ("v2.20.2-desktop.1", (2, 20, 2)), ("26.1.5+dfsg1", (26, 1, 5)), ("25.0", (25, 0, 0))],
+)
+def test_versions_are_read_from_vendor_strings(text, version):
+    assert parse_version(text) == version
+
+
+def test_compose_version_asks_the_plugin():
+    run = FakeRun(stdout="2.26.1\n")
+    assert compose_version(run) == "2.26.1"
+    assert run.calls == [["docker", "compose", "version", "--short"]]
+
+
+def test_a_missing_docker_cli_is_a_failed_command():
+    with pytest.raises(CommandFailed, match="command not found"):
+        compose_version(FakeRun(raises=FileNotFoundError("docker")))

@@ -1,0 +1,53 @@
+from pathlib import Path
+
+import pytest
+
+from harness.operator_docs import Documented, OperatorDocsError, Outcome, parse, run_all
+from tests.unit.fakes import FakeRun
+
+README = """# x
+## Operator commands
+
+```console
+$ docker compose exec redis redis-cli SET test "Hello Redis"
+OK
+$ docker compose ps redis
+NAME
+(healthy)
+```
+"""
+
+
+def test_commands_and_their_expected_lines():
+    assert parse(README) == [
+        Documented('docker compose exec redis redis-cli SET test "Hello Redis"', ("OK",)),
+        Documented("docker compose ps redis", ("NAME", "(healthy)")),
+    ]
+    assert parse(README)[0].argv[-2:] == ["test", "Hello Redis"]
+
+
+def test_only_docker_compose_commands_are_run():
+    with pytest.raises(OperatorDocsError, match="not a `docker compose` command"):
+        parse(README.replace("$ docker compose ps redis", "$ rm -rf /tmp/x"))
+
+
+def test_a_readme_without_the_section_is_an_error():
+    with pytest.raises(OperatorDocsError, match="no '## Operator commands' section"):
+        parse("# nothing\n")
+
+
+def test_expected_lines_must_appear_in_order():
+    documented = Documented("docker compose ps redis", ("NAME", "(healthy)"))
+    assert Outcome(documented, 0, "NAME  STATUS\nredis Up (healthy)\n").as_documented
+    assert Outcome(documented, 0, "redis Up (healthy)\nNAME\n").missing == ["(healthy)"]
+    assert not Outcome(documented, 1, "NAME\n(healthy)\n").as_documented
+
+
+def test_commands_run_as_argv_with_the_given_environment(tmp_path: Path):
+    readme = tmp_path / "README.md"
+    readme.write_text(README)
+    run = FakeRun(stdout="OK\n")
+    outcomes = run_all(readme, {"COMPOSE_PROJECT_NAME": "p1"}, timeout=9, run=run)
+    assert run.calls[0] == ["docker", "compose", "exec", "redis", "redis-cli", "SET", "test", "Hello Redis"]
+    assert run.kwargs[0]["env"] == {"COMPOSE_PROJECT_NAME": "p1"}
+    assert [o.as_documented for o in outcomes] == [True, False]
