@@ -9,6 +9,8 @@ from typing import Any
 
 import yaml
 
+from harness.errors import HarnessError
+
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
 _UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
 
@@ -139,5 +141,8 @@ class ServiceDefinition:
 
 def declares_version(path: Path) -> object | None:
     """The raw file's top-level `version` value, or None when it has none."""
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise HarnessError(f"cannot read {path} as YAML: {error}".splitlines()[0]) from error
     return document.get("version") if isinstance(document, dict) else None

@@ -7,7 +7,7 @@ from hamcrest import (
 )
 
 from harness.definition import ServiceDefinition, declares_version
-from harness.errors import CommandFailed
+from harness.errors import CommandFailed, reported_as_failures
 
 
 def _definition(context: Context) -> ServiceDefinition:
@@ -96,6 +96,7 @@ def step_volume(context: Context, volume: str, driver: str, path: str) -> None:
 
 
 @then("the definition declares no version")
+@reported_as_failures
 def step_no_version(context: Context) -> None:
     path = context.suite.settings.compose_file
     assert_that(declares_version(path), none(), f"top-level `version` in {path} (obsolete in Compose v2)")
