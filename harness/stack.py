@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import docker
 import docker.errors
@@ -13,7 +14,7 @@ import redis
 from harness import faults, redis_client
 from harness.compose import Compose
 from harness.containers import PROJECT_LABEL, Containers, ContainerState
-from harness.errors import HarnessError, TerminalState
+from harness.errors import DeadlineExceeded, HarnessError, TerminalState
 from harness.polling import Observed, Poller
 
 
@@ -66,6 +67,8 @@ class Stack:
     poller: Poller
     start_timeout: float
     anonymous_volumes: set[str] = field(default_factory=set)
+    # Start time of a process that ran for start_timeout without answering.
+    silent_since: datetime | None = None
 
     @property
     def containers(self) -> Containers:
@@ -95,19 +98,33 @@ class Stack:
         """Precondition of most scenarios: reuse a stack whose Redis answers,
         else start one. Health is not part of it, so a broken health check
         fails the health scenarios only."""
-        if self.readiness().ready:
+        now = self.readiness()
+        if now.ready:
             return
+        if now.state.running and now.state.started_at == self.silent_since:
+            # `up` leaves a running container alone: waiting again would wait on
+            # the very process that already had its full time.
+            raise TerminalState(
+                f"{self.service} running and answering PING",
+                f"this same process already failed to answer within {self.start_timeout:g} s",
+                now,
+            )
         self.wait_ready(since=self.start())
 
     def wait_ready(self, since: float) -> Observed[Readiness]:
-        return self.poller.until(
-            f"{self.service} running and answering PING",
-            self.readiness,
-            lambda r: r.ready,
-            timeout=self.start_timeout,
-            since=since,
-            give_up=lambda r: _gave_up_starting(r.state),
-        )
+        try:
+            return self.poller.until(
+                f"{self.service} running and answering PING",
+                self.readiness,
+                lambda r: r.ready,
+                timeout=self.start_timeout,
+                since=since,
+                give_up=lambda r: _gave_up_starting(r.state),
+            )
+        except DeadlineExceeded as error:
+            if isinstance(error.last, Readiness) and error.last.state.running:
+                self.silent_since = error.last.state.started_at
+            raise
 
     def wait_healthy(self, since: float, within: float) -> Observed[ContainerState]:
         return self.poller.until(

@@ -1,0 +1,111 @@
+"""The misconfiguration catalogue: compose files that must fail the suite
+(tests/mutants) and rewrites that must pass it (tests/equivalents).
+
+A mutant's header comment names its mistake and the exact scenarios it fails:
+
+    # Mistake: AOF not switched on
+    # Breaks: @ac:aof, @ac:persistence
+    # Runs: all            (or `static`: only the @static scenarios are run)
+    # Fails exactly:
+    #   definition.feature: Append-only persistence is switched on
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import docker
+
+ROOT = Path(__file__).resolve().parents[2]
+MUTANTS = ROOT / "tests" / "mutants"
+EQUIVALENTS = ROOT / "tests" / "equivalents"
+
+
+@dataclass(frozen=True)
+class Case:
+    path: Path
+    mistake: str
+    runs: str  # "all" | "static"
+    fails: frozenset[str]  # "feature file: scenario name"
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+    @classmethod
+    def parse(cls, path: Path) -> "Case":
+        fields: dict[str, str] = {}
+        fails: set[str] = set()
+        listing = False
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.startswith("#"):
+                break
+            text = line[1:].strip()
+            if listing and line.startswith("#   "):
+                fails.add(text)
+                continue
+            listing = text == "Fails exactly:"
+            key, _, value = text.partition(": ")
+            fields.setdefault(key, value)
+        runs = fields.get("Runs", "all").split()[0]
+        if runs not in ("all", "static"):
+            raise ValueError(f"{path.name}: `Runs:` must be all or static, not {runs!r}")
+        return cls(path, fields.get("Mistake") or fields.get("Equivalent", ""), runs, frozenset(fails))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    returncode: int
+    failed: frozenset[str]  # scenarios that did not pass, as "feature file: name"
+    executed: int
+    stderr: str
+
+
+def run_suite(case: Case, timeout: float = 600) -> Outcome:
+    """`behave -D compose_file=<case>`; scenario results from behave's JSON."""
+    with tempfile.TemporaryDirectory() as scratch:
+        report = Path(scratch) / "behave.json"
+        argv = [
+            sys.executable, "-m", "behave", "-D", f"compose_file={case.path}",
+            "--no-junit", "--format", "json", "--outfile", str(report),
+            *(["--tags=@static"] if case.runs == "static" else []),
+        ]
+        done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+        features = json.loads(report.read_text() or "[]") if report.exists() else []
+    failed, executed = set(), 0
+    for feature in features:
+        for element in feature.get("elements", []):
+            if element.get("type") != "scenario" or element.get("status") in ("skipped", "untested"):
+                continue
+            executed += 1
+            if element.get("status") != "passed":
+                failed.add(f"{Path(feature['location'].split(':')[0]).name}: {element['name']}")
+    return Outcome(done.returncode, frozenset(failed), executed, done.stderr.strip())
+
+
+@dataclass(frozen=True)
+class EngineSnapshot:
+    containers: frozenset[str]
+    volumes: frozenset[str]
+    networks: frozenset[str]
+
+    @classmethod
+    def take(cls) -> "EngineSnapshot":
+        client = docker.from_env()
+        return cls(
+            frozenset(c.id for c in client.containers.list(all=True)),
+            frozenset(v.name for v in client.volumes.list()),
+            frozenset(n.id for n in client.networks.list()),
+        )
+
+    def added_since(self, before: "EngineSnapshot") -> dict[str, set[str]]:
+        added = {
+            "containers": set(self.containers - before.containers),
+            "volumes": set(self.volumes - before.volumes),
+            "networks": set(self.networks - before.networks),
+        }
+        return {kind: names for kind, names in added.items() if names}

@@ -1,0 +1,14 @@
+"""Collects the catalogue's verdicts and prints the score line at the end."""
+from __future__ import annotations
+
+import pytest
+
+SCORE: dict[str, list[bool]] = {"mutants": [], "equivalents": []}
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    mutants, equivalents = SCORE["mutants"], SCORE["equivalents"]
+    if mutants or equivalents:
+        terminalreporter.write_line(
+            f"mutants killed {sum(mutants)}/{len(mutants)}, equivalents passed {sum(equivalents)}/{len(equivalents)}"
+        )

@@ -1,0 +1,32 @@
+from pathlib import Path
+
+from tests.catalogue.catalogue import Case
+
+HEADER = """# Mistake: AOF not switched on
+# Breaks: @ac:aof
+# Runs: all
+# Note: a note that wraps
+#   onto a second line
+# Fails exactly:
+#   definition.feature: Append-only persistence is switched on
+#   persistence.feature: A write acknowledged a second before a crash survives the crash
+services: {}
+"""
+
+
+def test_the_header_names_the_mistake_the_run_and_the_exact_failures(tmp_path: Path):
+    path = tmp_path / "aof-off.yml"
+    path.write_text(HEADER)
+    case = Case.parse(path)
+    assert (case.name, case.mistake, case.runs) == ("aof-off", "AOF not switched on", "all")
+    assert case.fails == {
+        "definition.feature: Append-only persistence is switched on",
+        "persistence.feature: A write acknowledged a second before a crash survives the crash",
+    }
+
+
+def test_an_equivalent_has_no_failures(tmp_path: Path):
+    path = tmp_path / "long.yml"
+    path.write_text("# Equivalent: long syntax\nservices: {}\n")
+    case = Case.parse(path)
+    assert (case.mistake, case.runs, case.fails) == ("long syntax", "all", frozenset())
