@@ -17,6 +17,8 @@ from harness.suite import Suite
 
 
 def before_all(context: Context) -> None:
+    # A cancelled CI job sends SIGTERM; make it unwind like Ctrl-C so after_all cleans up.
+    signal.signal(signal.SIGTERM, _interrupt)
     suite = Suite.create(Settings.from_userdata(context.config.userdata))
     context.suite = suite
     try:
@@ -25,8 +27,6 @@ def before_all(context: Context) -> None:
             suite.connect()
     except PreflightError as error:
         _refuse(error)
-    # A cancelled CI job sends SIGTERM; make it unwind like Ctrl-C so after_all cleans up.
-    signal.signal(signal.SIGTERM, _interrupt)
     # If behave itself dies (a broken pipe on stdout, say), after_all never runs.
     atexit.register(suite.close)
     print(f"OPTERP-20 acceptance: compose project {suite.compose.project}, file {suite.compose.file}")
@@ -34,7 +34,7 @@ def before_all(context: Context) -> None:
 
 def after_scenario(context: Context, scenario: Scenario) -> None:
     suite: Suite = context.suite
-    if scenario.status == "failed" and suite.stack is not None and "static" not in scenario.effective_tags:
+    if scenario.status.has_failed() and suite.stack is not None and "static" not in scenario.effective_tags:
         print(f"\n--- evidence for failed scenario {scenario.name!r} ---\n{suite.stack.diagnostics()}")
 
 
@@ -44,6 +44,8 @@ def after_all(context: Context) -> None:
         return
     leftovers = suite.close()
     suite.evidence.write(suite.settings.reports_dir / "evidence.json")
+    for what, value in dict.fromkeys((f.what, f.value) for f in suite.evidence.about("environment")):
+        print(f"OPTERP-20 acceptance ran on {what}: {value}")
     if leftovers:
         raise RuntimeError(f"could not remove what this run created: {'; '.join(leftovers)}")
 
@@ -68,3 +70,8 @@ def _refuse(error: PreflightError) -> None:
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt(f"signal {signum}")
+
+
+# behave captures hook output and shows it only on failure; the run's
+# environment summary is for every run.
+after_all.capture = False  # type: ignore[attr-defined]

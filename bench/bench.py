@@ -11,12 +11,10 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
 import sys
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from suite_runs import ROOT, run_behave
+
 EVIDENCE = ROOT / "reports" / "evidence.json"
 MEASURES = {  # label: (evidence "what", target seconds)
     "full suite wall time": (None, 20.0),
@@ -28,14 +26,11 @@ MEASURES = {  # label: (evidence "what", target seconds)
 
 def run_once(behave_args: list[str]) -> dict[str, list[float]]:
     EVIDENCE.unlink(missing_ok=True)
-    began = time.monotonic()
-    done = subprocess.run(
-        [sys.executable, "-m", "behave", "--format", "progress", *behave_args],
-        cwd=ROOT, capture_output=True, text=True,
-    )
-    wall = time.monotonic() - began
+    done = run_behave(behave_args)
+    wall = done.wall
     if done.returncode != 0:
-        sys.exit(f"bench: the suite failed (exit {done.returncode}); fix it before measuring:\n{done.stdout[-3000:]}{done.stderr}")
+        tail = done.stdout[-3000:] + done.stderr
+        sys.exit(f"bench: the suite failed (exit {done.returncode}); fix it before measuring:\n{tail}")
     facts = json.loads(EVIDENCE.read_text())
     samples: dict[str, list[float]] = {"full suite wall time": [wall]}
     for label, (what, _) in MEASURES.items():
@@ -62,7 +57,8 @@ def main() -> None:
             print(f"{label:<24}  not measured")
             continue
         verdict = "" if target is None else f"<= {target:g} s {'met' if max(values) <= target else 'MISSED'}"
-        print(f"{label:<24}{len(values):>3}{min(values):>8.2f}{statistics.median(values):>8.2f}{max(values):>8.2f}  {verdict}")
+        spread = f"{min(values):>8.2f}{statistics.median(values):>8.2f}{max(values):>8.2f}"
+        print(f"{label:<24}{len(values):>3}{spread}  {verdict}")
 
 
 if __name__ == "__main__":

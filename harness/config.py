@@ -19,9 +19,10 @@ class Settings:
     command_timeout: float = 120.0
     poll_interval: float = 0.1
     reports_dir: Path = Path("reports")
+    crashes: int = 10  # how often load/durability.feature crashes Redis
 
     @classmethod
-    def from_userdata(cls, userdata: Mapping[str, str]) -> "Settings":
+    def from_userdata(cls, userdata: Mapping[str, str]) -> Settings:
         known = {f.name: f for f in fields(cls)}
         values = {}
         for name, raw in userdata.items():

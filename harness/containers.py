@@ -45,11 +45,11 @@ class ContainerState:
     probes: tuple[Probe, ...]
 
     @classmethod
-    def absent(cls, name: str) -> "ContainerState":
+    def absent(cls, name: str) -> ContainerState:
         return cls(name, "absent", None, 0, None, 0, 0, "", ())
 
     @classmethod
-    def from_inspect(cls, attrs: dict[str, Any]) -> "ContainerState":
+    def from_inspect(cls, attrs: dict[str, Any]) -> ContainerState:
         state = attrs["State"]
         health = state.get("Health") or {}
         started = state.get("StartedAt") or ""

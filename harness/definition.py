@@ -54,7 +54,7 @@ class HealthCheck:
     disabled: bool
 
     @classmethod
-    def from_model(cls, raw: dict[str, Any] | None) -> "HealthCheck | None":
+    def from_model(cls, raw: dict[str, Any] | None) -> HealthCheck | None:
         if raw is None:
             return None
         test = raw.get("test") or []
@@ -110,7 +110,7 @@ class ServiceDefinition:
     network_drivers: dict[str, str]  # top-level networks -> driver
 
     @classmethod
-    def from_model(cls, model: dict[str, Any], service: str) -> "ServiceDefinition":
+    def from_model(cls, model: dict[str, Any], service: str) -> ServiceDefinition:
         raw = model["services"][service]
         return cls(
             name=service,

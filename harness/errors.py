@@ -83,6 +83,15 @@ class ContainerNameTaken(PreflightError):
         )
 
 
+class ImageMissing(PreflightError):
+    def __init__(self, image: str) -> None:
+        super().__init__(
+            f"image {image} is not on this Docker engine and the suite never pulls: run "
+            f"`docker pull {image}`, or without a registry `docker load -i redis.tar` (made with "
+            f"`docker save {image}` elsewhere) or pull it through your registry mirror, then run behave again"
+        )
+
+
 class CommandFailed(HarnessError):
     """A CLI call exited non-zero; keeps argv, exit code and stderr as evidence."""
 

@@ -21,6 +21,9 @@ class Evidence:
     def record(self, criterion: str, what: str, value: object) -> None:
         self.facts.append(Fact(criterion, what, value))
 
+    def about(self, criterion: str) -> list[Fact]:
+        return [fact for fact in self.facts if fact.criterion == criterion]
+
     def write(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps([asdict(f) for f in self.facts], indent=2, default=str) + "\n")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 
 def connect(host: str, port: int, password: str | None = None) -> redis.Redis:
@@ -15,7 +17,8 @@ def connect(host: str, port: int, password: str | None = None) -> redis.Redis:
         socket_connect_timeout=2.0,
         socket_timeout=5.0,
         decode_responses=True,
-        retry_on_timeout=False,
+        # One attempt per call: callers poll to their own deadlines.
+        retry=Retry(NoBackoff(), 0),
     )
 
 

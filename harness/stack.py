@@ -176,13 +176,13 @@ class Stack:
             give_up=lambda s: "the container was removed" if s.status == "absent" else None,
         )
 
-    def wait_back(self, crash: faults.Crash) -> Observed[Readiness]:
+    def wait_back(self, crash: faults.Crash, within: float | None = None) -> Observed[Readiness]:
         """Restarted after `crash` and answering again (health not required)."""
         return self.poller.until(
             f"{self.service} restarted after the crash and answering PING",
             self.readiness,
             lambda r: r.ready and r.state.restart_count > crash.restart_count_before,
-            timeout=self.start_timeout,
+            timeout=within or self.start_timeout,
             since=crash.at,
             give_up=lambda r: "the container was removed" if r.state.status == "absent" else None,
         )

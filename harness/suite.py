@@ -25,7 +25,7 @@ class Suite:
     _model: dict[str, Any] | None = None
 
     @classmethod
-    def create(cls, settings: Settings) -> "Suite":
+    def create(cls, settings: Settings) -> Suite:
         compose = Compose(new_project_name(), settings.compose_file.resolve(), timeout=settings.command_timeout)
         return cls(settings, compose, Poller(interval=settings.poll_interval))
 
@@ -41,9 +41,11 @@ class Suite:
         engine = preflight.engine_version(client)
         self._model = preflight.model(self.compose, self.settings.service)
         definition = self.definition()
+        image = preflight.image_present(client, definition.image)
         preflight.container_name_free(client, definition.container_name, self.compose.project)
         preflight.ports_free(definition.published_host_ports)
         self.evidence.record("environment", "Docker Engine", engine)
+        self.evidence.record("environment", "image", image)
         self.stack = Stack(
             self.compose, client, self.settings.service, self.settings.redis_port, self.poller,
             self.settings.start_timeout,

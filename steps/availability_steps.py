@@ -75,6 +75,7 @@ def step_get(context: Context, value: str) -> None:
 def step_server_facts(context: Context) -> None:
     context.facts = redis_client.server_facts(context.suite.engine().redis())
     context.suite.evidence.record("image", "server", str(context.facts))
+    context.suite.evidence.record("environment", "Redis", context.facts.version)
 
 
 @then("the server reports Redis major version {major:d}")

@@ -2,8 +2,17 @@
 from behave import given, then
 from behave.runner import Context
 from hamcrest import (
-    all_of, assert_that, contains_exactly, contains_string, equal_to, greater_than, has_entries,
-    has_item, is_in, none, not_none,
+    all_of,
+    assert_that,
+    contains_exactly,
+    contains_string,
+    equal_to,
+    greater_than,
+    has_entries,
+    has_item,
+    is_in,
+    none,
+    not_none,
 )
 
 from harness.definition import ServiceDefinition, declares_version
@@ -58,12 +67,17 @@ def step_health_test(context: Context) -> None:
     assert_that(check, not_none(), "healthcheck of the service")
     assert_that(
         (check.disabled, check.test[:1], check.command_line),
-        contains_exactly(False, is_in([("CMD",), ("CMD-SHELL",)]), all_of(contains_string("redis-cli"), contains_string("ping"))),
+        contains_exactly(
+            False, is_in([("CMD",), ("CMD-SHELL",)]), all_of(contains_string("redis-cli"), contains_string("ping"))
+        ),
         f"health check test {list(check.test)}",
     )
 
 
-@then("the health check runs every {interval:g} seconds, times out after {timeout:g} seconds and allows {retries:d} retries")
+@then(
+    "the health check runs every {interval:g} seconds, times out after {timeout:g} seconds"
+    " and allows {retries:d} retries"
+)
 def step_health_schedule(context: Context, interval: float, timeout: float, retries: int) -> None:
     check = _definition(context).healthcheck
     assert_that(check, not_none(), "healthcheck of the service")

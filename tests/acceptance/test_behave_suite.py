@@ -48,13 +48,3 @@ def test_the_definition_is_checked_without_a_daemon():
     done = behave("--tags=@static", "--no-junit", env=DEAD_DAEMON, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "0 failed" in done.stdout
-
-
-@pytest.mark.docker_cli
-def test_an_unreachable_daemon_stops_the_run_in_one_line():
-    done = behave("--no-junit", env=DEAD_DAEMON, timeout=120)
-    assert done.returncode == 2
-    assert "Traceback" not in done.stdout + done.stderr
-    assert done.stderr.strip().splitlines() == [done.stderr.strip()]
-    assert done.stderr.startswith("OPTERP-20 acceptance cannot run: Docker daemon unreachable at unix:///nonexistent")
-    assert "start Docker Desktop" in done.stderr

@@ -18,8 +18,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import docker
-
 ROOT = Path(__file__).resolve().parents[2]
 MUTANTS = ROOT / "tests" / "mutants"
 EQUIVALENTS = ROOT / "tests" / "equivalents"
@@ -37,7 +35,7 @@ class Case:
         return self.path.stem
 
     @classmethod
-    def parse(cls, path: Path) -> "Case":
+    def parse(cls, path: Path) -> Case:
         fields: dict[str, str] = {}
         fails: set[str] = set()
         listing = False
@@ -85,27 +83,3 @@ def run_suite(case: Case, timeout: float = 600) -> Outcome:
             if element.get("status") != "passed":
                 failed.add(f"{Path(feature['location'].split(':')[0]).name}: {element['name']}")
     return Outcome(done.returncode, frozenset(failed), executed, done.stderr.strip())
-
-
-@dataclass(frozen=True)
-class EngineSnapshot:
-    containers: frozenset[str]
-    volumes: frozenset[str]
-    networks: frozenset[str]
-
-    @classmethod
-    def take(cls) -> "EngineSnapshot":
-        client = docker.from_env()
-        return cls(
-            frozenset(c.id for c in client.containers.list(all=True)),
-            frozenset(v.name for v in client.volumes.list()),
-            frozenset(n.id for n in client.networks.list()),
-        )
-
-    def added_since(self, before: "EngineSnapshot") -> dict[str, set[str]]:
-        added = {
-            "containers": set(self.containers - before.containers),
-            "volumes": set(self.volumes - before.volumes),
-            "networks": set(self.networks - before.networks),
-        }
-        return {kind: names for kind, names in added.items() if names}

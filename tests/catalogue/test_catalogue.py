@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.catalogue.catalogue import EQUIVALENTS, MUTANTS, Case, EngineSnapshot, run_suite
+from harness.inventory import engine_objects
+from tests.catalogue.catalogue import EQUIVALENTS, MUTANTS, Case, run_suite
 from tests.catalogue.conftest import SCORE
 
 MUTANT_CASES = [Case.parse(p) for p in sorted(MUTANTS.glob("*.yml"))]
@@ -15,9 +16,9 @@ pytestmark = pytest.mark.engine
 
 @pytest.mark.parametrize("case", MUTANT_CASES, ids=lambda c: c.name)
 def test_mutant_fails_exactly_the_named_scenarios(case: Case):
-    before = EngineSnapshot.take()
+    before = engine_objects()
     outcome = run_suite(case)
-    left = EngineSnapshot.take().added_since(before)
+    left = engine_objects() - before
     killed = outcome.returncode == 1 and outcome.failed == case.fails
     SCORE["mutants"].append(killed)
     assert outcome.returncode == 1, f"{case.mistake}: behave exited {outcome.returncode}; {outcome.stderr}"
@@ -30,9 +31,9 @@ def test_mutant_fails_exactly_the_named_scenarios(case: Case):
 
 @pytest.mark.parametrize("case", EQUIVALENT_CASES, ids=lambda c: c.name)
 def test_equivalent_passes(case: Case):
-    before = EngineSnapshot.take()
+    before = engine_objects()
     outcome = run_suite(case)
-    left = EngineSnapshot.take().added_since(before)
+    left = engine_objects() - before
     passed = outcome.returncode == 0 and not outcome.failed and outcome.executed > 0
     SCORE["equivalents"].append(passed)
     assert passed, f"{case.mistake}: exit {outcome.returncode}, failed {sorted(outcome.failed)}; {outcome.stderr}"

@@ -1,0 +1,73 @@
+"""Running behave as a user would, and looking at the engine around it."""
+from __future__ import annotations
+
+import http.server
+import json
+import os
+import socketserver
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import docker
+
+ROOT = Path(__file__).resolve().parents[2]
+REFUSAL = "OPTERP-20 acceptance cannot run: "
+
+def behave(*args: str, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "behave", "--no-junit", *args],
+        cwd=ROOT, capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})},
+    )
+
+def project_objects(project: str) -> list[str]:
+    client = docker.from_env()
+    label = {"label": f"com.docker.compose.project={project}"}
+    return (
+        [f"container {c.name}" for c in client.containers.list(all=True, filters=label)]
+        + [f"volume {v.name}" for v in client.volumes.list(filters=label)]
+        + [f"network {n.name}" for n in client.networks.list(filters=label)]
+    )
+
+class _UnixHTTPServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
+    daemon_threads = True
+
+@contextmanager
+def fake_daemon(socket_path: Path, version: str) -> Iterator[str]:
+    """A stand-in Docker API on a unix socket that answers ping and version,
+    to simulate an old Engine without installing one. Yields its DOCKER_HOST."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            if self.path.endswith("/_ping"):
+                body, kind = b"OK", "text/plain"
+            elif self.path.endswith("/version"):
+                body = json.dumps({"Version": version, "ApiVersion": "1.43", "MinAPIVersion": "1.12"}).encode()
+                kind = "application/json"
+            else:
+                self.send_error(404)
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Api-Version", "1.43")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def address_string(self) -> str:  # unix sockets have no client address
+            return "fake-daemon"
+
+    server = _UnixHTTPServer(str(socket_path), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"unix://{socket_path}"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,121 @@
+"""Every bad input stops the run with one line, exit 2, no traceback, nothing
+left behind and nothing foreign touched."""
+from __future__ import annotations
+
+import os
+import socket
+import stat
+import subprocess
+from pathlib import Path
+
+import docker
+import pytest
+import redis
+
+from harness.inventory import engine_objects
+from tests.hardening.support import REFUSAL, ROOT, behave, fake_daemon
+
+pytestmark = pytest.mark.engine
+
+
+def refused(done, *fragments: str) -> None:
+    output = done.stdout + done.stderr
+    assert done.returncode == 2, output
+    assert "Traceback" not in output
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(REFUSAL), done.stderr
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+@pytest.fixture
+def untouched_engine():
+    before = engine_objects()
+    yield
+    assert engine_objects() == before, "the run left something behind or removed something"
+
+
+def compose_file(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "docker-compose.yml"
+    path.write_text(text)
+    return f"compose_file={path}"
+
+
+def test_daemon_unreachable():
+    refused(behave(env={"DOCKER_HOST": "unix:///nonexistent/docker.sock"}),
+            "Docker daemon unreachable at unix:///nonexistent/docker.sock", "start Docker Desktop")
+
+
+def test_engine_older_than_25(tmp_path: Path):
+    with fake_daemon(tmp_path / "old.sock", "24.0.7") as host:
+        refused(behave(env={"DOCKER_HOST": host}), "Docker Engine 24.0.7 is older than 25", "upgrade Docker")
+
+
+def test_compose_v2_missing(tmp_path: Path, untouched_engine):
+    fake = tmp_path / "docker"
+    fake.write_text(
+        "#!/bin/sh\n"
+        "if [ \"$1\" = compose ]; then echo \"docker: 'compose' is not a docker command.\" >&2; exit 1; fi\n"
+        "exec /usr/bin/docker \"$@\"\n"
+    )
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    refused(behave(env={"PATH": f"{tmp_path}:{os.environ['PATH']}"}), "Docker Compose v2.20.2 or newer is required")
+
+
+def test_compose_file_missing(tmp_path: Path, untouched_engine):
+    refused(behave("-D", f"compose_file={tmp_path / 'nope.yml'}"), "does not exist", "-D compose_file=PATH")
+
+
+def test_invalid_yaml(tmp_path: Path, untouched_engine):
+    refused(behave("-D", compose_file(tmp_path, "services:\n  redis: [\n")), "Docker Compose rejects")
+
+
+def test_no_redis_service(tmp_path: Path, untouched_engine):
+    refused(behave("-D", compose_file(tmp_path, "services:\n  cache:\n    image: redis:7-alpine\n")),
+            "defines no service 'redis' (it has: cache)")
+
+
+def test_image_not_available(tmp_path: Path, untouched_engine):
+    text = (ROOT / "docker-compose.yml").read_text().replace("redis:7-alpine", "opterp20-absent/redis:7-alpine")
+    refused(behave("-D", compose_file(tmp_path, text)),
+            "image opterp20-absent/redis:7-alpine is not on this Docker engine", "docker load")
+
+
+def test_host_port_taken(untouched_engine):
+    with socket.socket() as squatter:
+        squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        squatter.bind(("0.0.0.0", 6379))
+        squatter.listen()
+        refused(behave(), "host port 6379 is already in use")
+
+
+@pytest.mark.parametrize("project", ["opticserp", "someone-elses-stack"])
+def test_a_running_stack_with_the_same_container_name_is_refused_and_left_intact(tmp_path: Path, project: str):
+    """A user's own `docker compose up` of this file (project named after their
+    checkout), or any other project's container of that name, with data in its volume."""
+    compose = ["docker", "compose", "-p", project, "-f", str(ROOT / "docker-compose.yml")]
+    subprocess.run([*compose, "up", "--detach", "--wait"], check=True, capture_output=True, timeout=120)
+    try:
+        client = docker.from_env()
+        theirs = client.containers.get("opticserp_redis")
+        user = redis.Redis(port=6379, decode_responses=True)
+        for number in range(100):
+            user.set(f"their:key:{number}", f"value {number}")
+        before = (_fingerprint(theirs), theirs.attrs["State"]["StartedAt"], engine_objects())
+
+        refused(behave(), "a container named opticserp_redis already exists", f"compose project '{project}'",
+                "never touches it")
+
+        theirs.reload()
+        assert theirs.status == "running"
+        assert (_fingerprint(theirs), theirs.attrs["State"]["StartedAt"], engine_objects()) == before
+        assert user.get("their:key:99") == "value 99"
+    finally:
+        subprocess.run([*compose, "down", "--volumes"], capture_output=True, timeout=120)
+
+
+def _fingerprint(container) -> str:
+    """sha256 of every file in the container's /data, byte for byte."""
+    code, output = container.exec_run(["sh", "-c", "find /data -type f | sort | xargs sha256sum"])
+    assert code == 0, output
+    return output.decode()

@@ -1,0 +1,90 @@
+"""Ctrl-C (SIGINT) and a cancelled CI job (SIGTERM), while the stack starts and
+in the middle of a destructive scenario: the run's project is removed entirely."""
+from __future__ import annotations
+
+import os
+import queue
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import docker
+import pytest
+
+from harness.inventory import engine_objects
+from tests.hardening.support import ROOT, project_objects
+
+pytestmark = pytest.mark.engine
+
+
+def start_behave(*args: str) -> tuple[subprocess.Popen[str], queue.Queue[str]]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "behave", "--no-junit", "--format", "plain", *args],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        start_new_session=True,  # its own process group, as a terminal or CI runner gives it
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # not ignored even if ours is
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
+    return process, lines
+
+
+def wait_for_line(lines: queue.Queue[str], pattern: str, seen: list[str], timeout: float = 60) -> re.Match[str]:
+    deadline = time.monotonic() + timeout
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            line = lines.get(timeout=left)
+        except queue.Empty:
+            break
+        seen.append(line)
+        if match := re.search(pattern, line):
+            return match
+    raise AssertionError(f"no line matching {pattern!r} within {timeout} s; output:\n{''.join(seen)}")
+
+
+def wait_for_container(project: str, timeout: float = 60) -> None:
+    client = docker.from_env()
+    deadline = time.monotonic() + timeout
+    label = {"label": f"com.docker.compose.project={project}"}
+    while time.monotonic() < deadline:
+        if client.containers.list(all=True, filters=label):
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"no container of {project} appeared within {timeout} s")
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize("moment", ["while the stack starts", "during a destructive scenario"])
+def test_an_interrupted_run_removes_its_whole_project(signum: int, moment: str):
+    before = engine_objects()
+    seen: list[str] = []
+    if moment == "while the stack starts":
+        process, lines = start_behave("--tags=@ac:starts")
+        project = wait_for_line(lines, r"compose project (\S+),", seen).group(1)
+        wait_for_container(project)
+    else:
+        process, lines = start_behave("--tags=@ac:persistence")
+        project = wait_for_line(lines, r"compose project (\S+),", seen).group(1)
+        wait_for_line(lines, r"Scenario: A write acknowledged a second before a crash", seen)
+    os.killpg(process.pid, signum)
+    try:
+        process.wait(timeout=120)
+    finally:
+        process.kill()
+    rest = "".join(seen) + "".join(iter_queue(lines))
+    assert process.returncode != 0, rest
+    assert "ABORTED" in rest, rest
+    assert project_objects(project) == [], rest
+    assert engine_objects() == before, rest
+
+
+def iter_queue(lines: queue.Queue[str]):
+    while True:
+        try:
+            yield lines.get_nowait()
+        except queue.Empty:
+            return
