@@ -1,41 +1,61 @@
 """The run's lifecycle: preflight before anything starts, one compose project
-of its own, and cleanup of exactly that project whatever happens."""
+of its own, cleanup of exactly that project whatever happens, and the reports."""
 from __future__ import annotations
 
 import atexit
 import os
 import signal
 import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
 from types import FrameType
 
-from behave.model import Scenario
+from behave.model import Scenario, Step
 from behave.runner import Context
 
 from harness.config import Settings
 from harness.errors import PreflightError
+from harness.reporting import junit
+from harness.reporting.criteria import criterion_of
+from harness.reporting.publish import publish
+from harness.reporting.signoff import RunInfo
 from harness.suite import Suite
 
 
 def before_all(context: Context) -> None:
     # A cancelled CI job sends SIGTERM; make it unwind like Ctrl-C so after_all cleans up.
     signal.signal(signal.SIGTERM, _interrupt)
+    context.started = (datetime.now(UTC), time.monotonic())
     suite = Suite.create(Settings.from_userdata(context.config.userdata))
     context.suite = suite
+    junit.clear(_junit_dir(context))
     try:
-        suite.evidence.record("environment", "Docker Compose", suite.check_offline())
+        suite.evidence.environment["Docker Compose"] = suite.check_offline()
         if _runtime_selected(context):
             suite.connect()
     except PreflightError as error:
-        _refuse(error)
+        _refuse(context, error)
     # If behave itself dies (a broken pipe on stdout, say), after_all never runs.
     atexit.register(suite.close)
     print(f"OPTERP-20 acceptance: compose project {suite.compose.project}, file {suite.compose.file}")
 
 
-def after_scenario(context: Context, scenario: Scenario) -> None:
+def before_scenario(context: Context, scenario: Scenario) -> None:
+    context.suite.evidence.begin(criterion_of(scenario.effective_tags), scenario.name)
+
+
+def after_step(context: Context, step: Step) -> None:
+    """Evidence on failure: state, health log, log tail and `compose ps`, on the
+    console and attached to the failed step in the JSON and HTML reports."""
     suite: Suite = context.suite
-    if scenario.status.has_failed() and suite.stack is not None and "static" not in scenario.effective_tags:
-        print(f"\n--- evidence for failed scenario {scenario.name!r} ---\n{suite.stack.diagnostics()}")
+    scenario = context.scenario
+    if not step.status.has_failed() or suite.stack is None or "static" in scenario.effective_tags:
+        return
+    text = f"evidence for failed scenario {scenario.name!r}:\n{suite.stack.diagnostics()}"
+    print(f"\n--- {text}")
+    suite.evidence.failures[scenario.name] = text
+    context.attach("text/plain", text.encode())
 
 
 def after_all(context: Context) -> None:
@@ -43,11 +63,18 @@ def after_all(context: Context) -> None:
     if suite is None:
         return
     leftovers = suite.close()
-    suite.evidence.write(suite.settings.reports_dir / "evidence.json")
-    for what, value in dict.fromkeys((f.what, f.value) for f in suite.evidence.about("environment")):
-        print(f"OPTERP-20 acceptance ran on {what}: {value}")
+    text = publish(suite.settings.reports_dir, context._runner.features, suite.evidence, _run_info(context))
+    print(f"\n{text}")
     if leftovers:
-        raise RuntimeError(f"could not remove what this run created: {'; '.join(leftovers)}")
+        message = f"could not remove what this run created: {'; '.join(leftovers)}"
+        junit.write_error(_junit_dir(context), "cleanup", "CleanupFailed", message)
+        raise RuntimeError(message)
+
+
+# behave captures hook output and shows it only on failure; evidence and the
+# sign-off are for every run.
+after_step.capture = False  # type: ignore[attr-defined]
+after_all.capture = False  # type: ignore[attr-defined]
 
 
 def _runtime_selected(context: Context) -> bool:
@@ -59,19 +86,27 @@ def _runtime_selected(context: Context) -> bool:
     )
 
 
-def _refuse(error: PreflightError) -> None:
-    """Stop with one line and exit 2. behave turns any exception from a hook,
+def _refuse(context: Context, error: PreflightError) -> None:
+    """Stop with one line and exit 2, after leaving a red JUnit file and a
+    sign-off that says why nothing ran. behave turns any exception from a hook,
     SystemExit included, into a HOOK-ERROR plus "ABORTED: By user."; nothing
     exists yet that would need cleaning up, so leave at once."""
+    suite: Suite = context.suite
+    junit.write_error(_junit_dir(context), "preflight", type(error).__name__, str(error), stale=True)
+    publish(suite.settings.reports_dir, [], suite.evidence, _run_info(context), refusal=error)
     sys.stdout.flush()
     print(f"OPTERP-20 acceptance cannot run: {error}", file=sys.stderr, flush=True)
     os._exit(2)
 
 
+def _run_info(context: Context) -> RunInfo:
+    started, began = context.started
+    return RunInfo(context.suite.compose.file, started, time.monotonic() - began)
+
+
+def _junit_dir(context: Context) -> Path:
+    return Path(context.config.junit_directory or "reports")
+
+
 def _interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt(f"signal {signum}")
-
-
-# behave captures hook output and shows it only on failure; the run's
-# environment summary is for every run.
-after_all.capture = False  # type: ignore[attr-defined]

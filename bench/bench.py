@@ -31,7 +31,7 @@ def run_once(behave_args: list[str]) -> dict[str, list[float]]:
     if done.returncode != 0:
         tail = done.stdout[-3000:] + done.stderr
         sys.exit(f"bench: the suite failed (exit {done.returncode}); fix it before measuring:\n{tail}")
-    facts = json.loads(EVIDENCE.read_text())
+    facts = json.loads(EVIDENCE.read_text())["facts"]
     samples: dict[str, list[float]] = {"full suite wall time": [wall]}
     for label, (what, _) in MEASURES.items():
         if what:

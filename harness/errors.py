@@ -20,8 +20,12 @@ class HarnessError(Exception):
 class PreflightError(HarnessError):
     """A condition that stops the run before anything is created."""
 
+    summary = "preflight failed"  # the fact, in a few words, for reports
+
 
 class DockerDaemonUnreachable(PreflightError):
+    summary = "Docker daemon unreachable"
+
     def __init__(self, host: str, detail: str) -> None:
         super().__init__(
             f"Docker daemon unreachable at {host} ({detail}): start Docker Desktop "
@@ -30,6 +34,8 @@ class DockerDaemonUnreachable(PreflightError):
 
 
 class ComposeV2Missing(PreflightError):
+    summary = "Docker Compose v2 missing or too old"
+
     def __init__(self, detail: str) -> None:
         super().__init__(
             f"Docker Compose v2.20.2 or newer is required ({detail}): install the "
@@ -38,6 +44,8 @@ class ComposeV2Missing(PreflightError):
 
 
 class EngineTooOld(PreflightError):
+    summary = "Docker Engine older than 25"
+
     def __init__(self, version: str) -> None:
         super().__init__(
             f"Docker Engine {version} is older than 25, which the health check's "
@@ -46,6 +54,8 @@ class EngineTooOld(PreflightError):
 
 
 class ComposeFileMissing(PreflightError):
+    summary = "compose file missing"
+
     def __init__(self, path: str) -> None:
         super().__init__(
             f"compose file {path} does not exist: run behave from the repository "
@@ -54,11 +64,15 @@ class ComposeFileMissing(PreflightError):
 
 
 class ComposeFileRejected(PreflightError):
+    summary = "compose file rejected by Docker Compose"
+
     def __init__(self, path: str, detail: str) -> None:
         super().__init__(f"Docker Compose rejects {path}: {detail}; fix the file and run behave again")
 
 
 class ServiceMissing(PreflightError):
+    summary = "no redis service in the compose file"
+
     def __init__(self, path: str, service: str, found: Sequence[str]) -> None:
         super().__init__(
             f"{path} defines no service {service!r} (it has: {', '.join(found) or 'none'}): "
@@ -67,6 +81,8 @@ class ServiceMissing(PreflightError):
 
 
 class PortInUse(PreflightError):
+    summary = "host port in use"
+
     def __init__(self, port: int) -> None:
         super().__init__(
             f"host port {port} is already in use: stop whatever listens on it "
@@ -75,6 +91,8 @@ class PortInUse(PreflightError):
 
 
 class ContainerNameTaken(PreflightError):
+    summary = "container name taken by another project"
+
     def __init__(self, name: str, owner: str, status: str) -> None:
         super().__init__(
             f"a container named {name} already exists ({status}, {owner}); the suite "
@@ -84,6 +102,8 @@ class ContainerNameTaken(PreflightError):
 
 
 class ImageMissing(PreflightError):
+    summary = "image not available"
+
     def __init__(self, image: str) -> None:
         super().__init__(
             f"image {image} is not on this Docker engine and the suite never pulls: run "

@@ -1,5 +1,7 @@
-"""What the run observed, recorded by steps through one call and written once
-at the end, so reports (and the benchmark) read facts instead of logs."""
+"""What the run observed. Steps call `record(what, value)`; the criterion and
+scenario come from the scenario being run, so a shared step files its fact
+under whichever criterion it is proving. Reports read these facts; steps never
+format reports."""
 from __future__ import annotations
 
 import json
@@ -10,6 +12,7 @@ from pathlib import Path
 @dataclass(frozen=True)
 class Fact:
     criterion: str
+    scenario: str
     what: str
     value: object
 
@@ -17,13 +20,21 @@ class Fact:
 @dataclass
 class Evidence:
     facts: list[Fact] = field(default_factory=list)
+    environment: dict[str, str] = field(default_factory=dict)  # engine, compose, image, Redis
+    failures: dict[str, str] = field(default_factory=dict)  # scenario name -> diagnostics
+    criterion: str = "run"
+    scenario: str = ""
 
-    def record(self, criterion: str, what: str, value: object) -> None:
-        self.facts.append(Fact(criterion, what, value))
+    def begin(self, criterion: str, scenario: str) -> None:
+        self.criterion, self.scenario = criterion, scenario
+
+    def record(self, what: str, value: object) -> None:
+        self.facts.append(Fact(self.criterion, self.scenario, what, value))
 
     def about(self, criterion: str) -> list[Fact]:
         return [fact for fact in self.facts if fact.criterion == criterion]
 
     def write(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps([asdict(f) for f in self.facts], indent=2, default=str) + "\n")
+        document = {"environment": self.environment, "facts": [asdict(f) for f in self.facts]}
+        path.write_text(json.dumps(document, indent=2, default=str) + "\n")

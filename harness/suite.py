@@ -44,8 +44,8 @@ class Suite:
         image = preflight.image_present(client, definition.image)
         preflight.container_name_free(client, definition.container_name, self.compose.project)
         preflight.ports_free(definition.published_host_ports)
-        self.evidence.record("environment", "Docker Engine", engine)
-        self.evidence.record("environment", "image", image)
+        self.evidence.environment["Docker Engine"] = engine
+        self.evidence.environment["image"] = image
         self.stack = Stack(
             self.compose, client, self.settings.service, self.settings.redis_port, self.poller,
             self.settings.start_timeout,

@@ -32,7 +32,7 @@ def step_start(context: Context) -> None:
 @reported_as_failures
 def step_healthy_within(context: Context, bound: float) -> None:
     observed = context.suite.engine().wait_healthy(since=context.started_at, within=bound)
-    context.suite.evidence.record("starts", f"seconds from {context.started_by} to healthy", round(observed.elapsed, 3))
+    context.suite.evidence.record(f"seconds from {context.started_by} to healthy", round(observed.elapsed, 3))
     assert_that(observed.elapsed, less_than_or_equal_to(bound), f"up to healthy: {observed.value}")
 
 
@@ -41,6 +41,7 @@ def step_healthy_within(context: Context, bound: float) -> None:
 def step_ping_host(context: Context, port: int) -> None:
     context.answer = redis_client.answers_ping(redis_client.connect("127.0.0.1", port))
     context.answered_by = f"redis-py at 127.0.0.1:{port}"
+    context.suite.evidence.record(f"PING via {context.answered_by}", context.answer)
 
 
 @when("the operator pings Redis from inside the service")
@@ -50,6 +51,7 @@ def step_ping_inside(context: Context) -> None:
     done = suite.compose.exec(suite.settings.service, ["redis-cli", "ping"])
     context.answer = (done.stdout + done.stderr).strip()
     context.answered_by = f"`docker compose exec {suite.settings.service} redis-cli ping`, exit {done.returncode}"
+    suite.evidence.record(f"PING via {context.answered_by}", context.answer)
 
 
 @then('Redis answers "{answer}"')
@@ -67,15 +69,17 @@ def step_set(context: Context, value: str) -> None:
 @then('reading the key returns "{value}"')
 @reported_as_failures
 def step_get(context: Context, value: str) -> None:
-    assert_that(context.suite.engine().redis().get(context.key), equal_to(value), f"GET {context.key}")
+    got = context.suite.engine().redis().get(context.key)
+    context.suite.evidence.record("value read back", got)
+    assert_that(got, equal_to(value), f"GET {context.key}")
 
 
 @when("a client asks the server what it is running")
 @reported_as_failures
 def step_server_facts(context: Context) -> None:
     context.facts = redis_client.server_facts(context.suite.engine().redis())
-    context.suite.evidence.record("image", "server", str(context.facts))
-    context.suite.evidence.record("environment", "Redis", context.facts.version)
+    context.suite.evidence.record("server", str(context.facts))
+    context.suite.evidence.environment["Redis"] = context.facts.version
 
 
 @then("the server reports Redis major version {major:d}")

@@ -35,18 +35,22 @@ def step_definition(context: Context) -> None:
 
 @then("Docker Compose accepts the definition")
 def step_accepted(context: Context) -> None:
+    context.suite.evidence.record("`docker compose config`", context.rejected or "accepted")
     assert_that(context.rejected, none(), f"`docker compose config` on {context.suite.compose.file}")
     assert_that(context.suite.model()["services"], has_item(context.suite.settings.service), "services defined")
 
 
 @then('the service runs the image "{image}"')
 def step_image(context: Context, image: str) -> None:
-    assert_that(_definition(context).image, equal_to(image), "image of the service")
+    definition = _definition(context)
+    context.suite.evidence.record("image in the definition", definition.image)
+    assert_that(definition.image, equal_to(image), "image of the service")
 
 
 @then("host port {host:d} is published to the service's port {port:d}/{protocol}")
 def step_port(context: Context, host: int, port: int, protocol: str) -> None:
     ports = _definition(context).ports
+    context.suite.evidence.record("ports in the definition", ", ".join(str(p) for p in ports) or "none")
     published = [(p.published, p.target, p.protocol) for p in ports]
     assert_that(published, has_item((str(host), port, protocol)), f"ports: {[str(p) for p in ports] or 'none'}")
 
@@ -54,6 +58,7 @@ def step_port(context: Context, host: int, port: int, protocol: str) -> None:
 @then("the server is started with append-only persistence on")
 def step_aof_option(context: Context) -> None:
     definition = _definition(context)
+    context.suite.evidence.record("command in the definition", " ".join(definition.command) or "(image default)")
     assert_that(
         definition.server_options.get("appendonly"),
         equal_to(["yes"]),
@@ -64,6 +69,7 @@ def step_aof_option(context: Context) -> None:
 @then("the health check pings Redis with the Redis command-line client")
 def step_health_test(context: Context) -> None:
     check = _definition(context).healthcheck
+    context.suite.evidence.record("health check test", list(check.test) if check else "none")
     assert_that(check, not_none(), "healthcheck of the service")
     assert_that(
         (check.disabled, check.test[:1], check.command_line),
@@ -81,6 +87,9 @@ def step_health_test(context: Context) -> None:
 def step_health_schedule(context: Context, interval: float, timeout: float, retries: int) -> None:
     check = _definition(context).healthcheck
     assert_that(check, not_none(), "healthcheck of the service")
+    context.suite.evidence.record(
+        "health check schedule", f"interval {check.interval}s, timeout {check.timeout}s, retries {check.retries}"
+    )
     assert_that(
         {"interval": check.interval, "timeout": check.timeout, "retries": check.retries},
         equal_to({"interval": interval, "timeout": timeout, "retries": retries}),
@@ -92,6 +101,9 @@ def step_health_schedule(context: Context, interval: float, timeout: float, retr
 def step_health_start(context: Context, interval: float) -> None:
     check = _definition(context).healthcheck
     assert_that(check, not_none(), "healthcheck of the service")
+    context.suite.evidence.record(
+        "health check start", f"start_period {check.start_period}s, start_interval {check.start_interval}s"
+    )
     assert_that(
         {"start_interval": check.start_interval, "start_period": check.start_period or 0.0},
         has_entries(start_interval=equal_to(interval), start_period=greater_than(0)),
@@ -102,8 +114,10 @@ def step_health_start(context: Context, interval: float) -> None:
 @then('the named volume "{volume}" with the {driver} driver holds the data directory "{path}"')
 def step_volume(context: Context, volume: str, driver: str, path: str) -> None:
     definition = _definition(context)
+    observed = {"mounts": [str(m) for m in definition.mounts], "driver": definition.volume_drivers.get(volume)}
+    context.suite.evidence.record("mounts and volume driver", observed)
     assert_that(
-        {"mounts": [str(m) for m in definition.mounts], "driver": definition.volume_drivers.get(volume)},
+        observed,
         has_entries(mounts=has_item(f"volume {volume} at {path}"), driver=driver),
         "service mounts and the top-level volume's driver",
     )
@@ -113,19 +127,25 @@ def step_volume(context: Context, volume: str, driver: str, path: str) -> None:
 @reported_as_failures
 def step_no_version(context: Context) -> None:
     path = context.suite.settings.compose_file
-    assert_that(declares_version(path), none(), f"top-level `version` in {path} (obsolete in Compose v2)")
+    version = declares_version(path)
+    context.suite.evidence.record("top-level version key", "absent" if version is None else repr(version))
+    assert_that(version, none(), f"top-level `version` in {path} (obsolete in Compose v2)")
 
 
 @then('the restart policy is "{policy}"')
 def step_restart(context: Context, policy: str) -> None:
-    assert_that(_definition(context).restart, equal_to(policy), "restart policy of the service")
+    restart = _definition(context).restart
+    context.suite.evidence.record("restart policy in the definition", restart)
+    assert_that(restart, equal_to(policy), "restart policy of the service")
 
 
 @then('the service is attached to the bridge network "{network}"')
 def step_network(context: Context, network: str) -> None:
     definition = _definition(context)
+    observed = {"attached": list(definition.networks), "driver": definition.network_drivers.get(network)}
+    context.suite.evidence.record("networks and driver", observed)
     assert_that(
-        {"attached": list(definition.networks), "driver": definition.network_drivers.get(network)},
+        observed,
         has_entries(attached=has_item(network), driver="bridge"),
         "service networks and the top-level network's driver",
     )
@@ -133,4 +153,6 @@ def step_network(context: Context, network: str) -> None:
 
 @then('the container is named "{name}"')
 def step_container_name(context: Context, name: str) -> None:
-    assert_that(_definition(context).container_name, equal_to(name), "container_name of the service")
+    container_name = _definition(context).container_name
+    context.suite.evidence.record("container_name in the definition", container_name)
+    assert_that(container_name, equal_to(name), "container_name of the service")

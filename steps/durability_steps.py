@@ -39,7 +39,7 @@ def step_crash_repeatedly(context: Context) -> None:
         context.crashes.append(crash.at)
         back = stack.wait_back(crash, within=RECOVERY_BOUND)
         up_since = suite.poller.clock()
-        suite.evidence.record("persistence", "seconds from crash to answering under load", round(back.elapsed, 3))
+        suite.evidence.record("seconds from crash to answering under load", round(back.elapsed, 3))
     _keep_writing(suite, writer, up_since)
     writer.stop()
 
@@ -68,6 +68,6 @@ def step_none_lost(context: Context, grace: float) -> None:
         present |= {n for n, v in zip(batch, values, strict=True) if v is not None}
     verdict = judge(writer.acked, context.crashes, present, grace)
     summary = f"{verdict}; {len(context.crashes)} crashes, {writer.errors} refused writes"
-    context.suite.evidence.record("persistence", "durability under load", summary)
+    context.suite.evidence.record("durability under load", summary)
     assert_that(verdict.must_survive, greater_than(0), str(verdict))
     assert_that(verdict.lost[:20], empty(), f"{verdict}; first lost key numbers shown")

@@ -27,6 +27,7 @@ def step_stopped(context: Context) -> None:
 @reported_as_failures
 def step_exited_cleanly(context: Context) -> None:
     state = context.suite.engine().state()
+    context.suite.evidence.record("after stop", str(state))
     assert_that((state.status, state.exit_code), equal_to(("exited", 0)), f"after stop: {state}")
 
 
@@ -60,8 +61,8 @@ def step_restarted(context: Context, bound: float) -> None:
 @reported_as_failures
 def step_recovered(context: Context, bound: float) -> None:
     observed = context.suite.engine().wait_recovered(context.crash, within=bound)
-    context.suite.evidence.record("recovery", "seconds from crash to healthy", round(observed.elapsed, 3))
-    context.suite.evidence.record("recovery", "health log", str(observed.value.last_probe))
+    context.suite.evidence.record("seconds from crash to healthy", round(observed.elapsed, 3))
+    context.suite.evidence.record("health log", str(observed.value.last_probe))
     assert_that(observed.elapsed, less_than_or_equal_to(bound), str(observed.value))
 
 
@@ -88,6 +89,7 @@ def step_password_undone(context: Context) -> None:
 @reported_as_failures
 def step_run_health_check(context: Context) -> None:
     context.probe = context.suite.engine().run_health_check()
+    context.suite.evidence.record("configured health check run", str(context.probe))
 
 
 @then("the health check fails")

@@ -3,15 +3,18 @@ the real engine. Pass/fail comes from behave's exit code; the JUnit files only
 prove that every scenario was executed (none skipped)."""
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+SCHEMA = ROOT / "tests" / "reporting" / "cucumber_json_schema.json"
 DEAD_DAEMON = {"DOCKER_HOST": "unix:///nonexistent/docker.sock"}
 
 
@@ -31,20 +34,42 @@ def junit_totals(directory: Path) -> dict[str, int]:
     return totals
 
 
-@pytest.mark.engine
-def test_the_whole_suite_passes_with_every_scenario_executed():
-    reports = ROOT / "reports"
-    for stale in reports.glob("TESTS-*.xml"):
-        stale.unlink()
+REPORTS = ROOT / "reports"
+OUTPUTS = ("behave.json", "cucumber.json", "report.html", "signoff.md", "evidence.json")
+
+
+@pytest.fixture(scope="module")
+def full_run() -> subprocess.CompletedProcess[str]:
+    """One run of the whole suite, as `behave` with no flags, into reports/."""
+    for stale in [*REPORTS.glob("TESTS-*.xml"), *(REPORTS / name for name in OUTPUTS)]:
+        stale.unlink(missing_ok=True)
     done = behave()
     print(done.stdout, done.stderr, sep="\n")
-    assert done.returncode == 0, f"behave exited {done.returncode}:\n{done.stdout[-6000:]}\n{done.stderr[-2000:]}"
-    totals = junit_totals(reports)
+    return done
+
+
+@pytest.mark.engine
+def test_the_whole_suite_passes_with_every_scenario_executed(full_run):
+    assert full_run.returncode == 0, (
+        f"behave exited {full_run.returncode}:\n{full_run.stdout[-6000:]}\n{full_run.stderr[-2000:]}"
+    )
+    totals = junit_totals(REPORTS)
     assert totals["tests"] > 0 and totals["skipped"] == 0, f"JUnit totals {totals}: every scenario must run in CI"
 
 
+@pytest.mark.engine
+def test_one_run_writes_every_report(full_run):
+    assert [name for name in OUTPUTS if not (REPORTS / name).is_file()] == []
+    report = json.loads((REPORTS / "cucumber.json").read_text())
+    jsonschema.validate(report, json.loads(SCHEMA.read_text()))
+    assert sum(len(f["elements"]) for f in report) == junit_totals(REPORTS)["tests"]
+    signoff = (REPORTS / "signoff.md").read_text()
+    assert "**Ready for sign-off: all 16 criteria passed.**" in signoff
+    assert signoff.strip() in full_run.stdout  # also printed at the end of the run
+
+
 @pytest.mark.docker_cli
-def test_the_definition_is_checked_without_a_daemon():
-    done = behave("--tags=@static", "--no-junit", env=DEAD_DAEMON, timeout=120)
+def test_the_definition_is_checked_without_a_daemon(tmp_path: Path):
+    done = behave("--tags=@static", "--no-junit", "-D", f"reports_dir={tmp_path}", env=DEAD_DAEMON, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "0 failed" in done.stdout

@@ -68,7 +68,7 @@ def run_suite(case: Case, timeout: float = 600) -> Outcome:
     with tempfile.TemporaryDirectory() as scratch:
         report = Path(scratch) / "behave.json"
         argv = [
-            sys.executable, "-m", "behave", "-D", f"compose_file={case.path}",
+            sys.executable, "-m", "behave", "-D", f"compose_file={case.path}", "-D", f"reports_dir={scratch}",
             "--no-junit", "--format", "json", "--outfile", str(report),
             *(["--tags=@static"] if case.runs == "static" else []),
         ]

@@ -17,9 +17,12 @@ import docker
 ROOT = Path(__file__).resolve().parents[2]
 REFUSAL = "OPTERP-20 acceptance cannot run: "
 
-def behave(*args: str, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def behave(
+    *args: str, reports: Path, env: dict[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    """behave as a user runs it, with its reports (JUnit too) kept out of the repository's."""
     return subprocess.run(
-        [sys.executable, "-m", "behave", "--no-junit", *args],
+        [sys.executable, "-m", "behave", "--junit-directory", str(reports), "-D", f"reports_dir={reports}", *args],
         cwd=ROOT, capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})},
     )
 

@@ -6,6 +6,7 @@ import os
 import socket
 import stat
 import subprocess
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import docker
@@ -16,6 +17,12 @@ from harness.inventory import engine_objects
 from tests.hardening.support import REFUSAL, ROOT, behave, fake_daemon
 
 pytestmark = pytest.mark.engine
+
+
+@pytest.fixture
+def run(tmp_path: Path):
+    """behave with its reports in this test's own directory."""
+    return lambda *args, **kwargs: behave(*args, reports=tmp_path / "reports", **kwargs)
 
 
 def refused(done, *fragments: str) -> None:
@@ -41,17 +48,22 @@ def compose_file(tmp_path: Path, text: str) -> str:
     return f"compose_file={path}"
 
 
-def test_daemon_unreachable():
-    refused(behave(env={"DOCKER_HOST": "unix:///nonexistent/docker.sock"}),
+def test_daemon_unreachable(run, tmp_path: Path):
+    refused(run(env={"DOCKER_HOST": "unix:///nonexistent/docker.sock"}),
             "Docker daemon unreachable at unix:///nonexistent/docker.sock", "start Docker Desktop")
+    junit = ET.parse(tmp_path / "reports" / "TESTS-run.xml").getroot()
+    assert (junit.get("errors"), junit.find("testcase/error").get("type")) == ("1", "DockerDaemonUnreachable")
+    signoff = (tmp_path / "reports" / "signoff.md").read_text()
+    assert "**Not run: Docker daemon unreachable.**" in signoff
+    assert "not run: Docker daemon unreachable" in signoff.split("## Environment")[0]
 
 
-def test_engine_older_than_25(tmp_path: Path):
+def test_engine_older_than_25(run, tmp_path: Path):
     with fake_daemon(tmp_path / "old.sock", "24.0.7") as host:
-        refused(behave(env={"DOCKER_HOST": host}), "Docker Engine 24.0.7 is older than 25", "upgrade Docker")
+        refused(run(env={"DOCKER_HOST": host}), "Docker Engine 24.0.7 is older than 25", "upgrade Docker")
 
 
-def test_compose_v2_missing(tmp_path: Path, untouched_engine):
+def test_compose_v2_missing(run, tmp_path: Path, untouched_engine):
     fake = tmp_path / "docker"
     fake.write_text(
         "#!/bin/sh\n"
@@ -59,38 +71,38 @@ def test_compose_v2_missing(tmp_path: Path, untouched_engine):
         "exec /usr/bin/docker \"$@\"\n"
     )
     fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
-    refused(behave(env={"PATH": f"{tmp_path}:{os.environ['PATH']}"}), "Docker Compose v2.20.2 or newer is required")
+    refused(run(env={"PATH": f"{tmp_path}:{os.environ['PATH']}"}), "Docker Compose v2.20.2 or newer is required")
 
 
-def test_compose_file_missing(tmp_path: Path, untouched_engine):
-    refused(behave("-D", f"compose_file={tmp_path / 'nope.yml'}"), "does not exist", "-D compose_file=PATH")
+def test_compose_file_missing(run, tmp_path: Path, untouched_engine):
+    refused(run("-D", f"compose_file={tmp_path / 'nope.yml'}"), "does not exist", "-D compose_file=PATH")
 
 
-def test_invalid_yaml(tmp_path: Path, untouched_engine):
-    refused(behave("-D", compose_file(tmp_path, "services:\n  redis: [\n")), "Docker Compose rejects")
+def test_invalid_yaml(run, tmp_path: Path, untouched_engine):
+    refused(run("-D", compose_file(tmp_path, "services:\n  redis: [\n")), "Docker Compose rejects")
 
 
-def test_no_redis_service(tmp_path: Path, untouched_engine):
-    refused(behave("-D", compose_file(tmp_path, "services:\n  cache:\n    image: redis:7-alpine\n")),
+def test_no_redis_service(run, tmp_path: Path, untouched_engine):
+    refused(run("-D", compose_file(tmp_path, "services:\n  cache:\n    image: redis:7-alpine\n")),
             "defines no service 'redis' (it has: cache)")
 
 
-def test_image_not_available(tmp_path: Path, untouched_engine):
+def test_image_not_available(run, tmp_path: Path, untouched_engine):
     text = (ROOT / "docker-compose.yml").read_text().replace("redis:7-alpine", "opterp20-absent/redis:7-alpine")
-    refused(behave("-D", compose_file(tmp_path, text)),
+    refused(run("-D", compose_file(tmp_path, text)),
             "image opterp20-absent/redis:7-alpine is not on this Docker engine", "docker load")
 
 
-def test_host_port_taken(untouched_engine):
+def test_host_port_taken(run, untouched_engine):
     with socket.socket() as squatter:
         squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         squatter.bind(("0.0.0.0", 6379))
         squatter.listen()
-        refused(behave(), "host port 6379 is already in use")
+        refused(run(), "host port 6379 is already in use")
 
 
 @pytest.mark.parametrize("project", ["opticserp", "someone-elses-stack"])
-def test_a_running_stack_with_the_same_container_name_is_refused_and_left_intact(tmp_path: Path, project: str):
+def test_a_running_stack_with_the_same_container_name_is_refused_and_left_intact(run, tmp_path: Path, project: str):
     """A user's own `docker compose up` of this file (project named after their
     checkout), or any other project's container of that name, with data in its volume."""
     compose = ["docker", "compose", "-p", project, "-f", str(ROOT / "docker-compose.yml")]
@@ -103,7 +115,7 @@ def test_a_running_stack_with_the_same_container_name_is_refused_and_left_intact
             user.set(f"their:key:{number}", f"value {number}")
         before = (_fingerprint(theirs), theirs.attrs["State"]["StartedAt"], engine_objects())
 
-        refused(behave(), "a container named opticserp_redis already exists", f"compose project '{project}'",
+        refused(run(), "a container named opticserp_redis already exists", f"compose project '{project}'",
                 "never touches it")
 
         theirs.reload()

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import docker
 import pytest
@@ -20,9 +21,9 @@ from tests.hardening.support import ROOT, project_objects
 pytestmark = pytest.mark.engine
 
 
-def start_behave(*args: str) -> tuple[subprocess.Popen[str], queue.Queue[str]]:
+def start_behave(reports: Path, *args: str) -> tuple[subprocess.Popen[str], queue.Queue[str]]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "behave", "--no-junit", "--format", "plain", *args],
+        [sys.executable, "-m", "behave", "--no-junit", "-D", f"reports_dir={reports}", "--format", "plain", *args],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
         start_new_session=True,  # its own process group, as a terminal or CI runner gives it
@@ -59,15 +60,15 @@ def wait_for_container(project: str, timeout: float = 60) -> None:
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 @pytest.mark.parametrize("moment", ["while the stack starts", "during a destructive scenario"])
-def test_an_interrupted_run_removes_its_whole_project(signum: int, moment: str):
+def test_an_interrupted_run_removes_its_whole_project(signum: int, moment: str, tmp_path: Path):
     before = engine_objects()
     seen: list[str] = []
     if moment == "while the stack starts":
-        process, lines = start_behave("--tags=@ac:starts")
+        process, lines = start_behave(tmp_path, "--tags=@ac:starts")
         project = wait_for_line(lines, r"compose project (\S+),", seen).group(1)
         wait_for_container(project)
     else:
-        process, lines = start_behave("--tags=@ac:persistence")
+        process, lines = start_behave(tmp_path, "--tags=@ac:persistence")
         project = wait_for_line(lines, r"compose project (\S+),", seen).group(1)
         wait_for_line(lines, r"Scenario: A write acknowledged a second before a crash", seen)
     os.killpg(process.pid, signum)

@@ -1,0 +1,33 @@
+"""Writes the run's reports into the reports directory."""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from harness.errors import PreflightError
+from harness.evidence import Evidence
+from harness.reporting import cucumber, signoff
+
+CUCUMBER_JSON = "cucumber.json"
+SIGNOFF = "signoff.md"
+EVIDENCE = "evidence.json"
+
+
+def publish(
+    directory: Path,
+    features: Iterable[Any],
+    evidence: Evidence,
+    run: signoff.RunInfo,
+    refusal: PreflightError | None = None,
+) -> str:
+    """Write evidence, Cucumber JSON and the sign-off; return the sign-off text."""
+    features = list(features)
+    directory.mkdir(parents=True, exist_ok=True)
+    evidence.write(directory / EVIDENCE)
+    report = cucumber.report(features, evidence.failures)
+    (directory / CUCUMBER_JSON).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    text = signoff.render(signoff.results(features), evidence, run, refusal)
+    (directory / SIGNOFF).write_text(text, encoding="utf-8")
+    return text
