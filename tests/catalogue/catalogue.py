@@ -66,7 +66,7 @@ class Outcome:
 def run_suite(case: Case, timeout: float = 600) -> Outcome:
     """`behave -D compose_file=<case>`; scenario results from behave's JSON."""
     with tempfile.TemporaryDirectory() as scratch:
-        report = Path(scratch) / "behave.json"
+        report = Path(scratch) / "catalogue-results.json"  # not behave.json: the reports formatter writes that
         argv = [
             sys.executable, "-m", "behave", "-D", f"compose_file={case.path}", "-D", f"reports_dir={scratch}",
             "--no-junit", "--format", "json", "--outfile", str(report),
