@@ -93,11 +93,12 @@ class PortInUse(PreflightError):
 class ContainerNameTaken(PreflightError):
     summary = "container name taken by another project"
 
-    def __init__(self, name: str, owner: str, status: str) -> None:
+    def __init__(self, name: str, project: str | None, status: str) -> None:
+        owner = f"compose project {project!r}" if project else "not from compose"
+        remedy = f"docker compose -p {project} down" if project else f"docker rm -f {name}"
         super().__init__(
-            f"a container named {name} already exists ({status}, {owner}); the suite "
-            "never touches it: stop that stack yourself "
-            f"(`docker compose -p <its project> down`, or `docker rm -f {name}`) and run behave again"
+            f"a container named {name} already exists ({status}, {owner}); the suite never touches it: "
+            f"stop it yourself (`{remedy}`, which keeps its volumes) and run behave again"
         )
 
 

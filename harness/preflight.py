@@ -97,8 +97,7 @@ def container_name_free(client: docker.DockerClient, name: str | None, project: 
     for container in client.containers.list(all=True, filters={"name": f"^/{name}$"}):
         owner = container.labels.get(PROJECT_LABEL)
         if owner != project:
-            who = f"compose project {owner!r}" if owner else "not from compose"
-            raise ContainerNameTaken(name, who, container.status)
+            raise ContainerNameTaken(name, owner, container.status)
 
 
 def ports_free(ports: Iterable[int]) -> None:

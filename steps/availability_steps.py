@@ -79,6 +79,7 @@ def step_get(context: Context, value: str) -> None:
 def step_server_facts(context: Context) -> None:
     context.facts = redis_client.server_facts(context.suite.engine().redis())
     context.suite.evidence.record("server", str(context.facts))
+    context.suite.evidence.record("image that ran", context.suite.evidence.environment.get("image"))
     context.suite.evidence.environment["Redis"] = context.facts.version
 
 
