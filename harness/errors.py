@@ -113,6 +113,10 @@ class ImageMissing(PreflightError):
         )
 
 
+class ServiceUnreachable(HarnessError):
+    """The host has no way to reach the service's Redis port."""
+
+
 class CommandFailed(HarnessError):
     """A CLI call exited non-zero; keeps argv, exit code and stderr as evidence."""
 

@@ -30,7 +30,6 @@ class ServerFacts:
     appendonly: str
     aof_enabled: int
     appendfsync: str
-    loading: int
 
     @property
     def major(self) -> int:
@@ -51,7 +50,6 @@ def server_facts(client: redis.Redis) -> ServerFacts:
         appendonly=config.get("appendonly", "?"),
         aof_enabled=int(info.get("aof_enabled", 0)),
         appendfsync=config.get("appendfsync", "?"),
-        loading=int(info.get("loading", 0)),
     )
 
 

@@ -14,12 +14,8 @@ import redis
 from harness import faults, redis_client
 from harness.compose import Compose
 from harness.containers import PROJECT_LABEL, Containers, ContainerState
-from harness.errors import DeadlineExceeded, HarnessError, TerminalState
+from harness.errors import DeadlineExceeded, HarnessError, ServiceUnreachable, TerminalState
 from harness.polling import Observed, Poller
-
-
-class ServiceUnreachable(HarnessError):
-    pass
 
 
 def _gave_up_starting(state: ContainerState) -> str | None:
