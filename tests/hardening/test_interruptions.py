@@ -21,7 +21,7 @@ from tests.hardening.support import ROOT, project_objects
 pytestmark = pytest.mark.engine
 
 
-def start_behave(reports: Path, *args: str) -> tuple[subprocess.Popen[str], queue.Queue[str]]:
+def start_behave(reports: Path, *args: str) -> tuple[subprocess.Popen[str], queue.Queue[str | None]]:
     process = subprocess.Popen(
         [sys.executable, "-m", "behave", "--no-junit", "-D", f"reports_dir={reports}", "--format", "plain", *args],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -29,17 +29,25 @@ def start_behave(reports: Path, *args: str) -> tuple[subprocess.Popen[str], queu
         start_new_session=True,  # its own process group, as a terminal or CI runner gives it
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # not ignored even if ours is
     )
-    lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def read() -> None:
+        for line in process.stdout:
+            lines.put(line)
+        lines.put(None)  # end of output: the process has closed its stdout
+
+    threading.Thread(target=read, daemon=True).start()
     return process, lines
 
 
-def wait_for_line(lines: queue.Queue[str], pattern: str, seen: list[str], timeout: float = 60) -> re.Match[str]:
+def wait_for_line(lines: queue.Queue[str | None], pattern: str, seen: list[str], timeout: float = 60) -> re.Match[str]:
     deadline = time.monotonic() + timeout
     while (left := deadline - time.monotonic()) > 0:
         try:
             line = lines.get(timeout=left)
         except queue.Empty:
+            break
+        if line is None:  # the run ended first
             break
         seen.append(line)
         if match := re.search(pattern, line):
@@ -76,16 +84,17 @@ def test_an_interrupted_run_removes_its_whole_project(signum: int, moment: str, 
         process.wait(timeout=120)
     finally:
         process.kill()
-    rest = "".join(seen) + "".join(iter_queue(lines))
+    rest = "".join(seen) + "".join(rest_of(lines))
     assert process.returncode != 0, rest
     assert "ABORTED" in rest, rest
     assert project_objects(project) == [], rest
     assert engine_objects() == before, rest
 
 
-def iter_queue(lines: queue.Queue[str]):
-    while True:
-        try:
-            yield lines.get_nowait()
-        except queue.Empty:
-            return
+def rest_of(lines: queue.Queue[str | None], timeout: float = 30) -> list[str]:
+    """Every line still to come; the process has exited, so the reader ends soon.
+    Reading only what is queued now raced it and lost the last lines."""
+    rest = []
+    while (line := lines.get(timeout=timeout)) is not None:
+        rest.append(line)
+    return rest
