@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
 
-from behave.model import Scenario, Step
+from behave.model import Feature, Scenario, Step
 from behave.runner import Context
 
 from harness.config import Settings
@@ -43,6 +43,15 @@ def before_all(context: Context) -> None:
 
 def before_scenario(context: Context, scenario: Scenario) -> None:
     context.suite.evidence.begin(criterion_of(scenario.effective_tags), scenario.name)
+
+
+def after_scenario(context: Context, scenario: Scenario) -> None:
+    context.suite.end_scenario()
+
+
+def after_feature(context: Context, feature: Feature) -> None:
+    # Celery workers live for their feature, so scenarios share a warm worker.
+    context.suite.end_feature()
 
 
 def after_step(context: Context, step: Step) -> None:

@@ -31,7 +31,7 @@ Feature: The Redis service is defined as the plan agreed
 
   @ac:healthcheck
   Scenario: The health check probes quickly while the service starts
-    Then the health check probes every 1 second during a start period
+    Then the health check probes every 0.25 seconds during a start period
 
   @ac:volume
   Scenario: The data directory is kept in a named volume

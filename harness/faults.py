@@ -6,11 +6,13 @@ from dataclasses import dataclass
 
 import docker
 import redis
+from docker.models.containers import Container
 
 from harness.errors import HarnessError
 
 # Marks helper containers so the run's cleanup finds them even if one is left.
 RUN_LABEL = "opticserp.acceptance.project"
+HELPER_LIFETIME = 3600  # seconds: a helper the run failed to remove still ends by itself
 
 
 @dataclass(frozen=True)
@@ -20,30 +22,40 @@ class Crash:
     at: float  # monotonic time right after the kill was delivered
 
 
-def sigkill(client: docker.DockerClient, image_id: str, pid: int, project: str) -> None:
-    """SIGKILL a process by its host PID from a short-lived helper container in
-    the host PID namespace, so it also works on Docker Desktop where host PIDs
-    are not visible. `docker kill`/`stop` would count as a manual stop, and
-    `unless-stopped` would rightly not restart after them."""
-    helper = client.containers.create(
-        image_id,
-        ["-KILL", str(pid)],
-        entrypoint=["kill"],
-        pid_mode="host",
-        network_mode="none",
-        # The image declares VOLUME /data; a tmpfs there keeps the helper from
-        # creating an anonymous volume that would outlive it.
-        tmpfs={"/data": ""},
-        labels={RUN_LABEL: project},
-    )
-    try:
-        helper.start()
-        result = helper.wait(timeout=30)
-        if result.get("StatusCode") != 0:
-            logs = helper.logs().decode(errors="replace").strip()
-            raise HarnessError(f"could not SIGKILL pid {pid}: kill exited {result.get('StatusCode')}: {logs}")
-    finally:
-        helper.remove(force=True, v=True)
+@dataclass
+class Killer:
+    """SIGKILLs processes by their host PID from a helper container in the host
+    PID namespace, so it also works on Docker Desktop where host PIDs are not
+    visible. `docker kill`/`stop` would count as a manual stop, and
+    `unless-stopped` would rightly not restart after them. The helper is made
+    once per run (a crash then costs one exec, not a container) and carries
+    the run's label, so the run's cleanup removes it."""
+
+    client: docker.DockerClient
+    project: str
+    _helper: Container | None = None
+
+    def sigkill(self, image_id: str, pid: int) -> None:
+        exit_code, output = self._ready(image_id).exec_run(["kill", "-KILL", str(pid)])
+        if exit_code != 0:
+            text = (output or b"").decode(errors="replace").strip()
+            raise HarnessError(f"could not SIGKILL pid {pid}: kill exited {exit_code}: {text}")
+
+    def _ready(self, image_id: str) -> Container:
+        if self._helper is None:
+            self._helper = self.client.containers.run(
+                image_id,
+                [str(HELPER_LIFETIME)],
+                entrypoint=["sleep"],
+                pid_mode="host",
+                network_mode="none",
+                # The image declares VOLUME /data; a tmpfs there keeps the helper from
+                # creating an anonymous volume that would outlive it.
+                tmpfs={"/data": ""},
+                labels={RUN_LABEL: self.project},
+                detach=True,
+            )
+        return self._helper
 
 
 def require_password(client: redis.Redis, password: str) -> None:

@@ -65,6 +65,13 @@ class Stack:
     anonymous_volumes: set[str] = field(default_factory=set)
     # Start time of a process that ran for start_timeout without answering.
     silent_since: datetime | None = None
+    _killer: faults.Killer | None = None
+
+    @property
+    def killer(self) -> faults.Killer:
+        if self._killer is None:
+            self._killer = faults.Killer(self.client, self.compose.project)
+        return self._killer
 
     @property
     def containers(self) -> Containers:
@@ -159,7 +166,7 @@ class Stack:
         before = self.state()
         if not before.running or not before.pid:
             raise TerminalState("crash the Redis process", "it is not running", before)
-        faults.sigkill(self.client, before.image_id, before.pid, self.compose.project)
+        self.killer.sigkill(before.image_id, before.pid)
         return faults.Crash(before.pid, before.restart_count, self.poller.clock())
 
     def wait_restarted(self, crash: faults.Crash, within: float) -> Observed[ContainerState]:
@@ -212,10 +219,18 @@ class Stack:
 
     # -- Redis ---------------------------------------------------------------
     def redis(self, password: str | None = None) -> redis.Redis:
+        return redis_client.connect(*self._endpoint(), password=password)
+
+    def redis_url(self) -> str:
+        """Where a consumer process on the host reaches Redis, as a URL its library takes."""
+        host, port = self._endpoint()
+        return f"redis://{host}:{port}/0"
+
+    def _endpoint(self) -> tuple[str, int]:
         endpoint = self.containers.host_endpoint(self.service, self.redis_port)
         if endpoint is None:
             raise ServiceUnreachable(f"no way to reach {self.service}: {self.state()}")
-        return redis_client.connect(*endpoint, password=password)
+        return endpoint
 
     # -- evidence ------------------------------------------------------------
     def diagnostics(self) -> str:

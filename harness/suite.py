@@ -9,6 +9,7 @@ from typing import Any
 from harness import preflight
 from harness.compose import Compose
 from harness.config import Settings, new_project_name
+from harness.consumers import Consumers
 from harness.definition import ServiceDefinition
 from harness.evidence import Evidence
 from harness.polling import Poller
@@ -22,6 +23,7 @@ class Suite:
     poller: Poller
     evidence: Evidence = field(default_factory=Evidence)
     stack: Stack | None = None
+    _consumers: Consumers | None = None
     _model: dict[str, Any] | None = None
 
     @classmethod
@@ -51,6 +53,12 @@ class Suite:
             self.settings.start_timeout,
         )
 
+    def consumers(self) -> Consumers:
+        """The run's consumer processes, made on first use."""
+        if self._consumers is None:
+            self._consumers = Consumers.create(self.engine(), self.poller)
+        return self._consumers
+
     def model(self) -> dict[str, Any]:
         if self._model is None:
             self._model = self.compose.config()
@@ -64,7 +72,19 @@ class Suite:
             raise RuntimeError("runtime step in a run whose preflight did not connect to Docker")
         return self.stack
 
+    def end_scenario(self) -> None:
+        if self._consumers is not None:
+            self._consumers.end_scenario()
+
+    def end_feature(self) -> None:
+        if self._consumers is not None:
+            self._consumers.end_feature()
+
     def close(self) -> list[str]:
-        """Tear down this run's project, once; returns what could not be removed."""
+        """Stop the run's processes, then tear down its project, once; returns
+        what could not be removed."""
+        consumers, self._consumers = self._consumers, None
+        if consumers is not None:
+            consumers.close()
         stack, self.stack = self.stack, None
         return stack.teardown() if stack else []

@@ -66,6 +66,17 @@ def step_aof_option(context: Context) -> None:
     )
 
 
+@then('the server is started with the eviction policy "{policy}"')
+def step_eviction_policy(context: Context, policy: str) -> None:
+    definition = _definition(context)
+    stated = definition.server_options.get("maxmemory-policy")
+    context.suite.evidence.record("--maxmemory-policy in the definition", stated or "not stated")
+    assert_that(
+        stated, equal_to([policy]),
+        f"--maxmemory-policy as redis-server reads command {list(definition.command) or '(image default)'}",
+    )
+
+
 @then("the health check pings Redis with the Redis command-line client")
 def step_health_test(context: Context) -> None:
     check = _definition(context).healthcheck
@@ -97,7 +108,7 @@ def step_health_schedule(context: Context, interval: float, timeout: float, retr
     )
 
 
-@then("the health check probes every {interval:g} second during a start period")
+@then("the health check probes every {interval:g} seconds during a start period")
 def step_health_start(context: Context, interval: float) -> None:
     check = _definition(context).healthcheck
     assert_that(check, not_none(), "healthcheck of the service")

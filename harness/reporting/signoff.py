@@ -1,6 +1,7 @@
 """reports/signoff.md: the plan's acceptance checklist with, for each
 criterion, its verdict, the scenarios that prove it and the evidence observed;
-then the environment and the run. Pasted into JIRA, it is the sign-off."""
+then the checklist of the plan's consumers; then the environment and the run.
+Pasted into JIRA, it is the sign-off."""
 from __future__ import annotations
 
 import hashlib
@@ -14,7 +15,7 @@ from typing import Any
 
 from harness.errors import PreflightError
 from harness.evidence import Evidence
-from harness.reporting.criteria import ALSO, PLAN, Criterion, criterion_of
+from harness.reporting.criteria import ALSO, CONSUMERS, PLAN, Criterion, criterion_of
 
 PASSED, FAILED, NOT_RUN = "passed", "FAILED", "not run"
 
@@ -96,16 +97,19 @@ def verdict_of(scenarios: list[ScenarioResult]) -> str:
 def render(
     scenarios: list[ScenarioResult], evidence: Evidence, run: RunInfo, refusal: PreflightError | None = None
 ) -> str:
-    by_criterion = {c.tag: [s for s in scenarios if s.criterion == c.tag] for c in (*PLAN, *ALSO)}
+    by_criterion = {c.tag: [s for s in scenarios if s.criterion == c.tag] for c in (*PLAN, *ALSO, *CONSUMERS)}
     verdicts = {tag: verdict_of(found) for tag, found in by_criterion.items()}
     lines = ["# OPTERP-20 sign-off: Redis in Docker Compose", "", _headline(verdicts, refusal), ""]
-    lines += ["## Acceptance criteria (as the plan lists them)", ""]
-    for criterion in PLAN:
-        lines += _criterion(criterion, verdicts[criterion.tag], by_criterion[criterion.tag], evidence, refusal)
-    lines += ["", "## Also verified (the plan's configuration and testing strategy)", ""]
-    for criterion in ALSO:
-        lines += _criterion(criterion, verdicts[criterion.tag], by_criterion[criterion.tag], evidence, refusal)
-    lines += ["", "## Environment", "", "| | |", "|---|---|"]
+    for title, criteria in (
+        ("Acceptance criteria (as the plan lists them)", PLAN),
+        ("Also verified (the plan's configuration and testing strategy)", ALSO),
+        ("Fit for the plan's consumers (each through its own client library)", CONSUMERS),
+    ):
+        lines += [f"## {title}", ""]
+        for criterion in criteria:
+            lines += _criterion(criterion, verdicts[criterion.tag], by_criterion[criterion.tag], evidence, refusal)
+        lines.append("")
+    lines += ["## Environment", "", "| | |", "|---|---|"]
     env = evidence.environment
     for key in ("Docker Engine", "Docker Compose", "image", "Redis"):
         lines.append(f"| {key} | {env.get(key, 'not observed')} |")
@@ -134,7 +138,11 @@ def _headline(verdicts: dict[str, str], refusal: PreflightError | None) -> str:
         return f"**Sign-off blocked: {len(failed)} criteria failed ({', '.join(failed)}).**"
     if not_run:
         return f"**Incomplete: {len(not_run)} criteria not run ({', '.join(not_run)}).**"
-    return f"**Ready for sign-off: all {len(verdicts)} criteria passed.**"
+    plan = len(PLAN) + len(ALSO)
+    return (
+        f"**Ready for sign-off: all {plan} criteria of the plan and all {len(CONSUMERS)} criteria of its "
+        "consumers passed.**"
+    )
 
 
 def _criterion(
@@ -146,7 +154,7 @@ def _criterion(
 ) -> list[str]:
     box = "x" if verdict == PASSED else " "
     shown = f"not run: {refusal.summary}" if refusal else verdict
-    lines = [f"- [{box}] {criterion.text} (`@ac:{criterion.tag}`): **{shown}**"]
+    lines = [f"- [{box}] {criterion.text} (`{criterion.label}`): **{shown}**"]
     for scenario in scenarios:
         reason = f": {scenario.reason}" if scenario.reason else ""
         lines.append(f"  - scenario *{scenario.name}*: {scenario.verdict}{reason}")

@@ -64,7 +64,7 @@ def test_one_run_writes_every_report(full_run):
     jsonschema.validate(report, json.loads(SCHEMA.read_text()))
     assert sum(len(f["elements"]) for f in report) == junit_totals(REPORTS)["tests"]
     signoff = (REPORTS / "signoff.md").read_text()
-    assert "**Ready for sign-off: all 16 criteria passed.**" in signoff
+    assert "**Ready for sign-off: all 16 criteria of the plan and all 11 criteria of its consumers passed.**" in signoff
     assert signoff.strip() in full_run.stdout  # also printed at the end of the run
 
 

@@ -1,0 +1,39 @@
+"""What the suite hands a consumer process: where Redis is, where to journal,
+and a lifeline to the suite's own process."""
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import sys
+from pathlib import Path
+
+REDIS_URL = "OPTERP20_REDIS_URL"
+JOURNAL = "OPTERP20_JOURNAL"
+PARENT = "OPTERP20_PARENT_PID"
+# Marks every process the suite starts, so a test can prove none outlived the run.
+RUN = "OPTERP20_RUN"
+VISIBILITY_TIMEOUT = "OPTERP20_VISIBILITY_TIMEOUT"
+
+_PR_SET_PDEATHSIG = 1
+
+
+def redis_url() -> str:
+    return os.environ[REDIS_URL]
+
+
+def journal_dir() -> Path:
+    return Path(os.environ[JOURNAL])
+
+
+def bind_to_parent(parent: int | None = None) -> None:
+    """Die with the parent (the suite, unless named), even if it is SIGKILLed
+    and cannot stop us (Linux). The parent may already be gone by the time this
+    runs; then leave at once."""
+    expected = parent if parent is not None else int(os.environ.get(PARENT, "0"))
+    if not expected or not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != expected:
+        os._exit(1)

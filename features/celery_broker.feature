@@ -1,0 +1,44 @@
+@OPTERP-24 @consumer
+Feature: Redis is a dependable Celery broker for the bulkhead queues
+  In order that sync work and other work each run in their own queue and no task is lost
+  As the OpticsERP Celery workers (OPTERP-24), one per queue
+  I want every task sent through Redis to reach a worker once and only once,
+  through Redis crashes and worker deaths, and a busy queue never to hold up another
+
+  Background:
+    Given the Redis service is running
+
+  @fit:task-roundtrip
+  Scenario: A task sent from the host is executed by a worker and its result read back
+    Given a worker consumes the "default" queue
+    When a client on the host sends a task to the "default" queue
+    Then its result is read back within 2 seconds, from the "default" worker
+
+  @fit:queued-tasks-survive
+  Scenario: Tasks queued while no worker runs survive a crash and re-creation, and each runs exactly once
+    Given no worker consumes the "sync" queue
+    And a client on the host has queued 20 tasks on the "sync" queue
+    When the Redis process crashes 1 second later and the container is then re-created
+    And a worker starts consuming the "sync" queue
+    Then each of the 20 tasks is executed exactly once
+
+  @fit:worker-reconnects
+  Scenario: A consuming worker carries on by itself after Redis crashes and comes back
+    Given a worker consumes the "default" queue
+    When the Redis process crashes and comes back
+    And a client on the host sends a task to the "default" queue
+    Then its result is read back within 10 seconds of the crash, from the "default" worker
+
+  @fit:bulkhead
+  Scenario: A busy sync queue does not hold up work on another queue
+    Given a worker consumes each of the queues "sync" and "default"
+    And the "sync" queue's worker is busy with a long task
+    When a client on the host sends a task to the "default" queue
+    Then its result is read back within 2 seconds, from the "default" worker
+
+  @fit:redelivery
+  Scenario: A task whose worker died mid-task is delivered again after the visibility timeout
+    Given a worker consumes the "sync" queue
+    And it is in the middle of a task that is acknowledged only when done
+    When that worker is killed and a new one starts on the queue
+    Then the new worker is given the task again within 1.5 seconds after its 1-second visibility timeout, and not before

@@ -1,0 +1,159 @@
+"""Redis as OpticsERP's Celery broker: worker processes per queue (the
+bulkhead), and a producer on the host that sends tasks and reads results and
+queue lengths through Celery and kombu themselves."""
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from celery import Celery
+from celery.exceptions import TimeoutError as CeleryTimeout
+from celery.result import AsyncResult
+
+from consumers import environment, tasks
+from consumers.journal import Entry
+from harness.errors import DeadlineExceeded, HarnessError
+from harness.polling import Observed, Poller
+from harness.processes import FEATURE, Process, Processes
+
+START_TIMEOUT = 15.0  # seconds for a worker to start and report ready
+QUEUES = ("sync", "default")  # the bulkhead: one queue, and its own workers, per workload
+VISIBILITY_TIMEOUT = 1.0  # seconds before an unacknowledged task is handed out again
+RESULT_SLACK = 3.0  # seconds to keep waiting past a result's bound, to measure it
+
+
+@dataclass
+class CeleryBroker:
+    processes: Processes
+    redis_url: Callable[[], str]
+    poller: Poller
+    workers: dict[str, list[Process]] = field(default_factory=dict)  # queue -> its workers
+    _app: Celery | None = None
+
+    # -- workers ---------------------------------------------------------------
+    def start_worker(self, queue: str) -> Process:
+        """A new worker on `queue`, once it reports ready. Workers live for the feature."""
+        process = self._spawn(queue)
+        self.processes.wait_for(process, "worker-ready", timeout=START_TIMEOUT)
+        return process
+
+    def ensure_workers(self, queues: list[str]) -> None:
+        """A running worker on each queue; the missing ones start side by side."""
+        started = [self._spawn(queue) for queue in queues if not self.running(queue)]
+        for process in started:
+            self.processes.wait_for(process, "worker-ready", timeout=START_TIMEOUT)
+
+    def _spawn(self, queue: str) -> Process:
+        process = self.processes.take(*self._worker_kind(queue), redis_url=self.redis_url(), scope=FEATURE,
+                                      extra_env=self._worker_env)
+        process.send("go")
+        self.workers.setdefault(queue, []).append(process)
+        # The other bulkhead queues will want a worker soon; let theirs load meanwhile.
+        for other in QUEUES:
+            self.processes.warm(*self._worker_kind(other), redis_url=self.redis_url(), extra_env=self._worker_env)
+        return process
+
+    @staticmethod
+    def _worker_kind(queue: str) -> tuple[str, list[str]]:
+        return f"celery-{queue}", [
+            "-m", "celery", "-A", "consumers.tasks", "worker",
+            "--pool=solo", "--queues", queue, "--hostname", f"{queue}@%h",
+            # No cluster chatter: the worker is up in about half a second.
+            "--without-mingle", "--without-gossip", "--without-heartbeat",
+            "--loglevel", "INFO",
+        ]
+
+    @property
+    def _worker_env(self) -> dict[str, str]:
+        return {environment.VISIBILITY_TIMEOUT: str(VISIBILITY_TIMEOUT)}
+
+    def running(self, queue: str) -> list[Process]:
+        return [p for p in self.workers.get(queue, []) if p.alive]
+
+    def worker(self, queue: str) -> Process:
+        """A running worker on `queue`, started if there is none."""
+        alive = self.running(queue)
+        return alive[0] if alive else self.start_worker(queue)
+
+    def stop_workers(self, queue: str) -> None:
+        for process in self.workers.pop(queue, []):
+            process.stop()
+
+    def forget_workers(self) -> None:
+        """After the feature's processes were stopped."""
+        self.workers.clear()
+
+    # -- the producer on the host ---------------------------------------------------
+    @property
+    def app(self) -> Celery:
+        if self._app is None:
+            self._app = Celery("opticserp-producer", set_as_current=False)
+            self._app.conf.update(tasks.settings(self.redis_url(), VISIBILITY_TIMEOUT))
+        return self._app
+
+    def send(self, task: str, queue: str, token: str | None = None) -> tuple[str, AsyncResult]:
+        token = token or uuid.uuid4().hex
+        return token, self.app.send_task(task, args=[token], queue=queue)
+
+    def queued(self, queue: str) -> int:
+        """Messages waiting in `queue`, as kombu counts them. Not passive: Redis
+        drops an empty list, and kombu then calls the queue missing."""
+        with self.app.connection_for_read() as connection:
+            return int(connection.default_channel.queue_declare(queue=queue).message_count)
+
+    def purge(self, queue: str) -> None:
+        with self.app.connection_for_write() as connection:
+            connection.default_channel.queue_purge(queue)
+
+    def release(self, token: str) -> None:
+        """End an `occupy` task."""
+        tasks.release_file(self.processes.journal_dir, token).touch()
+
+    def executions(self, token: str) -> list[Entry]:
+        """What workers journaled doing with one task, in time order."""
+        return [e for e in self.processes.entries() if e.event in ("executed", "started") and e["token"] == token]
+
+    def result(self, token: str, sent: AsyncResult, since: float, within: float) -> Observed[str]:
+        """The task's result through the result backend. Waits a little past
+        `within`, so a late result is measured, not just refused."""
+        limit = max(0.0, since + within + RESULT_SLACK - self.poller.clock())
+        try:
+            value = sent.get(timeout=limit)
+        except CeleryTimeout as error:
+            seen = [str(e) for e in self.executions(token)] or "no worker journaled it"
+            raise DeadlineExceeded(f"result of task {token}", within + RESULT_SLACK, seen) from error
+        return Observed(str(value), self.poller.clock() - since)
+
+    def wait_started(self, token: str, timeout: float, nth: int = 1) -> Observed[Entry]:
+        """The `nth` time a worker started (or executed) the task."""
+        observed = self.poller.until(
+            f"a worker starts task {token} (delivery {nth})",
+            lambda: self.executions(token),
+            lambda found: len(found) >= nth,
+            timeout=timeout,
+        )
+        return Observed(observed.value[nth - 1], observed.elapsed)
+
+    def wait_all_executed(self, tokens: list[str], timeout: float) -> list[Entry]:
+        wanted = set(tokens)
+        observed = self.poller.until(
+            f"all {len(tokens)} queued tasks executed",
+            lambda: [e for e in self.processes.entries("executed") if e["token"] in wanted],
+            lambda found: {e["token"] for e in found} >= wanted,
+            timeout=timeout,
+        )
+        return observed.value
+
+    def kill_worker(self, pid: int) -> None:
+        """SIGKILL the worker with this pid, as an OOM kill or a power cut would."""
+        for process in (p for workers in self.workers.values() for p in workers):
+            if process.pid == pid:
+                process.kill()
+                return
+        raise HarnessError(f"no worker of this run has pid {pid}")
+
+    def close(self) -> None:
+        if self._app is not None:
+            self._app.close()
+            self._app = None

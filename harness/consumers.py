@@ -1,0 +1,52 @@
+"""The plan's three consumers of Redis for one run: the sync lock's workers,
+the Celery broker's workers and producer, and the scheduler's processes, all
+sharing the run's scratch directory, journal and process registry."""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness.celery_broker import CeleryBroker
+from harness.job_store import Schedulers
+from harness.polling import Poller
+from harness.processes import FEATURE, SCENARIO, Processes
+from harness.stack import Stack
+from harness.sync_lock import SyncWorkers
+
+
+@dataclass
+class Consumers:
+    scratch: Path
+    processes: Processes
+    lock: SyncWorkers
+    celery: CeleryBroker
+    schedulers: Schedulers
+
+    @classmethod
+    def create(cls, stack: Stack, poller: Poller) -> Consumers:
+        project = stack.compose.project
+        scratch = Path(tempfile.mkdtemp(prefix=f"{project}-"))
+        processes = Processes(scratch, project, poller)
+        return cls(
+            scratch,
+            processes,
+            SyncWorkers(processes, stack.redis_url, poller),
+            CeleryBroker(processes, stack.redis_url, poller),
+            Schedulers(processes, stack.redis_url, poller),
+        )
+
+    def end_scenario(self) -> None:
+        self.processes.stop(SCENARIO)
+
+    def end_feature(self) -> None:
+        # Celery workers finish their warm shutdown while the next feature runs.
+        self.processes.stop(FEATURE, wait=False)
+        self.celery.forget_workers()
+
+    def close(self) -> None:
+        """Stop every process the run started, then remove the scratch directory."""
+        self.processes.stop()
+        self.celery.close()
+        shutil.rmtree(self.scratch, ignore_errors=True)

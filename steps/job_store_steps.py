@@ -1,0 +1,47 @@
+"""The sync scheduler's job store (OPTERP-22), through APScheduler in real
+scheduler processes."""
+import uuid
+
+from behave import given, then, when
+from behave.runner import Context
+from hamcrest import assert_that, equal_to, less_than_or_equal_to
+
+from harness.errors import reported_as_failures
+
+
+@given("a scheduler process has stored a job that is due and exited without running it")
+@reported_as_failures
+def step_stored_job(context: Context) -> None:
+    schedulers = context.suite.consumers().schedulers
+    context.job_id, context.job_token = f"sync-{uuid.uuid4().hex[:8]}", uuid.uuid4().hex
+    context.add_cleanup(schedulers.remove_all)
+    context.stored = schedulers.store(context.job_id, context.job_token)
+
+
+@when("the Redis process crashes {delay:g} second after the job was stored")
+@reported_as_failures
+def step_crash_after_store(context: Context, delay: float) -> None:
+    suite = context.suite
+    stack = suite.engine()
+    # AOF everysec promises what is older than a second: the wait is the criterion.
+    suite.poller.wait_until(context.stored.t + delay)
+    back = stack.wait_back(stack.crash())
+    suite.evidence.record("seconds from crash to answering", round(back.elapsed, 3))
+
+
+@when("a new scheduler process starts")
+@reported_as_failures
+def step_new_scheduler(context: Context) -> None:
+    context.scheduler_started = context.suite.poller.clock()
+    context.scheduler = context.suite.consumers().schedulers.run()
+
+
+@then("the new scheduler fires the job within {bound:g} seconds of its start")
+@reported_as_failures
+def step_fired(context: Context, bound: float) -> None:
+    schedulers = context.suite.consumers().schedulers
+    fired = schedulers.wait_fired(context.scheduler, context.job_token, since=context.scheduler_started, within=bound)
+    by = [e.pid for e in schedulers.fired(context.job_token)]
+    context.suite.evidence.record("seconds from the new scheduler's start to the job firing", round(fired.elapsed, 3))
+    assert_that(by, equal_to([context.scheduler.pid]), "pids that fired the job (once, in the new scheduler)")
+    assert_that(fired.elapsed, less_than_or_equal_to(bound), "seconds from the new scheduler's start to the firing")

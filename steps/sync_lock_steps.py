@@ -1,0 +1,130 @@
+"""The fiscal sync worker's lock (OPTERP-21), through python-redis-lock in real
+worker processes."""
+from behave import given, then, when
+from behave.runner import Context
+from hamcrest import all_of, assert_that, equal_to, greater_than_or_equal_to, less_than_or_equal_to
+
+from harness import sync_lock
+from harness.errors import reported_as_failures
+
+CONTENTION_EXPIRE = 60  # seconds: never reached while workers contend
+CONTENTION_TIMEOUT = 60.0  # seconds for every worker to finish its sections
+
+
+@given("{workers:d} sync workers each want to run {sections:d} critical sections under the sync lock")
+def step_contenders(context: Context, workers: int, sections: int) -> None:
+    context.contenders = (workers, sections)
+
+
+@when("they all start at the same moment")
+@reported_as_failures
+def step_contend(context: Context) -> None:
+    consumers = context.suite.consumers()
+    workers, sections = context.contenders
+    context.contention = consumers.lock.contend(
+        workers, sections, CONTENTION_EXPIRE, consumers.scratch, timeout=CONTENTION_TIMEOUT
+    )
+    context.suite.evidence.record("contention", str(context.contention))
+
+
+@then("no two critical sections overlapped")
+def step_no_overlap(context: Context) -> None:
+    contention = context.contention
+    assert_that(len(contention.overlaps), equal_to(0), f"overlapping critical sections: {contention}")
+
+
+@then("all {total:d} critical sections ran")
+def step_all_ran(context: Context, total: int) -> None:
+    contention = context.contention
+    assert_that(
+        (len(contention.sections), contention.counter), equal_to((total, total)),
+        f"(sections journaled, shared counter): {contention}",
+    )
+
+
+@given("a sync worker holds the sync lock with a {expire:d}-second expiry")
+@reported_as_failures
+def step_holder(context: Context, expire: int) -> None:
+    stack = context.suite.engine()
+    context.add_cleanup(lambda: sync_lock.reset(stack.redis()))
+    context.holding = context.suite.consumers().lock.hold(expire)
+    context.expire = expire
+
+
+@given("another sync worker is waiting for it")
+@reported_as_failures
+def step_waiter(context: Context) -> None:
+    stack = context.suite.engine()
+    context.waiter = context.suite.consumers().lock.wait(context.expire, stack.redis())
+
+
+@when("the holder releases the lock")
+@reported_as_failures
+def step_release(context: Context) -> None:
+    lock = context.suite.consumers().lock
+    context.release = lock.release(context.holding, timeout=5)
+    assert_that(context.release.outcome, equal_to("released"), "the holder's release")
+
+
+@then("the waiting worker holds the lock within {bound:g} seconds of the release")
+@reported_as_failures
+def step_waiter_took(context: Context, bound: float) -> None:
+    handover = context.suite.consumers().lock.handover(context.release, context.waiter, within=bound)
+    context.suite.evidence.record("seconds from release to the waiter holding the lock", round(handover, 4))
+    assert_that(handover, less_than_or_equal_to(bound), "seconds from the release to the waiter's acquire")
+
+
+@when("the holder is killed")
+def step_kill_holder(context: Context) -> None:
+    context.holding.process.kill()
+
+
+@then("another worker can take the lock within {bound:g} seconds after its expiry, and not before")
+@reported_as_failures
+def step_free_at_expiry(context: Context, bound: float) -> None:
+    holding, expire = context.holding, context.expire
+    client = context.suite.engine().redis()
+    freed = sync_lock.first_take(client, context.suite.poller, expire, deadline=holding.taken + expire + bound)
+    after_expiry = freed.value.at - (holding.asked + expire)
+    context.suite.evidence.record(
+        "lock free after its holder was killed",
+        f"{freed.value.at - holding.taken:.3f} s after it was taken (expiry {expire} s), "
+        f"{freed.value.tries} tries",
+    )
+    assert_that(
+        after_expiry, all_of(greater_than_or_equal_to(0), less_than_or_equal_to(bound)),
+        f"seconds from the expiry to the first successful take (taken {holding.taken:.3f}, freed {freed.value.at:.3f})",
+    )
+
+
+@when("the Redis process crashes {delay:g} second after the lock was taken")
+@reported_as_failures
+def step_crash_after_lock(context: Context, delay: float) -> None:
+    suite = context.suite
+    stack = suite.engine()
+    # AOF everysec promises what is older than a second: the wait is the criterion.
+    suite.poller.wait_until(context.holding.taken + delay)
+    crash = stack.crash()
+    back = stack.wait_back(crash)
+    suite.evidence.record("seconds from crash to answering", round(back.elapsed, 3))
+
+
+@then("the same worker still holds the lock")
+@reported_as_failures
+def step_same_owner(context: Context) -> None:
+    owner = sync_lock.owner(context.suite.engine().redis())
+    context.suite.evidence.record("lock owner after the crash", f"{owner} (held by {context.holding.owner})")
+    assert_that(owner, equal_to(context.holding.owner), "owner of sync_lock after the crash")
+
+
+@then("it hands the lock to a waiting worker within {bound:g} seconds, without error")
+@reported_as_failures
+def step_hand_over(context: Context, bound: float) -> None:
+    lock = context.suite.consumers().lock
+    waiter = lock.wait(context.expire, context.suite.engine().redis())
+    release = lock.release(context.holding, timeout=5)
+    context.suite.evidence.record("holder's release after the crash", release.outcome)
+    assert_that(release.outcome, equal_to("released"), "the holder's release after the crash")
+    handover = lock.handover(release, waiter, within=bound)
+    context.suite.evidence.record("seconds from release to the waiter holding the lock", round(handover, 4))
+    assert_that(handover, less_than_or_equal_to(bound), "seconds from the release to the waiter's acquire")
