@@ -46,7 +46,7 @@ def before_scenario(context: Context, scenario: Scenario) -> None:
 
 
 def after_scenario(context: Context, scenario: Scenario) -> None:
-    context.suite.end_scenario()
+    context.suite.end_scenario(failed=scenario.status.has_failed())
 
 
 def after_feature(context: Context, feature: Feature) -> None:

@@ -37,8 +37,13 @@ class Consumers:
             Schedulers(processes, stack.redis_url, poller),
         )
 
-    def end_scenario(self) -> None:
+    def end_scenario(self, failed: bool) -> None:
         self.processes.stop(SCENARIO)
+        if failed:
+            # What a failed scenario left behind (a worker backing off, a task
+            # in flight) must not decide the next one: it gets fresh processes.
+            self.processes.stop(FEATURE)
+            self.celery.forget_workers()
 
     def end_feature(self) -> None:
         # Celery workers finish their warm shutdown while the next feature runs.

@@ -136,9 +136,10 @@ class Containers:
             if m.get("Type") == "volume" and _ANONYMOUS.fullmatch(m.get("Name", ""))
         }
 
-    def host_endpoint(self, service: str, port: int) -> tuple[str, int] | None:
+    def host_endpoint(self, service: str, port: int, *, published_only: bool = False) -> tuple[str, int] | None:
         """Where the host reaches the container's `port`: the published port on
-        loopback, else the container's own address (Linux only), else None."""
+        loopback, else (unless `published_only`) the container's own address
+        (Linux only), else None."""
         container = self.find(service)
         if container is None:
             return None
@@ -146,6 +147,8 @@ class Containers:
         settings = container.attrs["NetworkSettings"]
         for binding in settings.get("Ports", {}).get(f"{port}/tcp") or ():
             return "127.0.0.1", int(binding["HostPort"])
+        if published_only:
+            return None
         for network in settings.get("Networks", {}).values():
             if network.get("IPAddress"):
                 return network["IPAddress"], port

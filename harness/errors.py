@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import ParamSpec, TypeVar
 
 import docker.errors
+import kombu.exceptions
 import redis
 
 P = ParamSpec("P")
@@ -150,17 +151,34 @@ class TerminalState(HarnessError):
         super().__init__(f"{what}: gave up, {reason}; last observed: {last}")
 
 
+EXPECTED = (HarnessError, redis.RedisError, docker.errors.APIError, kombu.exceptions.KombuError)
+
+
+def best_effort(cleanup: Callable[[], object]) -> Callable[[], None]:
+    """A scenario's cleanup of what it changed in Redis. If Redis cannot be
+    reached, there is nothing left to undo there, and the scenario has
+    already failed and said why; a second error would only hide that."""
+
+    def run() -> None:
+        try:
+            cleanup()
+        except EXPECTED:
+            pass
+
+    return run
+
+
 def reported_as_failures(step: Callable[P, R]) -> Callable[P, R]:
     """Step decorator: an expected failure of the service under test (a harness
-    error, a Redis or Docker API error) fails the step with its one-line message
-    instead of a traceback; anything else still shows its traceback."""
-    expected = (HarnessError, redis.RedisError, docker.errors.APIError)
+    error; a Redis, Docker API or kombu error, as a consumer's library reports
+    it) fails the step with its one-line message instead of a traceback;
+    anything else still shows its traceback."""
 
     @functools.wraps(step)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return step(*args, **kwargs)
-        except expected as error:
+        except EXPECTED as error:
             raise AssertionError(f"{type(error).__name__}: {error}") from error
 
     return run

@@ -222,8 +222,15 @@ class Stack:
         return redis_client.connect(*self._endpoint(), password=password)
 
     def redis_url(self) -> str:
-        """Where a consumer process on the host reaches Redis, as a URL its library takes."""
-        host, port = self._endpoint()
+        """Where a consumer process on the host reaches Redis, as a URL its
+        library takes: the published port only, as the plan's consumers connect."""
+        endpoint = self.containers.host_endpoint(self.service, self.redis_port, published_only=True)
+        if endpoint is None:
+            raise ServiceUnreachable(
+                f"{self.service} publishes no host port for {self.redis_port}/tcp, where the plan's consumers "
+                f"connect: {self.state()}"
+            )
+        host, port = endpoint
         return f"redis://{host}:{port}/0"
 
     def _endpoint(self) -> tuple[str, int]:

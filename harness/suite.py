@@ -72,9 +72,9 @@ class Suite:
             raise RuntimeError("runtime step in a run whose preflight did not connect to Docker")
         return self.stack
 
-    def end_scenario(self) -> None:
+    def end_scenario(self, failed: bool) -> None:
         if self._consumers is not None:
-            self._consumers.end_scenario()
+            self._consumers.end_scenario(failed)
 
     def end_feature(self) -> None:
         if self._consumers is not None:

@@ -5,7 +5,7 @@ from behave.runner import Context
 from hamcrest import all_of, assert_that, equal_to, greater_than_or_equal_to, less_than_or_equal_to
 
 from harness import sync_lock
-from harness.errors import reported_as_failures
+from harness.errors import best_effort, reported_as_failures
 
 CONTENTION_EXPIRE = 60  # seconds: never reached while workers contend
 CONTENTION_TIMEOUT = 60.0  # seconds for every worker to finish its sections
@@ -46,7 +46,7 @@ def step_all_ran(context: Context, total: int) -> None:
 @reported_as_failures
 def step_holder(context: Context, expire: int) -> None:
     stack = context.suite.engine()
-    context.add_cleanup(lambda: sync_lock.reset(stack.redis()))
+    context.add_cleanup(best_effort(lambda: sync_lock.reset(stack.redis())))
     context.holding = context.suite.consumers().lock.hold(expire)
     context.expire = expire
 

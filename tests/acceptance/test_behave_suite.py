@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -12,6 +13,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+
+from harness.inventory import run_processes
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = ROOT / "tests" / "reporting" / "cucumber_json_schema.json"
@@ -55,6 +58,8 @@ def test_the_whole_suite_passes_with_every_scenario_executed(full_run):
     )
     totals = junit_totals(REPORTS)
     assert totals["tests"] > 0 and totals["skipped"] == 0, f"JUnit totals {totals}: every scenario must run in CI"
+    project = re.search(r"compose project (\S+),", full_run.stdout)
+    assert project and run_processes(project[1]) == set(), "a process the run started outlived it"
 
 
 @pytest.mark.engine

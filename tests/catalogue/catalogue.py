@@ -12,6 +12,7 @@ A mutant's header comment names its mistake and the exact scenarios it fails:
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -61,6 +62,7 @@ class Outcome:
     failed: frozenset[str]  # scenarios that did not pass, as "feature file: name"
     executed: int
     stderr: str
+    project: str  # the run's compose project, as its first line names it
 
 
 def run_suite(case: Case, timeout: float = 600) -> Outcome:
@@ -82,4 +84,5 @@ def run_suite(case: Case, timeout: float = 600) -> Outcome:
             executed += 1
             if element.get("status") != "passed":
                 failed.add(f"{Path(feature['location'].split(':')[0]).name}: {element['name']}")
-    return Outcome(done.returncode, frozenset(failed), executed, done.stderr.strip())
+    project = re.search(r"compose project (\S+),", done.stdout)
+    return Outcome(done.returncode, frozenset(failed), executed, done.stderr.strip(), project[1] if project else "")

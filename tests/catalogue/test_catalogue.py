@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.inventory import engine_objects
+from harness.inventory import engine_objects, run_processes
 from tests.catalogue.catalogue import EQUIVALENTS, MUTANTS, Case, run_suite
 from tests.catalogue.conftest import SCORE
 
@@ -27,6 +27,7 @@ def test_mutant_fails_exactly_the_named_scenarios(case: Case):
         f"missing failures {sorted(case.fails - outcome.failed)}"
     )
     assert not left, f"left behind on the engine: {left}"
+    assert not run_processes(outcome.project), f"processes left running: {run_processes(outcome.project)}"
 
 
 @pytest.mark.parametrize("case", EQUIVALENT_CASES, ids=lambda c: c.name)
@@ -38,6 +39,7 @@ def test_equivalent_passes(case: Case):
     SCORE["equivalents"].append(passed)
     assert passed, f"{case.mistake}: exit {outcome.returncode}, failed {sorted(outcome.failed)}; {outcome.stderr}"
     assert not left, f"left behind on the engine: {left}"
+    assert not run_processes(outcome.project), f"processes left running: {run_processes(outcome.project)}"
 
 
 def test_the_catalogue_is_large_enough_and_every_mutant_names_its_failures():

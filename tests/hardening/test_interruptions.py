@@ -1,5 +1,6 @@
-"""Ctrl-C (SIGINT) and a cancelled CI job (SIGTERM), while the stack starts and
-in the middle of a destructive scenario: the run's project is removed entirely."""
+"""Ctrl-C (SIGINT) and a cancelled CI job (SIGTERM), while the stack starts, in
+the middle of a destructive scenario, and while consumer processes run: the
+run's project is removed entirely and no process it started outlives it."""
 from __future__ import annotations
 
 import os
@@ -15,7 +16,7 @@ from pathlib import Path
 import docker
 import pytest
 
-from harness.inventory import engine_objects
+from harness.inventory import engine_objects, run_processes
 from tests.hardening.support import ROOT, project_objects
 
 pytestmark = pytest.mark.engine
@@ -66,8 +67,19 @@ def wait_for_container(project: str, timeout: float = 60) -> None:
     raise AssertionError(f"no container of {project} appeared within {timeout} s")
 
 
+def wait_for_processes(project: str, at_least: int, timeout: float = 60) -> set[str]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if len(found := run_processes(project)) >= at_least:
+            return found
+        time.sleep(0.05)
+    raise AssertionError(f"fewer than {at_least} processes of {project} within {timeout} s: {run_processes(project)}")
+
+
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
-@pytest.mark.parametrize("moment", ["while the stack starts", "during a destructive scenario"])
+@pytest.mark.parametrize(
+    "moment", ["while the stack starts", "during a destructive scenario", "while consumer processes run"]
+)
 def test_an_interrupted_run_removes_its_whole_project(signum: int, moment: str, tmp_path: Path):
     before = engine_objects()
     seen: list[str] = []
@@ -75,10 +87,15 @@ def test_an_interrupted_run_removes_its_whole_project(signum: int, moment: str, 
         process, lines = start_behave(tmp_path, "--tags=@ac:starts")
         project = wait_for_line(lines, r"compose project (\S+),", seen).group(1)
         wait_for_container(project)
-    else:
+    elif moment == "during a destructive scenario":
         process, lines = start_behave(tmp_path, "--tags=@ac:persistence")
         project = wait_for_line(lines, r"compose project (\S+),", seen).group(1)
         wait_for_line(lines, r"Scenario: A write acknowledged a second before a crash", seen)
+    else:
+        # Two Celery workers, their spares, and a long task on one of them.
+        process, lines = start_behave(tmp_path, "--tags=@fit:bulkhead")
+        project = wait_for_line(lines, r"compose project (\S+),", seen).group(1)
+        wait_for_processes(project, at_least=3)
     os.killpg(process.pid, signum)
     try:
         process.wait(timeout=120)
@@ -89,6 +106,7 @@ def test_an_interrupted_run_removes_its_whole_project(signum: int, moment: str, 
     assert "ABORTED" in rest, rest
     assert project_objects(project) == [], rest
     assert engine_objects() == before, rest
+    assert run_processes(project) == set(), rest
 
 
 def rest_of(lines: queue.Queue[str | None], timeout: float = 30) -> list[str]:

@@ -1,0 +1,98 @@
+"""The process registry with real, tiny processes (no Docker): orders on
+stdin, events in the journal, spares, and stopping every one of them."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harness.errors import TerminalState
+from harness.inventory import run_processes
+from harness.polling import Poller
+from harness.processes import FEATURE, SCENARIO, Processes
+
+# Journals `ready`, then for each line on stdin journals it as an event; `exit N` ends it.
+ECHO = """
+import sys
+from consumers import environment
+from consumers.journal import Journal
+journal = Journal(environment.journal_dir(), "echo")
+journal.write("ready")
+for line in sys.stdin:
+    word, _, rest = line.strip().partition(" ")
+    if word == "exit":
+        sys.exit(int(rest))
+    journal.write(word)
+"""
+MARKER = "opterp20-unit-processes"
+
+
+@pytest.fixture
+def processes(tmp_path: Path):
+    registry = Processes(tmp_path, MARKER, Poller(interval=0.01))
+    yield registry
+    registry.stop()
+
+
+def start(processes: Processes, scope: str = SCENARIO):
+    return processes.start("echo", ["-c", ECHO], redis_url="redis://unused", scope=scope)
+
+
+def test_a_process_takes_orders_and_its_events_are_waited_for(processes: Processes):
+    process = start(processes)
+    processes.wait_for(process, "ready", timeout=10)
+    process.send("hello")
+    assert processes.wait_for(process, "hello", timeout=10).value.role == "echo"
+
+
+def test_waiting_gives_up_as_soon_as_the_process_exits_and_shows_its_last_words(processes: Processes):
+    process = start(processes)
+    processes.wait_for(process, "ready", timeout=10)
+    process.send("exit 3")
+    with pytest.raises(TerminalState, match=r"exited with code 3; its log ends"):
+        processes.wait_for(process, "never", timeout=10)
+
+
+def test_an_event_written_just_before_exiting_is_still_seen(processes: Processes):
+    process = start(processes)
+    process.send("last")
+    process.send("exit 0")
+    process.popen.wait(timeout=10)
+    assert processes.wait_for(process, "last", timeout=1).value.event == "last"
+
+
+def test_a_spare_started_by_the_last_take_serves_the_next_one(processes: Processes):
+    first = processes.take("echo", ["-c", ECHO], redis_url="redis://unused")
+    spare = processes._spares[("echo", "-c", ECHO)]
+    second = processes.take("echo", ["-c", ECHO], redis_url="redis://unused")
+    assert second is spare and second is not first
+    assert (first.scope, second.scope) == (SCENARIO, SCENARIO)
+    assert processes._spares[("echo", "-c", ECHO)].scope == FEATURE
+
+
+def test_stopping_a_scope_ends_its_processes_and_leaves_the_others(processes: Processes):
+    scenario, feature = start(processes), start(processes, FEATURE)
+    processes.stop(SCENARIO)
+    assert not scenario.alive and feature.alive
+    processes.stop()
+    assert not feature.alive
+    assert run_processes(MARKER) == set()
+
+
+def test_every_process_carries_the_run_marker_until_it_is_stopped(processes: Processes):
+    process = start(processes)
+    processes.wait_for(process, "ready", timeout=10)
+    assert any(line.startswith(f"{process.pid} ") for line in run_processes(MARKER))
+    processes.stop()
+    assert run_processes(MARKER) == set()
+
+
+def test_a_process_that_ignores_sigterm_is_killed_after_the_grace(processes: Processes):
+    stubborn = processes.start(
+        "stubborn", ["-c", "import signal\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\n" + ECHO],
+        redis_url="redis://unused",
+    )
+    processes.wait_for(stubborn, "ready", timeout=10)
+    stubborn.terminate()
+    stubborn.reap(grace=0.2)
+    assert stubborn.popen.returncode == -9
