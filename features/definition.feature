@@ -17,8 +17,9 @@ Feature: The Redis service is defined as the plan agreed
     Then the service runs the image "redis:7-alpine"
 
   @ac:port
-  Scenario: The standard Redis port is published on the host
+  Scenario: The standard Redis port is published on this machine only
     Then host port 6379 is published to the service's port 6379/tcp
+    And only on this machine's loopback address, unless the operator names another in REDIS_BIND_ADDRESS
 
   @ac:aof
   Scenario: Append-only persistence is switched on

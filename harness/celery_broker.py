@@ -87,9 +87,12 @@ class CeleryBroker:
     # -- the producer on the host ---------------------------------------------------
     @property
     def app(self) -> Celery:
-        if self._app is None:
+        """The producer, for Redis as it is reached now (a scenario may change that)."""
+        url = self.redis_url()
+        if self._app is None or self._app.conf.broker_url != url:
+            self.close()
             self._app = Celery("opticserp-producer", set_as_current=False)
-            self._app.conf.update(tasks.settings(self.redis_url(), VISIBILITY_TIMEOUT))
+            self._app.conf.update(tasks.settings(url, VISIBILITY_TIMEOUT))
         return self._app
 
     def send(self, task: str, queue: str, token: str | None = None) -> tuple[str, AsyncResult]:

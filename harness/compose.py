@@ -3,10 +3,11 @@ own project name and file."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from harness.errors import CommandFailed, CommandTimedOut
 
 Runner = Callable[..., subprocess.CompletedProcess[str]]
 
+REDISCLI_AUTH = "REDISCLI_AUTH"  # where redis-cli takes a password from, off the command line
 # Compose 2.20.2 is the first to pass healthcheck.start_interval to the engine.
 MIN_COMPOSE = (2, 20, 2)
 
@@ -32,6 +34,14 @@ class Compose:
     file: Path
     timeout: float = 120.0
     run: Runner = field(default=subprocess.run, repr=False, compare=False)
+    # Variables the compose file reads (REDIS_BIND_ADDRESS, REDIS_PASSWORD_FILE),
+    # over this process's own environment; None: this process's environment as it is.
+    variables: Mapping[str, str] | None = field(default=None, repr=False)
+
+    def with_variables(self, variables: Mapping[str, str], unset: Sequence[str] = ()) -> Compose:
+        """The same project, run with these variables set and those in `unset` removed."""
+        base = {k: v for k, v in os.environ.items() if k not in unset}
+        return replace(self, variables={**base, **variables})
 
     @property
     def prefix(self) -> list[str]:
@@ -41,7 +51,9 @@ class Compose:
         argv = [*self.prefix, *args]
         limit = timeout or self.timeout
         try:
-            done = self.run(argv, capture_output=True, text=True, timeout=limit, stdin=subprocess.DEVNULL)
+            done = self.run(
+                argv, capture_output=True, text=True, timeout=limit, stdin=subprocess.DEVNULL, env=self.variables
+            )
         except subprocess.TimeoutExpired as error:
             raise CommandTimedOut(argv, limit) from error
         if check and done.returncode != 0:
@@ -66,15 +78,22 @@ class Compose:
     def down(self, *, volumes: bool) -> None:
         self.call("down", "--remove-orphans", "--timeout", "5", *(["--volumes"] if volumes else []))
 
-    def exec(self, service: str, argv: Sequence[str]) -> subprocess.CompletedProcess[str]:
-        return self.call("exec", "-T", service, *argv, check=False)
+    def exec(
+        self, service: str, argv: Sequence[str], *, password: str | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        """Run `argv` in the service; with `password`, redis-cli there finds it in
+        REDISCLI_AUTH, passed through the environment, never on a command line."""
+        if password is None:
+            return self.call("exec", "-T", service, *argv, check=False)
+        with_auth = replace(self, variables={**(self.variables or os.environ), REDISCLI_AUTH: password})
+        return with_auth.call("exec", "-T", "--env", REDISCLI_AUTH, service, *argv, check=False)
 
     def ps(self) -> str:
         return self.call("ps", "--all", check=False).stdout
 
-    def environment(self) -> Mapping[str, str]:
-        """What an operator exports so plain `docker compose ...` targets this run."""
-        return {"COMPOSE_PROJECT_NAME": self.project, "COMPOSE_FILE": str(self.file)}
+    def environment(self) -> dict[str, str]:
+        """What an operator's shell holds so that plain `docker compose ...` targets this run."""
+        return {**(self.variables or os.environ), "COMPOSE_PROJECT_NAME": self.project, "COMPOSE_FILE": str(self.file)}
 
 
 def compose_version(run: Runner = subprocess.run) -> str:

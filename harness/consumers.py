@@ -3,8 +3,6 @@ the Celery broker's workers and producer, and the scheduler's processes, all
 sharing the run's scratch directory, journal and process registry."""
 from __future__ import annotations
 
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,10 +23,8 @@ class Consumers:
     schedulers: Schedulers
 
     @classmethod
-    def create(cls, stack: Stack, poller: Poller) -> Consumers:
-        project = stack.compose.project
-        scratch = Path(tempfile.mkdtemp(prefix=f"{project}-"))
-        processes = Processes(scratch, project, poller)
+    def create(cls, stack: Stack, poller: Poller, scratch: Path) -> Consumers:
+        processes = Processes(scratch, stack.compose.project, poller)
         return cls(
             scratch,
             processes,
@@ -51,7 +47,6 @@ class Consumers:
         self.celery.forget_workers()
 
     def close(self) -> None:
-        """Stop every process the run started, then remove the scratch directory."""
+        """Stop every process the run started."""
         self.processes.stop()
         self.celery.close()
-        shutil.rmtree(self.scratch, ignore_errors=True)

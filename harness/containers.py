@@ -137,16 +137,18 @@ class Containers:
         }
 
     def host_endpoint(self, service: str, port: int, *, published_only: bool = False) -> tuple[str, int] | None:
-        """Where the host reaches the container's `port`: the published port on
-        loopback, else (unless `published_only`) the container's own address
-        (Linux only), else None."""
+        """Where the host reaches the container's `port`: the published port (on
+        loopback when published on every address), else (unless `published_only`)
+        the container's own address (Linux only), else None."""
         container = self.find(service)
         if container is None:
             return None
         container.reload()
         settings = container.attrs["NetworkSettings"]
         for binding in settings.get("Ports", {}).get(f"{port}/tcp") or ():
-            return "127.0.0.1", int(binding["HostPort"])
+            # Published on every address, loopback is one of them; else the address chosen.
+            host = binding.get("HostIp") or ""
+            return ("127.0.0.1" if host in ("", "0.0.0.0", "::") else host), int(binding["HostPort"])
         if published_only:
             return None
         for network in settings.get("Networks", {}).values():

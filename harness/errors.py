@@ -114,6 +114,16 @@ class ImageMissing(PreflightError):
         )
 
 
+class PasswordFileUnusable(PreflightError):
+    summary = "password file unusable"
+
+    def __init__(self, path: str, problem: str) -> None:
+        super().__init__(
+            f"REDIS_PASSWORD_FILE={path} {problem}: write the password into that file (one line), or unset "
+            "REDIS_PASSWORD_FILE to run Redis without a password, and run behave again"
+        )
+
+
 class ServiceUnreachable(HarnessError):
     """The host has no way to reach the service's Redis port."""
 

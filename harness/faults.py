@@ -1,13 +1,13 @@
 """Faults injected on purpose: a crash outside Docker's manual-stop path, and
-a server that refuses clients."""
+a server that demands a password its clients do not have."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import docker
-import redis
 from docker.models.containers import Container
 
+import redis
 from harness.errors import HarnessError
 
 # Marks helper containers so the run's cleanup finds them even if one is left.
@@ -59,10 +59,6 @@ class Killer:
 
 
 def require_password(client: redis.Redis, password: str) -> None:
-    """Make the server answer every unauthenticated command with NOAUTH."""
+    """Make the server demand `password` of every client (none when empty),
+    through a client that may still talk to it."""
     client.config_set("requirepass", password)
-
-
-def clear_password(authenticated: redis.Redis) -> None:
-    """Undo `require_password`, through a client that carries the password."""
-    authenticated.config_set("requirepass", "")

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+import redis
 
-def connect(host: str, port: int, password: str | None = None) -> redis.Redis:
+
+def connect(host: str, port: int, password: str | None = None, *, protocol: int | None = None) -> redis.Redis:
+    """`protocol=2` sends each command as it is, as redis-cli or an attacker's
+    raw socket does; redis-py's default RESP3 first sends HELLO, which an
+    unauthenticated client cannot get past."""
     return redis.Redis(
         host=host,
         port=port,
         password=password,
+        protocol=protocol,
         socket_connect_timeout=2.0,
         socket_timeout=5.0,
         decode_responses=True,

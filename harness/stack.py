@@ -9,13 +9,25 @@ from datetime import datetime
 
 import docker
 import docker.errors
-import redis
+from docker.models.containers import Container
 
+import redis
 from harness import faults, redis_client
+from harness.access import BIND_ADDRESS, PASSWORD_FILE, Access
 from harness.compose import Compose
 from harness.containers import PROJECT_LABEL, Containers, ContainerState
 from harness.errors import DeadlineExceeded, HarnessError, ServiceUnreachable, TerminalState
 from harness.polling import Observed, Poller
+
+# Inside the container: the real uid of every process whose command line starts
+# with redis-server (Redis rewrites its title to "redis-server *:6379").
+_SERVER_UIDS = r"""
+for p in /proc/[0-9]*; do
+  case "$(tr '\0' ' ' < "$p/cmdline" 2>/dev/null)" in
+    redis-server*) awk '/^Uid:/ {print $2}' "$p/status" ;;
+  esac
+done
+"""
 
 
 def _gave_up_starting(state: ContainerState) -> str | None:
@@ -62,6 +74,7 @@ class Stack:
     redis_port: int
     poller: Poller
     start_timeout: float
+    access: Access = field(default_factory=Access)
     anonymous_volumes: set[str] = field(default_factory=set)
     # Start time of a process that ran for start_timeout without answering.
     silent_since: datetime | None = None
@@ -139,6 +152,21 @@ class Stack:
             give_up=_gave_up,
         )
 
+    def wait_healthy_on_pong(self, within: float) -> Observed[ContainerState]:
+        """Healthy on a fresh probe whose output was PONG: a check that exits 0
+        on NOAUTH reports a server that refuses it healthy, and fails here."""
+        def pong(state: ContainerState) -> bool:
+            return state.healthy_on_fresh_probe and state.last_probe is not None and "PONG" in state.last_probe.output
+
+        def misled(state: ContainerState) -> str | None:
+            if state.healthy_on_fresh_probe and not pong(state):
+                return "healthy on a probe that did not get PONG"
+            return _gave_up(state)
+
+        return self.poller.until(
+            f"{self.service} healthy on a probe that got PONG", self.state, pong, timeout=within, give_up=misled
+        )
+
     def stop(self) -> None:
         self.compose.stop(self.service)
 
@@ -153,6 +181,13 @@ class Stack:
         self._down(volumes=False)
         self.compose.up(self.service)
         return self.wait_ready(since=began)
+
+    def switch(self, access: Access) -> Observed[Readiness]:
+        """Re-create the service to be reached another way (a password of a
+        scenario's own, say): Compose then runs with that access's variables."""
+        self.compose = self.compose.with_variables(access.environment(), unset=(BIND_ADDRESS, PASSWORD_FILE))
+        self.access = access
+        return self.recreate()
 
     def stop_fully(self) -> None:
         """`down` keeping volumes: no container left, data kept."""
@@ -218,26 +253,67 @@ class Stack:
         return HealthRun(tuple(test), exit_code, (output or b"").decode(errors="replace").strip())
 
     # -- Redis ---------------------------------------------------------------
-    def redis(self, password: str | None = None) -> redis.Redis:
-        return redis_client.connect(*self._endpoint(), password=password)
+    def redis(self, password: str | None = None, *, anonymous: bool = False) -> redis.Redis:
+        """A client with `password`, else the run's own; or, when `anonymous`,
+        one without any that sends commands as they are (RESP2, no HELLO)."""
+        if anonymous:
+            return redis_client.connect(*self._endpoint(), protocol=2)
+        return redis_client.connect(*self._endpoint(), password=password or self.access.password)
 
     def redis_url(self) -> str:
         """Where a consumer process on the host reaches Redis, as a URL its
         library takes: the published port only, as the plan's consumers connect."""
-        endpoint = self.containers.host_endpoint(self.service, self.redis_port, published_only=True)
+        endpoint = self.published()
         if endpoint is None:
             raise ServiceUnreachable(
                 f"{self.service} publishes no host port for {self.redis_port}/tcp, where the plan's consumers "
                 f"connect: {self.state()}"
             )
-        host, port = endpoint
-        return f"redis://{host}:{port}/0"
+        return self.access.url(*endpoint)
+
+    def published(self) -> tuple[str, int] | None:
+        """The host address and port Redis is published on, if it is."""
+        return self.containers.host_endpoint(self.service, self.redis_port, published_only=True)
+
+    def published_port(self) -> int:
+        """The host port Redis is published on (the plan's 6379 when it is not)."""
+        endpoint = self.published()
+        return endpoint[1] if endpoint else self.redis_port
+
+    def container_address(self) -> str:
+        """The container's own address on its network, where only that network reaches it."""
+        networks = self.container().attrs["NetworkSettings"]["Networks"]
+        return next((n["IPAddress"] for n in networks.values() if n.get("IPAddress")), "0.0.0.0")
 
     def _endpoint(self) -> tuple[str, int]:
         endpoint = self.containers.host_endpoint(self.service, self.redis_port)
         if endpoint is None:
             raise ServiceUnreachable(f"no way to reach {self.service}: {self.state()}")
         return endpoint
+
+    # -- what the service shows of itself ---------------------------------------
+    def container(self) -> Container:
+        container = self.containers.find(self.service)
+        if container is None:
+            raise ServiceUnreachable(f"no container for {self.service}")
+        container.reload()
+        return container
+
+    def server_uids(self) -> list[int]:
+        """The uid of each redis-server process in the container, as its kernel reports it."""
+        return [int(uid) for uid in self._exec(_SERVER_UIDS).split()]
+
+    def data_owners(self) -> dict[str, int]:
+        """The owning uid of the data directory and of every file in it."""
+        lines = self._exec("find /data -exec stat -c '%u %n' {} +").splitlines()
+        return {name: int(uid) for uid, _, name in (line.partition(" ") for line in lines if line)}
+
+    def _exec(self, script: str) -> str:
+        exit_code, output = self.container().exec_run(["/bin/sh", "-c", script])
+        text = (output or b"").decode(errors="replace")
+        if exit_code != 0:
+            raise HarnessError(f"`{script}` in {self.service} exited {exit_code}: {text.strip()[-300:]}")
+        return text
 
     # -- evidence ------------------------------------------------------------
     def diagnostics(self) -> str:

@@ -2,11 +2,17 @@
 engine (when runtime scenarios run), the definition and the evidence."""
 from __future__ import annotations
 
+import os
+import secrets
+import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from harness import preflight
+from harness.access import Access
 from harness.compose import Compose
 from harness.config import Settings, new_project_name
 from harness.consumers import Consumers
@@ -22,8 +28,10 @@ class Suite:
     compose: Compose
     poller: Poller
     evidence: Evidence = field(default_factory=Evidence)
+    access: Access = field(default_factory=Access)
     stack: Stack | None = None
     _consumers: Consumers | None = None
+    _scratch: Path | None = None
     _model: dict[str, Any] | None = None
 
     @classmethod
@@ -35,6 +43,8 @@ class Suite:
         """Preflight that needs no daemon; returns the Compose version."""
         version = preflight.compose_cli(subprocess.run)
         preflight.compose_file(self.settings.compose_file)
+        self.access = Access.from_environment(os.environ)
+        self.evidence.environment["access"] = str(self.access)
         return version
 
     def connect(self) -> None:
@@ -50,14 +60,29 @@ class Suite:
         self.evidence.environment["image"] = image
         self.stack = Stack(
             self.compose, client, self.settings.service, self.settings.redis_port, self.poller,
-            self.settings.start_timeout,
+            self.settings.start_timeout, self.access,
         )
 
     def consumers(self) -> Consumers:
         """The run's consumer processes, made on first use."""
         if self._consumers is None:
-            self._consumers = Consumers.create(self.engine(), self.poller)
+            self._consumers = Consumers.create(self.engine(), self.poller, self.scratch())
         return self._consumers
+
+    def scratch(self) -> Path:
+        """A directory of the run's own (journal, logs, a temporary password), removed at the end."""
+        if self._scratch is None:
+            self._scratch = Path(tempfile.mkdtemp(prefix=f"{self.compose.project}-"))
+        return self._scratch
+
+    def temporary_password_access(self) -> Access:
+        """Access with a password of the run's own, in a file only this user can read,
+        with the characters a shell or a URL would mangle if quoted wrongly."""
+        file = self.scratch() / "redis-password"
+        descriptor = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+            out.write(f"opterp20 {secrets.token_urlsafe(18)} $'\"|&;\\\n")
+        return Access.with_password_file(file, self.access.bind_address)
 
     def model(self) -> dict[str, Any]:
         if self._model is None:
@@ -87,4 +112,7 @@ class Suite:
         if consumers is not None:
             consumers.close()
         stack, self.stack = self.stack, None
-        return stack.teardown() if stack else []
+        leftovers = stack.teardown() if stack else []
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+        return leftovers

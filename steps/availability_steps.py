@@ -39,8 +39,10 @@ def step_healthy_within(context: Context, bound: float) -> None:
 @when("a client on the host pings Redis on port {port:d}")
 @reported_as_failures
 def step_ping_host(context: Context, port: int) -> None:
-    context.answer = redis_client.answers_ping(redis_client.connect("127.0.0.1", port))
-    context.answered_by = f"redis-py at 127.0.0.1:{port}"
+    suite = context.suite
+    host = (suite.engine().published() or ("127.0.0.1", port))[0]
+    context.answer = redis_client.answers_ping(redis_client.connect(host, port, password=suite.access.password))
+    context.answered_by = f"redis-py at {host}:{port}"
     context.suite.evidence.record(f"PING via {context.answered_by}", context.answer)
 
 
@@ -48,7 +50,7 @@ def step_ping_host(context: Context, port: int) -> None:
 @reported_as_failures
 def step_ping_inside(context: Context) -> None:
     suite = context.suite
-    done = suite.compose.exec(suite.settings.service, ["redis-cli", "ping"])
+    done = suite.compose.exec(suite.settings.service, ["redis-cli", "ping"], password=suite.access.password)
     context.answer = (done.stdout + done.stderr).strip()
     context.answered_by = f"`docker compose exec {suite.settings.service} redis-cli ping`, exit {done.returncode}"
     suite.evidence.record(f"PING via {context.answered_by}", context.answer)

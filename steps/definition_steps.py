@@ -55,6 +55,15 @@ def step_port(context: Context, host: int, port: int, protocol: str) -> None:
     assert_that(published, has_item((str(host), port, protocol)), f"ports: {[str(p) for p in ports] or 'none'}")
 
 
+@then("only on this machine's loopback address, unless the operator names another in REDIS_BIND_ADDRESS")
+def step_bind_address(context: Context) -> None:
+    ports = _definition(context).ports
+    chosen = context.suite.access.bind_address
+    addresses = sorted({p.host_ip or "every address" for p in ports if p.published})
+    context.suite.evidence.record("host addresses the port is published on", addresses)
+    assert_that(addresses, equal_to([chosen]), f"REDIS_BIND_ADDRESS is {chosen!r} (unset means 127.0.0.1)")
+
+
 @then("the server is started with append-only persistence on")
 def step_aof_option(context: Context) -> None:
     definition = _definition(context)

@@ -72,8 +72,8 @@ def step_require_password(context: Context) -> None:
     stack = context.suite.engine()
     password = uuid.uuid4().hex
     faults.require_password(stack.redis(), password)
-    # Undo even if the scenario fails, so later scenarios find an open server.
-    context.add_cleanup(lambda: faults.clear_password(stack.redis(password)))
+    # Undo even if the scenario fails, so later scenarios find the server as the run set it up.
+    context.add_cleanup(lambda: faults.require_password(stack.redis(password), stack.access.password or ""))
 
 
 @given("Redis required a password and no longer does")
@@ -82,7 +82,7 @@ def step_password_undone(context: Context) -> None:
     stack = context.suite.engine()
     password = uuid.uuid4().hex
     faults.require_password(stack.redis(), password)
-    faults.clear_password(stack.redis(password))
+    faults.require_password(stack.redis(password), stack.access.password or "")
 
 
 @when("the configured health check runs")

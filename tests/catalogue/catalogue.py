@@ -6,12 +6,15 @@ A mutant's header comment names its mistake and the exact scenarios it fails:
     # Mistake: AOF not switched on
     # Breaks: @ac:aof, @ac:persistence
     # Runs: all            (or `static`: only the @static scenarios are run)
+    # Environment: REDIS_PASSWORD_FILE=tests/mutants/secrets/plain-password   (optional;
+    #   a relative path is from the repository root)
     # Fails exactly:
     #   definition.feature: Append-only persistence is switched on
 """
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -30,6 +33,7 @@ class Case:
     mistake: str
     runs: str  # "all" | "static"
     fails: frozenset[str]  # "feature file: scenario name"
+    environment: tuple[tuple[str, str], ...] = ()  # variables the run is given
 
     @property
     def name(self) -> str:
@@ -53,7 +57,12 @@ class Case:
         runs = fields.get("Runs", "all").split()[0]
         if runs not in ("all", "static"):
             raise ValueError(f"{path.name}: `Runs:` must be all or static, not {runs!r}")
-        return cls(path, fields.get("Mistake") or fields.get("Equivalent", ""), runs, frozenset(fails))
+        environment = tuple(
+            (name, str(ROOT / value) if "/" in value else value)
+            for name, _, value in (item.partition("=") for item in fields.get("Environment", "").split())
+        )
+        mistake = fields.get("Mistake") or fields.get("Equivalent", "")
+        return cls(path, mistake, runs, frozenset(fails), environment)
 
 
 @dataclass(frozen=True)
@@ -74,7 +83,8 @@ def run_suite(case: Case, timeout: float = 600) -> Outcome:
             "--no-junit", "--format", "json", "--outfile", str(report),
             *(["--tags=@static"] if case.runs == "static" else []),
         ]
-        done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+        env = {**os.environ, **dict(case.environment)}
+        done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env)
         features = json.loads(report.read_text() or "[]") if report.exists() else []
     failed, executed = set(), 0
     for feature in features:

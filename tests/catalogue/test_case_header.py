@@ -30,3 +30,13 @@ def test_an_equivalent_has_no_failures(tmp_path: Path):
     path.write_text("# Equivalent: long syntax\nservices: {}\n")
     case = Case.parse(path)
     assert (case.mistake, case.runs, case.fails) == ("long syntax", "all", frozenset())
+
+
+def test_a_case_may_name_the_environment_its_run_is_given(tmp_path: Path):
+    path = tmp_path / "plain.yml"
+    path.write_text(
+        "# Mistake: plain password\n# Environment: REDIS_PASSWORD_FILE=tests/mutants/secrets/plain-password\n"
+        "# Fails exactly:\n#   security.feature: x\nservices: {}\n"
+    )
+    (name, value), = Case.parse(path).environment
+    assert name == "REDIS_PASSWORD_FILE" and value.endswith("/tests/mutants/secrets/plain-password")
