@@ -72,7 +72,10 @@ def after_all(context: Context) -> None:
     if suite is None:
         return
     leftovers = suite.close()
-    text = publish(suite.settings.reports_dir, context._runner.features, suite.evidence, _run_info(context))
+    text = publish(
+        suite.settings.reports_dir, context._runner.features, suite.evidence, _run_info(context),
+        redact=suite.access.redact,
+    )
     print(f"\n{text}")
     if leftovers:
         message = f"could not remove what this run created: {'; '.join(leftovers)}"

@@ -24,12 +24,15 @@ class Access:
     password: str | None = field(default=None, repr=False)
 
     @classmethod
-    def from_environment(cls, env: Mapping[str, str]) -> Access:
-        file = env.get(PASSWORD_FILE) or None
+    def from_environment(cls, env: Mapping[str, str], base: Path) -> Access:
+        """A relative REDIS_PASSWORD_FILE is, as Compose reads it, relative to
+        the compose file's directory (`base`)."""
+        name = env.get(PASSWORD_FILE) or None
+        file = base / name if name else None
         return cls(
             bind_address=env.get(BIND_ADDRESS) or LOOPBACK,
-            password_file=Path(file) if file else None,
-            password=read_password(Path(file)) if file else None,
+            password_file=file,
+            password=read_password(file) if file else None,
         )
 
     @classmethod

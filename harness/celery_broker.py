@@ -77,8 +77,11 @@ class CeleryBroker:
         return alive[0] if alive else self.start_worker(queue)
 
     def stop_workers(self, queue: str) -> None:
+        """No worker consumes `queue` any more. The next one to be wanted starts
+        loading now, as a spare: it connects to nothing until it is taken."""
         for process in self.workers.pop(queue, []):
             process.stop()
+        self.processes.warm(*self._worker_kind(queue), redis_url=self.redis_url(), extra_env=self._worker_env)
 
     def forget_workers(self) -> None:
         """After the feature's processes were stopped."""

@@ -65,9 +65,12 @@ class Compose:
         string/list commands and duration spellings."""
         return json.loads(self.call("config", "--format", "json").stdout)
 
-    def up(self, *services: str) -> None:
+    def up(self, *services: str, force_recreate: bool = False) -> None:
         # --no-build/--pull never: the suite tests the image that is there, it fetches nothing.
-        self.call("up", "--detach", "--no-build", "--pull", "never", *services)
+        self.call(
+            "up", "--detach", "--no-build", "--pull", "never", *(["--force-recreate"] if force_recreate else []),
+            *services,
+        )
 
     def stop(self, *services: str) -> None:
         self.call("stop", *services)

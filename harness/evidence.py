@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -34,7 +33,6 @@ class Evidence:
     def about(self, criterion: str) -> list[Fact]:
         return [fact for fact in self.facts if fact.criterion == criterion]
 
-    def write(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    def to_json(self) -> str:
         document = {"environment": self.environment, "facts": [asdict(f) for f in self.facts]}
-        path.write_text(json.dumps(document, indent=2, default=str) + "\n")
+        return json.dumps(document, indent=2, default=str) + "\n"

@@ -20,6 +20,7 @@ from harness.polling import Observed, Poller
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO, FEATURE = "scenario", "feature"  # how long a process may live
+SPARE = "spare"  # waiting for orders: lives until taken, or until the run ends
 STOPPING = "stopping"  # asked to stop, not yet reaped
 STOP_GRACE = 3.0  # seconds between SIGTERM and SIGKILL
 _POSIX = os.name == "posix"
@@ -145,8 +146,8 @@ class Processes:
         """A process of this kind that waits on stdin for its orders: the spare
         one started at the last call if it is still there, else a new one. A
         new spare starts now, so the next caller does not wait ~0.3-0.7 s for
-        Python and the consumer's library to load. Spares live for the feature."""
-        spare = self._spares.pop((name, *argv), None)
+        Python and the consumer's library to load."""
+        spare = self._spares.pop(_kind(name, argv, redis_url), None)
         process = spare if spare is not None and spare.alive else self.start(
             name, argv, redis_url=redis_url, extra_env=extra_env
         )
@@ -156,10 +157,12 @@ class Processes:
 
     def warm(self, name: str, argv: Sequence[str], *, redis_url: str,
              extra_env: Mapping[str, str] | None = None) -> None:
-        """Start a spare of this kind for the next `take`, unless one waits already."""
-        key = (name, *argv)
+        """Start a spare of this kind for the next `take`, unless one waits
+        already. A spare is only ever given to a caller reaching Redis by the
+        same URL, since it was started with that one."""
+        key = _kind(name, argv, redis_url)
         if key not in self._spares or not self._spares[key].alive:
-            self._spares[key] = self.start(name, argv, redis_url=redis_url, extra_env=extra_env, scope=FEATURE)
+            self._spares[key] = self.start(name, argv, redis_url=redis_url, extra_env=extra_env, scope=SPARE)
 
     def stop(self, scope: str | None = None, *, wait: bool = True) -> None:
         """Stop the processes of one scope (all when None). Without `wait` they
@@ -204,3 +207,7 @@ class Processes:
         # Asked in this order, an event written just before exiting is never missed.
         reason = process.exit_reason()
         return reason if reason and not self.entries(event, process.pid) else None
+
+
+def _kind(name: str, argv: Sequence[str], redis_url: str) -> tuple[str, ...]:
+    return (name, *argv, redis_url)

@@ -183,11 +183,14 @@ class Stack:
         return self.wait_ready(since=began)
 
     def switch(self, access: Access) -> Observed[Readiness]:
-        """Re-create the service to be reached another way (a password of a
-        scenario's own, say): Compose then runs with that access's variables."""
+        """Re-create the container, on the same data, to be reached another way
+        (a password of a scenario's own, say). Forced: Compose does not count
+        another secret file as a change of the service."""
         self.compose = self.compose.with_variables(access.environment(), unset=(BIND_ADDRESS, PASSWORD_FILE))
         self.access = access
-        return self.recreate()
+        began = self.poller.clock()
+        self.compose.up(self.service, force_recreate=True)
+        return self.wait_ready(since=began)
 
     def stop_fully(self) -> None:
         """`down` keeping volumes: no container left, data kept."""
@@ -279,11 +282,6 @@ class Stack:
         """The host port Redis is published on (the plan's 6379 when it is not)."""
         endpoint = self.published()
         return endpoint[1] if endpoint else self.redis_port
-
-    def container_address(self) -> str:
-        """The container's own address on its network, where only that network reaches it."""
-        networks = self.container().attrs["NetworkSettings"]["Networks"]
-        return next((n["IPAddress"] for n in networks.values() if n.get("IPAddress")), "0.0.0.0")
 
     def _endpoint(self) -> tuple[str, int]:
         endpoint = self.containers.host_endpoint(self.service, self.redis_port)

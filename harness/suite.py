@@ -43,7 +43,7 @@ class Suite:
         """Preflight that needs no daemon; returns the Compose version."""
         version = preflight.compose_cli(subprocess.run)
         preflight.compose_file(self.settings.compose_file)
-        self.access = Access.from_environment(os.environ)
+        self.access = Access.from_environment(os.environ, self.compose.file.parent)
         self.evidence.environment["access"] = str(self.access)
         return version
 

@@ -69,7 +69,7 @@ def test_one_run_writes_every_report(full_run):
     jsonschema.validate(report, json.loads(SCHEMA.read_text()))
     assert sum(len(f["elements"]) for f in report) == junit_totals(REPORTS)["tests"]
     signoff = (REPORTS / "signoff.md").read_text()
-    assert "**Ready for sign-off: all 16 criteria of the plan and all 11 criteria of its consumers passed.**" in signoff
+    assert "**Ready for sign-off: all 17 criteria of the plan and all 11 criteria of its consumers passed.**" in signoff
     assert signoff.strip() in full_run.stdout  # also printed at the end of the run
 
 
@@ -78,3 +78,34 @@ def test_the_definition_is_checked_without_a_daemon(tmp_path: Path):
     done = behave("--tags=@static", "--no-junit", "-D", f"reports_dir={tmp_path}", env=DEAD_DAEMON, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "0 failed" in done.stdout
+
+
+@pytest.fixture(scope="module")
+def password_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path, str]:
+    """The whole suite again, with a password from REDIS_PASSWORD_FILE: one with
+    the characters a shell, a URL or a config file would mangle if quoted wrongly."""
+    scratch = tmp_path_factory.mktemp("password-run")
+    password = "opterp20 p@ss:/w?rd#% $'\"|&;\\"
+    file = scratch / "redis-password"
+    file.write_text(password + "\n")
+    file.chmod(0o600)
+    reports = scratch / "reports"
+    done = behave(
+        "--junit-directory", str(reports), "-D", f"reports_dir={reports}",
+        env={"REDIS_PASSWORD_FILE": str(file)},
+    )
+    print(done.stdout, done.stderr, sep="\n")
+    return done, reports, password
+
+
+@pytest.mark.engine
+def test_the_whole_suite_passes_with_a_password_and_no_report_shows_it(password_run):
+    done, reports, password = password_run
+    assert done.returncode == 0, f"behave exited {done.returncode}:\n{done.stdout[-6000:]}\n{done.stderr[-2000:]}"
+    totals = junit_totals(reports)
+    assert totals["tests"] > 0 and totals["skipped"] == 0, f"JUnit totals {totals}"
+    assert "password from" in (reports / "signoff.md").read_text()  # the run says which mode it was
+    showing = [p.name for p in reports.iterdir() if password in p.read_text(encoding="utf-8", errors="replace")]
+    assert showing == [] and password not in done.stdout + done.stderr, f"reports that show the password: {showing}"
+    project = re.search(r"compose project (\S+),", done.stdout)
+    assert project and run_processes(project[1]) == set(), "a process the run started outlived it"

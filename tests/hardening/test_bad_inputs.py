@@ -11,8 +11,8 @@ from pathlib import Path
 
 import docker
 import pytest
-import redis
 
+import redis
 from harness.inventory import engine_objects
 from tests.hardening.support import REFUSAL, ROOT, behave, fake_daemon
 
@@ -46,6 +46,14 @@ def compose_file(tmp_path: Path, text: str) -> str:
     path = tmp_path / "docker-compose.yml"
     path.write_text(text)
     return f"compose_file={path}"
+
+
+@pytest.mark.parametrize("content", [None, ""], ids=["missing", "empty"])
+def test_password_file_unusable(run, tmp_path: Path, untouched_engine, content: str | None):
+    file = tmp_path / "password"
+    if content is not None:
+        file.write_text(content)
+    refused(run(env={"REDIS_PASSWORD_FILE": str(file)}), f"REDIS_PASSWORD_FILE={file}", "unset REDIS_PASSWORD_FILE")
 
 
 def test_daemon_unreachable(run, tmp_path: Path):

@@ -19,7 +19,7 @@ def test_a_green_run_is_ready_for_sign_off_with_the_plans_checklist_in_order():
     evidence.begin("aof", "Append-only persistence is active in the running server")
     evidence.record("server", "redis_version=7.0.15 appendonly=yes")
     text = render(all_passed(), evidence, RUN)
-    assert "**Ready for sign-off: all 16 criteria of the plan and all 11 criteria of its consumers passed.**" in text
+    assert "**Ready for sign-off: all 17 criteria of the plan and all 11 criteria of its consumers passed.**" in text
     checklist = [line for line in text.splitlines() if line.startswith("- [")]
     assert [line.split("] ", 1)[1].split(" (`@ac:")[0] for line in checklist[:10]] == [c.text for c in PLAN]
     assert "  - observed server: redis_version=7.0.15 appendonly=yes" in text

@@ -60,10 +60,23 @@ def test_a_hung_call_becomes_a_timeout_error():
 
 
 def test_environment_lets_plain_compose_commands_target_the_run():
-    assert compose(FakeRun()).environment() == {
-        "COMPOSE_PROJECT_NAME": "p1",
-        "COMPOSE_FILE": "/x/docker-compose.yml",
-    }
+    env = compose(FakeRun()).environment()
+    assert (env["COMPOSE_PROJECT_NAME"], env["COMPOSE_FILE"]) == ("p1", "/x/docker-compose.yml")
+
+
+def test_variables_set_for_a_mode_replace_the_inherited_ones(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("REDIS_PASSWORD_FILE", "/run/pw")
+    run = FakeRun()
+    compose(run).with_variables({"REDIS_BIND_ADDRESS": "127.0.0.1"}, unset=["REDIS_PASSWORD_FILE"]).up("redis")
+    env = run.kwargs[0]["env"]
+    assert env["REDIS_BIND_ADDRESS"] == "127.0.0.1" and "REDIS_PASSWORD_FILE" not in env
+
+
+def test_a_password_reaches_exec_through_the_environment_never_the_command_line():
+    run = FakeRun()
+    compose(run).exec("redis", ["redis-cli", "ping"], password="s3cret")
+    assert run.calls[0][-5:] == ["--env", "REDISCLI_AUTH", "redis", "redis-cli", "ping"]
+    assert "s3cret" not in " ".join(run.calls[0]) and run.kwargs[0]["env"]["REDISCLI_AUTH"] == "s3cret"
 
 
 @pytest.mark.parametrize(

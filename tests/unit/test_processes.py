@@ -9,7 +9,7 @@ import pytest
 from harness.errors import TerminalState
 from harness.inventory import run_processes
 from harness.polling import Poller
-from harness.processes import FEATURE, SCENARIO, Processes
+from harness.processes import FEATURE, SCENARIO, SPARE, Processes
 
 # Journals `ready`, then for each line on stdin journals it as an event; `exit N` ends it.
 ECHO = """
@@ -61,13 +61,20 @@ def test_an_event_written_just_before_exiting_is_still_seen(processes: Processes
     assert processes.wait_for(process, "last", timeout=1).value.event == "last"
 
 
-def test_a_spare_started_by_the_last_take_serves_the_next_one(processes: Processes):
-    first = processes.take("echo", ["-c", ECHO], redis_url="redis://unused")
-    spare = processes._spares[("echo", "-c", ECHO)]
-    second = processes.take("echo", ["-c", ECHO], redis_url="redis://unused")
+def test_a_spare_started_by_the_last_take_serves_the_next_one_and_outlives_features(processes: Processes):
+    first = processes.take("echo", ["-c", ECHO], redis_url="redis://one")
+    spare = processes._spares[("echo", "-c", ECHO, "redis://one")]
+    processes.stop(FEATURE)
+    second = processes.take("echo", ["-c", ECHO], redis_url="redis://one")
     assert second is spare and second is not first
     assert (first.scope, second.scope) == (SCENARIO, SCENARIO)
-    assert processes._spares[("echo", "-c", ECHO)].scope == FEATURE
+    assert processes._spares[("echo", "-c", ECHO, "redis://one")].scope == SPARE
+
+
+def test_a_spare_started_for_another_url_is_not_taken(processes: Processes):
+    processes.warm("echo", ["-c", ECHO], redis_url="redis://:old@host:6379/0")
+    taken = processes.take("echo", ["-c", ECHO], redis_url="redis://:new@host:6379/0")
+    assert taken is not processes._spares.get(("echo", "-c", ECHO, "redis://:old@host:6379/0"))
 
 
 def test_stopping_a_scope_ends_its_processes_and_leaves_the_others(processes: Processes):
