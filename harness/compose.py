@@ -78,6 +78,10 @@ class Compose:
     def restart(self, *services: str) -> None:
         self.call("restart", *services)
 
+    def rm(self, *services: str) -> None:
+        """Stop and remove the services' containers; named volumes and the network stay."""
+        self.call("rm", "--stop", "--force", *services)
+
     def down(self, *, volumes: bool) -> None:
         self.call("down", "--remove-orphans", "--timeout", "5", *(["--volumes"] if volumes else []))
 

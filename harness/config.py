@@ -17,7 +17,7 @@ class Settings:
     # criterion promises are stated in the feature text instead.
     start_timeout: float = 10.0
     command_timeout: float = 120.0
-    poll_interval: float = 0.05
+    poll_interval: float = 0.02
     reports_dir: Path = Path("reports")
     crashes: int = 10  # how often load/durability.feature crashes Redis
 

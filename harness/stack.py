@@ -170,15 +170,25 @@ class Stack:
     def stop(self) -> None:
         self.compose.stop(self.service)
 
+    def ensure_stopped(self) -> None:
+        """Precondition: a stopped container. One that has exited already (the
+        last scenario stopped it) is reused: starting it again is what the
+        scenario proves, whatever stopped it."""
+        if self.state().status != "exited":
+            self.ensure_running()
+            self.stop()
+
     def restart(self) -> Observed[Readiness]:
         began = self.poller.clock()
         self.compose.restart(self.service)
         return self.wait_ready(since=began)
 
     def recreate(self) -> Observed[Readiness]:
-        """`down` keeping volumes, then `up`: a new container on the same data."""
+        """Remove the container, keeping its volume, then `up`: a new container
+        on the same data (an anonymous /data volume is not carried over)."""
         began = self.poller.clock()
-        self._down(volumes=False)
+        self.anonymous_volumes |= self.containers.anonymous_volumes(self.service)
+        self.compose.rm(self.service)
         self.compose.up(self.service)
         return self.wait_ready(since=began)
 

@@ -96,3 +96,9 @@ def test_compose_version_asks_the_plugin():
 def test_a_missing_docker_cli_is_a_failed_command():
     with pytest.raises(CommandFailed, match="command not found"):
         compose_version(FakeRun(raises=FileNotFoundError("docker")))
+
+
+def test_rm_stops_and_removes_only_the_services_containers():
+    run = FakeRun()
+    compose(run).rm("redis")
+    assert run.calls[0][-4:] == ["rm", "--stop", "--force", "redis"]
