@@ -35,6 +35,9 @@ class Consumers:
 
     def end_scenario(self, failed: bool) -> None:
         self.processes.stop(SCENARIO)
+        # Each scenario's producer starts afresh: one whose connections a crash
+        # broke would first spend the next scenario's time reconnecting.
+        self.celery.close()
         if failed:
             # What a failed scenario left behind (a worker backing off, a task
             # in flight) must not decide the next one: it gets fresh processes.

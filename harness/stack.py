@@ -217,6 +217,13 @@ class Stack:
         self.killer.sigkill(before.image_id, before.pid)
         return faults.Crash(before.pid, before.restart_count, self.poller.clock())
 
+    def crash_after(self, moment: float, delay: float) -> Observed[Readiness]:
+        """Crash the Redis process `delay` seconds after `moment` (monotonic),
+        then wait until it answers again. AOF everysec promises writes older
+        than a second, so waiting for that moment is the criterion itself."""
+        self.poller.wait_until(moment + delay)
+        return self.wait_back(self.crash())
+
     def wait_restarted(self, crash: faults.Crash, within: float) -> Observed[ContainerState]:
         return self.poller.until(
             f"{self.service} restarted by its restart policy",

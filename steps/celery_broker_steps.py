@@ -37,6 +37,7 @@ def step_workers(context: Context, first: str, second: str) -> None:
 
 
 @given('no worker consumes the "{queue}" queue')
+@reported_as_failures
 def step_no_worker(context: Context, queue: str) -> None:
     context.suite.consumers().celery.stop_workers(queue)
 
@@ -90,9 +91,7 @@ def step_queue_tasks(context: Context, count: int, queue: str) -> None:
 def step_crash_and_recreate(context: Context, delay: float) -> None:
     suite = context.suite
     stack = suite.engine()
-    # AOF everysec promises what is older than a second: the wait is the criterion.
-    suite.poller.wait_until(context.queued_at + delay)
-    stack.wait_back(stack.crash())
+    stack.crash_after(context.queued_at, delay)
     suite.evidence.record("tasks waiting after the crash", suite.consumers().celery.queued(context.queue))
     stack.recreate()
     suite.evidence.record("tasks waiting after re-creation", suite.consumers().celery.queued(context.queue))

@@ -35,13 +35,7 @@ def step_recreate(context: Context) -> None:
 @when("the Redis process crashes {delay:g} second after the write was acknowledged")
 @reported_as_failures
 def step_crash_after_write(context: Context, delay: float) -> None:
-    suite = context.suite
-    stack = suite.engine()
-    # AOF everysec promises writes older than a second; waiting for that moment
-    # is the criterion itself, not a stand-in for a condition.
-    suite.poller.wait_until(context.acknowledged_at + delay)
-    crash = stack.crash()
-    stack.wait_back(crash)
+    context.suite.engine().crash_after(context.acknowledged_at, delay)
 
 
 @then("the key still holds the value")

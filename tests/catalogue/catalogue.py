@@ -72,6 +72,7 @@ class Outcome:
     executed: int
     stderr: str
     project: str  # the run's compose project, as its first line names it
+    reasons: dict[str, str]  # failed scenario -> its first error, on one line
 
 
 def run_suite(case: Case, timeout: float = 600) -> Outcome:
@@ -86,13 +87,26 @@ def run_suite(case: Case, timeout: float = 600) -> Outcome:
         env = {**os.environ, **dict(case.environment)}
         done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env)
         features = json.loads(report.read_text() or "[]") if report.exists() else []
-    failed, executed = set(), 0
+    failed, executed, reasons = set(), 0, {}
     for feature in features:
         for element in feature.get("elements", []):
             if element.get("type") != "scenario" or element.get("status") in ("skipped", "untested"):
                 continue
             executed += 1
             if element.get("status") != "passed":
-                failed.add(f"{Path(feature['location'].split(':')[0]).name}: {element['name']}")
+                name = f"{Path(feature['location'].split(':')[0]).name}: {element['name']}"
+                failed.add(name)
+                reasons[name] = _first_error(element)
     project = re.search(r"compose project (\S+),", done.stdout)
-    return Outcome(done.returncode, frozenset(failed), executed, done.stderr.strip(), project[1] if project else "")
+    return Outcome(
+        done.returncode, frozenset(failed), executed, done.stderr.strip(), project[1] if project else "", reasons
+    )
+
+
+def _first_error(element: dict) -> str:
+    for step in element.get("steps", []):
+        message = step.get("result", {}).get("error_message")
+        if message:
+            text = message if isinstance(message, str) else " ".join(message)
+            return " ".join(text.split())[:500]
+    return element.get("status", "failed")

@@ -22,9 +22,9 @@ def test_mutant_fails_exactly_the_named_scenarios(case: Case):
     killed = outcome.returncode == 1 and outcome.failed == case.fails
     SCORE["mutants"].append(killed)
     assert outcome.returncode == 1, f"{case.mistake}: behave exited {outcome.returncode}; {outcome.stderr}"
+    unexpected = {name: outcome.reasons.get(name, "") for name in sorted(outcome.failed - case.fails)}
     assert sorted(outcome.failed) == sorted(case.fails), (
-        f"{case.mistake}: unexpected failures {sorted(outcome.failed - case.fails)}, "
-        f"missing failures {sorted(case.fails - outcome.failed)}"
+        f"{case.mistake}: unexpected failures {unexpected}, missing failures {sorted(case.fails - outcome.failed)}"
     )
     assert not left, f"left behind on the engine: {left}"
     assert not run_processes(outcome.project), f"processes left running: {run_processes(outcome.project)}"
@@ -37,7 +37,7 @@ def test_equivalent_passes(case: Case):
     left = engine_objects() - before
     passed = outcome.returncode == 0 and not outcome.failed and outcome.executed > 0
     SCORE["equivalents"].append(passed)
-    assert passed, f"{case.mistake}: exit {outcome.returncode}, failed {sorted(outcome.failed)}; {outcome.stderr}"
+    assert passed, f"{case.mistake}: exit {outcome.returncode}, failed {outcome.reasons}; {outcome.stderr}"
     assert not left, f"left behind on the engine: {left}"
     assert not run_processes(outcome.project), f"processes left running: {run_processes(outcome.project)}"
 
