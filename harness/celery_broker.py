@@ -21,6 +21,7 @@ START_TIMEOUT = 15.0  # seconds for a worker to start and report ready
 QUEUES = ("sync", "default")  # the bulkhead: one queue, and its own workers, per workload
 VISIBILITY_TIMEOUT = 1.0  # seconds before an unacknowledged task is handed out again
 RESULT_SLACK = 3.0  # seconds to keep waiting past a result's bound, to measure it
+_WORKER_ENV = {environment.VISIBILITY_TIMEOUT: str(VISIBILITY_TIMEOUT)}
 
 
 @dataclass
@@ -45,28 +46,18 @@ class CeleryBroker:
             self.processes.wait_for(process, "worker-ready", timeout=START_TIMEOUT)
 
     def _spawn(self, queue: str) -> Process:
-        process = self.processes.take(*self._worker_kind(queue), redis_url=self.redis_url(), scope=FEATURE,
-                                      extra_env=self._worker_env)
+        process = self.processes.take(
+            *_worker_kind(queue), redis_url=self.redis_url(), scope=FEATURE, extra_env=_WORKER_ENV
+        )
         process.send("go")
         self.workers.setdefault(queue, []).append(process)
         # The other bulkhead queues will want a worker soon; let theirs load meanwhile.
         for other in QUEUES:
-            self.processes.warm(*self._worker_kind(other), redis_url=self.redis_url(), extra_env=self._worker_env)
+            self._warm(other)
         return process
 
-    @staticmethod
-    def _worker_kind(queue: str) -> tuple[str, list[str]]:
-        return f"celery-{queue}", [
-            "-m", "celery", "-A", "consumers.tasks", "worker",
-            "--pool=solo", "--queues", queue, "--hostname", f"{queue}@%h",
-            # No cluster chatter: the worker is up in about half a second.
-            "--without-mingle", "--without-gossip", "--without-heartbeat",
-            "--loglevel", "INFO",
-        ]
-
-    @property
-    def _worker_env(self) -> dict[str, str]:
-        return {environment.VISIBILITY_TIMEOUT: str(VISIBILITY_TIMEOUT)}
+    def _warm(self, queue: str) -> None:
+        self.processes.warm(*_worker_kind(queue), redis_url=self.redis_url(), extra_env=_WORKER_ENV)
 
     def running(self, queue: str) -> list[Process]:
         return [p for p in self.workers.get(queue, []) if p.alive]
@@ -81,7 +72,7 @@ class CeleryBroker:
         loading now, as a spare: it connects to nothing until it is taken."""
         for process in self.workers.pop(queue, []):
             process.stop()
-        self.processes.warm(*self._worker_kind(queue), redis_url=self.redis_url(), extra_env=self._worker_env)
+        self._warm(queue)
 
     def forget_workers(self) -> None:
         """After the feature's processes were stopped."""
@@ -163,3 +154,13 @@ class CeleryBroker:
         if self._app is not None:
             self._app.close()
             self._app = None
+
+
+def _worker_kind(queue: str) -> tuple[str, list[str]]:
+    return f"celery-{queue}", [
+        "-m", "celery", "-A", "consumers.tasks", "worker",
+        "--pool=solo", "--queues", queue, "--hostname", f"{queue}@%h",
+        # No cluster chatter: the worker is up in about half a second.
+        "--without-mingle", "--without-gossip", "--without-heartbeat",
+        "--loglevel", "INFO",
+    ]
