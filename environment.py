@@ -38,7 +38,10 @@ def before_all(context: Context) -> None:
         _refuse(context, error)
     # If behave itself dies (a broken pipe on stdout, say), after_all never runs.
     atexit.register(suite.close)
-    print(f"OPTERP-20 acceptance: compose project {suite.compose.project}, file {suite.compose.file}")
+    print(
+        f"OPTERP-20 acceptance: engine {suite.engine_at}; compose project {suite.compose.project}, "
+        f"file {suite.compose.file}"
+    )
 
 
 def before_scenario(context: Context, scenario: Scenario) -> None:

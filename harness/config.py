@@ -19,6 +19,9 @@ class Settings:
     command_timeout: float = 120.0
     poll_interval: float = 0.02
     reports_dir: Path = Path("reports")
+    # Where this machine reaches the engine's published ports, when no rule
+    # (the engine's host name; loopback for a local socket) finds it.
+    published_host: str = ""
     crashes: int = 10  # how often load/durability.feature crashes Redis
 
     @classmethod

@@ -8,6 +8,8 @@ from datetime import datetime
 from typing import Any
 
 import docker
+
+from harness.engine import Engine
 from docker.models.containers import Container
 
 _ANONYMOUS = re.compile(r"[0-9a-f]{64}")
@@ -136,20 +138,21 @@ class Containers:
             if m.get("Type") == "volume" and _ANONYMOUS.fullmatch(m.get("Name", ""))
         }
 
-    def host_endpoint(self, service: str, port: int, *, published_only: bool = False) -> tuple[str, int] | None:
-        """Where the host reaches the container's `port`: the published port (on
-        loopback when published on every address), else (unless `published_only`)
-        the container's own address (Linux only), else None."""
+    def host_endpoint(
+        self, service: str, port: int, engine: Engine, *, published_only: bool = False
+    ) -> tuple[str, int] | None:
+        """Where this machine reaches the container's `port`: the published port,
+        at the address `engine` says it is reached on; else (unless
+        `published_only`, and only on a local engine) the container's own
+        address (Linux only); else None."""
         container = self.find(service)
         if container is None:
             return None
         container.reload()
         settings = container.attrs["NetworkSettings"]
         for binding in settings.get("Ports", {}).get(f"{port}/tcp") or ():
-            # Published on every address, loopback is one of them; else the address chosen.
-            host = binding.get("HostIp") or ""
-            return ("127.0.0.1" if host in ("", "0.0.0.0", "::") else host), int(binding["HostPort"])
-        if published_only:
+            return engine.reach(binding.get("HostIp") or ""), int(binding["HostPort"])
+        if published_only or not engine.local:
             return None
         for network in settings.get("Networks", {}).values():
             if network.get("IPAddress"):

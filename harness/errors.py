@@ -27,10 +27,30 @@ class PreflightError(HarnessError):
 class DockerDaemonUnreachable(PreflightError):
     summary = "Docker daemon unreachable"
 
-    def __init__(self, host: str, detail: str) -> None:
+    def __init__(self, host: str, detail: str, remedy: str) -> None:
+        super().__init__(f"Docker daemon unreachable at {host} ({detail}): {remedy}, and run behave again")
+
+
+class DockerContextUnusable(PreflightError):
+    summary = "Docker context unusable"
+
+    def __init__(self, name: str, detail: str) -> None:
         super().__init__(
-            f"Docker daemon unreachable at {host} ({detail}): start Docker Desktop "
-            "(on Linux: `sudo systemctl start docker`) and run behave again"
+            f"Docker context {name!r} cannot be used ({detail}): `docker context ls` lists the contexts; "
+            "set DOCKER_CONTEXT to one of them (or `docker context use default`) and run behave again"
+        )
+
+
+class RemoteEngineLoopbackOnly(PreflightError):
+    summary = "remote engine, Redis published on its loopback only"
+
+    def __init__(self, endpoint: str, bind_address: str) -> None:
+        super().__init__(
+            f"the Docker engine at {endpoint} runs on another machine, but REDIS_BIND_ADDRESS={bind_address} "
+            "publishes Redis on that machine's loopback, out of this machine's reach: set "
+            "REDIS_BIND_ADDRESS=0.0.0.0 and REDIS_PASSWORD_FILE=<a file holding a password> "
+            "(and -D published_host=ADDRESS if its ports are not reached at the engine's host name), "
+            "then run behave again"
         )
 
 
@@ -84,11 +104,8 @@ class ServiceMissing(PreflightError):
 class PortInUse(PreflightError):
     summary = "host port in use"
 
-    def __init__(self, port: int) -> None:
-        super().__init__(
-            f"host port {port} is already in use: stop whatever listens on it "
-            f"(`ss -ltnp 'sport = :{port}'` shows it) and run behave again"
-        )
+    def __init__(self, port: int, where: str, remedy: str) -> None:
+        super().__init__(f"host port {port} is already in use {where}: {remedy}, and run behave again")
 
 
 class ContainerNameTaken(PreflightError):

@@ -14,6 +14,7 @@ import docker
 
 import redis
 from harness import faults, redis_client
+from harness.engine import Engine
 
 # Per try from the container: on a local bridge an answer takes microseconds, so
 # a second of silence means the packets are dropped.
@@ -34,6 +35,13 @@ class Attempt:
 
     def __str__(self) -> str:
         return f"{self.origin}: {self.answer}"
+
+
+def machine_addresses(engine: Engine) -> list[str]:
+    """Where a client on another machine reaches the engine's machine: this
+    machine's own addresses for a local engine; for a remote one, the address
+    its published ports are reached at from here, itself another machine."""
+    return host_addresses() if engine.local else [engine.ports_host]
 
 
 def host_addresses() -> list[str]:

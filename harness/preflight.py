@@ -2,18 +2,17 @@
 with one line that says what is wrong and what to do."""
 from __future__ import annotations
 
-import errno
-import os
-import socket
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import docker
 import docker.errors
 
+from harness import hints
+from harness.access import Access
 from harness.compose import MIN_COMPOSE, Compose, Runner, compose_version, parse_version
 from harness.containers import PROJECT_LABEL
+from harness.engine import OVERRIDE, Engine, loopback_only
 from harness.errors import (
     CommandFailed,
     ComposeFileMissing,
@@ -23,7 +22,7 @@ from harness.errors import (
     DockerDaemonUnreachable,
     EngineTooOld,
     ImageMissing,
-    PortInUse,
+    RemoteEngineLoopbackOnly,
     ServiceMissing,
 )
 
@@ -45,15 +44,22 @@ def compose_file(path: Path) -> None:
         raise ComposeFileMissing(str(path))
 
 
-def engine() -> docker.DockerClient:
-    """A client of a daemon that answered a ping."""
+def engine_client(engine: Engine) -> docker.DockerClient:
+    """A client of the run's engine, which answered a ping."""
     try:
-        client = docker.from_env(timeout=10)
+        client = engine.client(timeout=10)
         client.ping()
     except docker.errors.DockerException as error:
-        host = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
-        raise DockerDaemonUnreachable(host, _why_unreachable(error)) from error
+        remedy = hints.start_engine(engine.endpoint, engine.local)
+        raise DockerDaemonUnreachable(engine.endpoint, _why_unreachable(error), remedy) from error
     return client
+
+
+def reachable_from_here(engine: Engine, access: Access) -> None:
+    """A remote engine's loopback is not this machine's: Redis published there
+    only is out of reach, unless -D published_host says how it is reached."""
+    if not engine.local and engine.ports_host_source != OVERRIDE and loopback_only(access.bind_address):
+        raise RemoteEngineLoopbackOnly(engine.endpoint, access.bind_address)
 
 
 def engine_version(client: docker.DockerClient) -> str:
@@ -100,19 +106,6 @@ def container_name_free(client: docker.DockerClient, name: str | None, project: 
             raise ContainerNameTaken(name, owner, container.status)
 
 
-def ports_free(ports: Iterable[int]) -> None:
-    for port in ports:
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-            # SO_REUSEADDR: a socket in TIME_WAIT is not a listener in the way.
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                probe.bind(("0.0.0.0", port))
-            except OSError as error:
-                if error.errno == errno.EADDRINUSE:
-                    raise PortInUse(port) from error
-                raise
-
-
 def _why_unreachable(error: Exception) -> str:
     text = str(error)
     for marker, reason in (
@@ -120,6 +113,9 @@ def _why_unreachable(error: Exception) -> str:
         ("FileNotFoundError", "no socket there"),
         ("Permission denied", "permission denied: add your user to the docker group"),
         ("Connection refused", "connection refused"),
+        ("timed out", "no answer in time"),
+        ("No route to host", "no route to host"),
+        ("Name or service not known", "host name unknown"),
     ):
         if marker in text:
             return reason

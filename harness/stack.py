@@ -12,11 +12,12 @@ import docker.errors
 from docker.models.containers import Container
 
 import redis
-from harness import faults, redis_client
+from harness import faults, ports, redis_client
 from harness.access import BIND_ADDRESS, PASSWORD_FILE, Access
 from harness.compose import Compose
 from harness.containers import PROJECT_LABEL, Containers, ContainerState
-from harness.errors import DeadlineExceeded, HarnessError, ServiceUnreachable, TerminalState
+from harness.engine import Engine
+from harness.errors import CommandFailed, DeadlineExceeded, HarnessError, ServiceUnreachable, TerminalState
 from harness.polling import Observed, Poller
 
 # Inside the container: the real uid of every process whose command line starts
@@ -70,6 +71,7 @@ class HealthRun:
 class Stack:
     compose: Compose
     client: docker.DockerClient
+    engine: Engine
     service: str
     redis_port: int
     poller: Poller
@@ -97,7 +99,11 @@ class Stack:
     def start(self) -> float:
         """`up`; returns the monotonic time just before it, to measure from."""
         began = self.poller.clock()
-        self.compose.up(self.service)
+        try:
+            self.compose.up(self.service)
+        except CommandFailed as error:
+            conflict = ports.conflict(error.stderr, self.engine, self.client)
+            raise (conflict or error) from error
         return began
 
     def readiness(self) -> Readiness:
@@ -293,7 +299,7 @@ class Stack:
 
     def published(self) -> tuple[str, int] | None:
         """The host address and port Redis is published on, if it is."""
-        return self.containers.host_endpoint(self.service, self.redis_port, published_only=True)
+        return self.containers.host_endpoint(self.service, self.redis_port, self.engine, published_only=True)
 
     def published_port(self) -> int:
         """The host port Redis is published on (the plan's 6379 when it is not)."""
@@ -301,7 +307,7 @@ class Stack:
         return endpoint[1] if endpoint else self.redis_port
 
     def _endpoint(self) -> tuple[str, int]:
-        endpoint = self.containers.host_endpoint(self.service, self.redis_port)
+        endpoint = self.containers.host_endpoint(self.service, self.redis_port, self.engine)
         if endpoint is None:
             raise ServiceUnreachable(f"no way to reach {self.service}: {self.state()}")
         return endpoint

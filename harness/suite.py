@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness import preflight
+from harness import engine, ports, preflight
 from harness.access import Access
 from harness.compose import Compose
 from harness.config import Settings, new_project_name
 from harness.consumers import Consumers
 from harness.definition import ServiceDefinition
+from harness.engine import Engine
 from harness.evidence import Evidence
 from harness.polling import Poller
 from harness.stack import Stack
@@ -29,6 +30,7 @@ class Suite:
     poller: Poller
     evidence: Evidence = field(default_factory=Evidence)
     access: Access = field(default_factory=Access)
+    engine_at: Engine | None = None
     stack: Stack | None = None
     _consumers: Consumers | None = None
     _scratch: Path | None = None
@@ -45,21 +47,29 @@ class Suite:
         preflight.compose_file(self.settings.compose_file)
         self.access = Access.from_environment(os.environ, self.compose.file.parent)
         self.evidence.environment["access"] = str(self.access)
+        at = self.engine_at = engine.resolve(os.environ, self.settings.published_host or None)
+        if at.cli_environment():
+            self.compose = self.compose.with_variables(at.cli_environment())
+        self.evidence.environment["Docker endpoint"] = f"{at.endpoint} ({at.source})"
+        self.evidence.environment["published ports reached at"] = f"{at.ports_host} ({at.ports_host_source})"
         return version
 
     def connect(self) -> None:
         """Preflight for runtime scenarios, in the order a user fixes things."""
-        client = preflight.engine()
-        engine = preflight.engine_version(client)
+        if self.engine_at is None:
+            raise RuntimeError("connect() before check_offline() resolved the engine")
+        client = preflight.engine_client(self.engine_at)
+        version = preflight.engine_version(client)
         self._model = preflight.model(self.compose, self.settings.service)
         definition = self.definition()
         image = preflight.image_present(client, definition.image)
         preflight.container_name_free(client, definition.container_name, self.compose.project)
-        preflight.ports_free(definition.published_host_ports)
-        self.evidence.environment["Docker Engine"] = engine
+        preflight.reachable_from_here(self.engine_at, self.access)
+        ports.ensure_free(definition.published_host_ports, self.engine_at, client)
+        self.evidence.environment["Docker Engine"] = version
         self.evidence.environment["image"] = image
         self.stack = Stack(
-            self.compose, client, self.settings.service, self.settings.redis_port, self.poller,
+            self.compose, client, self.engine_at, self.settings.service, self.settings.redis_port, self.poller,
             self.settings.start_timeout, self.access,
         )
 

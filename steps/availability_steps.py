@@ -40,7 +40,8 @@ def step_healthy_within(context: Context, bound: float) -> None:
 @reported_as_failures
 def step_ping_host(context: Context, port: int) -> None:
     suite = context.suite
-    host = (suite.engine().published() or ("127.0.0.1", port))[0]
+    stack = suite.engine()
+    host = (stack.published() or (stack.engine.ports_host, port))[0]
     context.answer = redis_client.answers_ping(redis_client.connect(host, port, password=suite.access.password))
     context.answered_by = f"redis-py at {host}:{port}"
     context.suite.evidence.record(f"PING via {context.answered_by}", context.answer)

@@ -23,7 +23,7 @@ def step_from_elsewhere(context: Context) -> None:
     suite = context.suite
     stack = suite.engine()
     port = stack.published_port()
-    attempts = exposure.from_host(exposure.host_addresses(), port)
+    attempts = exposure.from_host(exposure.machine_addresses(stack.engine), port)
     # Through this machine, as that network sees it. Redis's own address on
     # opticserp_network is Docker's to isolate, whatever the service says.
     attempts += exposure.from_other_network(stack.client, stack.state().image_id, stack.compose.project, port)

@@ -42,7 +42,7 @@ def test_criteria_without_executed_scenarios_are_not_run():
 
 
 def test_a_refused_run_says_not_run_and_why_for_every_criterion():
-    error = DockerDaemonUnreachable("unix:///var/run/docker.sock", "no socket there")
+    error = DockerDaemonUnreachable("unix:///var/run/docker.sock", "no socket there", "start the engine")
     text = render([], Evidence(), RUN, refusal=error)
     assert "**Not run: Docker daemon unreachable.**" in text
     assert text.count("**not run: Docker daemon unreachable**") == len(PLAN) + len(ALSO) + len(CONSUMERS)

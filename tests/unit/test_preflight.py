@@ -1,11 +1,12 @@
-import socket
 from types import SimpleNamespace
 from unittest import mock
 
 import pytest
 
 from harness import preflight
-from harness.errors import ComposeV2Missing, ContainerNameTaken, PortInUse
+from harness.access import Access
+from harness.engine import resolve
+from harness.errors import ComposeV2Missing, ContainerNameTaken, RemoteEngineLoopbackOnly
 from tests.unit.fakes import FakeRun
 
 
@@ -28,22 +29,6 @@ def test_old_or_missing_compose_is_refused_in_one_line(run):
     assert "install the `docker compose` plugin" in str(raised.value)
 
 
-def test_a_listening_port_is_refused():
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen()
-        port = listener.getsockname()[1]
-        with pytest.raises(PortInUse, match=f"host port {port} is already in use"):
-            preflight.ports_free([port])
-
-
-def test_a_free_port_passes():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    preflight.ports_free([port])
-
-
 def _client_with(*containers):
     client = mock.Mock()
     client.containers.list.return_value = list(containers)
@@ -62,3 +47,25 @@ def test_a_container_of_that_name_from_another_project_is_refused_and_untouched(
 def test_this_runs_own_container_is_not_a_conflict():
     mine = SimpleNamespace(labels={"com.docker.compose.project": "mine"}, status="running")
     preflight.container_name_free(_client_with(mine), "opticserp_redis", "mine")
+
+
+REMOTE = resolve({"DOCKER_HOST": "tcp://10.203.0.2:2375"})
+
+
+@pytest.mark.parametrize("bind", ["127.0.0.1", "localhost", "::1", "[::1]"])
+def test_a_remote_engine_publishing_on_its_loopback_is_refused_naming_the_variables(bind):
+    with pytest.raises(RemoteEngineLoopbackOnly) as raised:
+        preflight.reachable_from_here(REMOTE, Access(bind_address=bind))
+    message = str(raised.value)
+    assert "\n" not in message and "tcp://10.203.0.2:2375" in message
+    assert "REDIS_BIND_ADDRESS=0.0.0.0" in message and "REDIS_PASSWORD_FILE=" in message
+
+
+def test_a_remote_engine_publishing_widely_or_with_an_override_passes():
+    preflight.reachable_from_here(REMOTE, Access(bind_address="0.0.0.0"))
+    tunnel = resolve({"DOCKER_HOST": "tcp://10.203.0.2:2375"}, ports_host="127.0.0.1")
+    preflight.reachable_from_here(tunnel, Access(bind_address="127.0.0.1"))
+
+
+def test_a_local_engine_on_loopback_passes():
+    preflight.reachable_from_here(resolve({"DOCKER_HOST": "unix:///var/run/docker.sock"}), Access())
