@@ -62,6 +62,10 @@ def after_step(context: Context, step: Step) -> None:
     console and attached to the failed step in the JSON and HTML reports."""
     suite: Suite = context.suite
     scenario = context.scenario
+    refusal = _refusal_in(step.exception)
+    if refusal is not None:
+        # Found only when `up` ran (a port taken on a remote engine's machine): the same refusal, after cleanup.
+        _refuse(context, refusal)
     if not step.status.has_failed() or suite.stack is None or "static" in scenario.effective_tags:
         return
     text = f"evidence for failed scenario {scenario.name!r}:\n{suite.stack.diagnostics()}"
@@ -104,14 +108,25 @@ def _runtime_selected(context: Context) -> bool:
 def _refuse(context: Context, error: PreflightError) -> None:
     """Stop with one line and exit 2, after leaving a red JUnit file and a
     sign-off that says why nothing ran. behave turns any exception from a hook,
-    SystemExit included, into a HOOK-ERROR plus "ABORTED: By user."; nothing
-    exists yet that would need cleaning up, so leave at once."""
+    SystemExit included, into a HOOK-ERROR plus "ABORTED: By user."; so remove
+    what the run created (at preflight, nothing yet), then leave at once."""
     suite: Suite = context.suite
+    suite.close()
     junit.write_error(_junit_dir(context), "preflight", type(error).__name__, str(error), stale=True)
     publish(suite.settings.reports_dir, [], suite.evidence, _run_info(context), refusal=error)
-    sys.stdout.flush()
-    print(f"OPTERP-20 acceptance cannot run: {error}", file=sys.stderr, flush=True)
+    # The real streams: inside a step's hooks behave captures sys.stdout and sys.stderr.
+    sys.__stdout__.flush()
+    print(f"OPTERP-20 acceptance cannot run: {error}", file=sys.__stderr__, flush=True)
     os._exit(2)
+
+
+def _refusal_in(error: BaseException | None) -> PreflightError | None:
+    """A refusal behind a failed step (steps report errors as AssertionErrors caused by them)."""
+    while error is not None:
+        if isinstance(error, PreflightError):
+            return error
+        error = error.__cause__
+    return None
 
 
 def _run_info(context: Context) -> RunInfo:

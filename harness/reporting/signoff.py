@@ -111,7 +111,7 @@ def render(
         lines.append("")
     lines += ["## Environment", "", "| | |", "|---|---|"]
     env = evidence.environment
-    for key in ("Docker Engine", "Docker Compose", "image", "Redis", "access"):
+    for key in ("Docker Engine", "Docker endpoint", "published ports reached at", "Docker Compose", "image", "Redis", "access"):
         lines.append(f"| {key} | {env.get(key, 'not observed')} |")
     lines.append(f"| OS | {platform.platform()} |")
     if "image" in env and "pulled from a registry" not in env["image"]:

@@ -58,12 +58,24 @@ def test_password_file_unusable(run, tmp_path: Path, untouched_engine, content: 
 
 def test_daemon_unreachable(run, tmp_path: Path):
     refused(run(env={"DOCKER_HOST": "unix:///nonexistent/docker.sock"}),
-            "Docker daemon unreachable at unix:///nonexistent/docker.sock", "start Docker Desktop")
+            "Docker daemon unreachable at unix:///nonexistent/docker.sock", "start the engine")
     junit = ET.parse(tmp_path / "reports" / "TESTS-run.xml").getroot()
     assert (junit.get("errors"), junit.find("testcase/error").get("type")) == ("1", "DockerDaemonUnreachable")
     signoff = (tmp_path / "reports" / "signoff.md").read_text()
     assert "**Not run: Docker daemon unreachable.**" in signoff
     assert "not run: Docker daemon unreachable" in signoff.split("## Environment")[0]
+
+
+def test_unreachable_tcp_engine(run, untouched_engine):
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        endpoint = f"tcp://127.0.0.1:{probe.getsockname()[1]}"
+    refused(run(env={"DOCKER_HOST": endpoint}), f"Docker daemon unreachable at {endpoint} (connection refused)")
+
+
+def test_unknown_docker_context(run, tmp_path: Path, untouched_engine):
+    env = {"DOCKER_CONTEXT": "opterp20-no-such-context", "DOCKER_CONFIG": str(tmp_path)}
+    refused(run(env=env), "Docker context 'opterp20-no-such-context' cannot be used", "docker context ls")
 
 
 def test_engine_older_than_25(run, tmp_path: Path):

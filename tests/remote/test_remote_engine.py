@@ -1,0 +1,113 @@
+"""The whole suite on a Docker engine on another machine, as a CI job's
+docker:dind service is: published ports open there, not on this machine."""
+from __future__ import annotations
+
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import docker
+import pytest
+
+from harness.inventory import engine_objects
+from tests.acceptance.test_behave_suite import junit_totals
+from tests.hardening.support import REFUSAL, behave
+
+pytestmark = pytest.mark.engine
+LOCAL_PORT = ("127.0.0.1", 6379)
+
+
+@pytest.fixture
+def password_file(tmp_path: Path) -> Path:
+    file = tmp_path / "redis-password"
+    file.write_text("remote-run-password-7Q2x\n")
+    file.chmod(0o600)
+    return file
+
+
+@contextmanager
+def local_port_watch(limit: float) -> Iterator[list[str]]:
+    """Tries 127.0.0.1:6379 every 0.2 s (at most `limit` seconds' worth) while
+    the body runs; yields the times anything answered there."""
+    seen: list[str] = []
+    stop = threading.Event()
+
+    def watch() -> None:
+        deadline = time.monotonic() + limit
+        while not stop.is_set() and time.monotonic() < deadline:
+            with socket.socket() as probe:
+                probe.settimeout(0.2)
+                if probe.connect_ex(LOCAL_PORT) == 0:
+                    seen.append(time.strftime("%H:%M:%S"))
+            stop.wait(0.2)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        yield seen
+    finally:
+        stop.set()
+        watcher.join()
+
+
+def test_the_whole_suite_passes_on_a_remote_engine_with_a_password(remote_engine, password_file, tmp_path):
+    remote = docker.DockerClient(base_url=remote_engine, timeout=30)
+    before_remote, before_local = engine_objects(remote), engine_objects()
+    reports = tmp_path / "reports"
+    env = {"DOCKER_HOST": remote_engine, "REDIS_BIND_ADDRESS": "0.0.0.0", "REDIS_PASSWORD_FILE": str(password_file)}
+    with local_port_watch(limit=900) as answered_locally:
+        done = behave(reports=reports, env=env, timeout=900)
+    print(done.stdout[-3000:], done.stderr[-2000:], sep="\n")
+    assert done.returncode == 0, f"behave exited {done.returncode}:\n{done.stdout[-6000:]}\n{done.stderr[-2000:]}"
+    first = done.stdout.splitlines()[0] if not done.stdout.startswith("USING") else done.stdout.splitlines()[1]
+    assert f"engine {remote_engine} (DOCKER_HOST)" in first and "published ports on 10.203.0.2" in first, first
+    totals = junit_totals(reports)
+    assert totals["tests"] > 0 and totals["skipped"] == totals["failures"] == totals["errors"] == 0, totals
+    signoff = (reports / "signoff.md").read_text()
+    assert re.search(rf"\| Docker endpoint \| {re.escape(remote_engine)} \(DOCKER_HOST\) \|", signoff), signoff
+    assert "remote-run-password-7Q2x" not in signoff + done.stdout + done.stderr
+    assert engine_objects(remote) == before_remote, "the run left something on the remote engine"
+    assert engine_objects() == before_local, "the run touched the local engine"
+    assert answered_locally == [], f"something listened on the local 6379 during the run: {answered_locally}"
+
+
+def test_publishing_on_the_remote_engines_loopback_is_refused(remote_engine, tmp_path):
+    remote = docker.DockerClient(base_url=remote_engine, timeout=30)
+    before = engine_objects(remote)
+    done = behave(reports=tmp_path, env={"DOCKER_HOST": remote_engine, "REDIS_BIND_ADDRESS": "127.0.0.1"})
+    _refused(done, "runs on another machine", "REDIS_BIND_ADDRESS=0.0.0.0", "REDIS_PASSWORD_FILE=")
+    assert engine_objects(remote) == before
+
+
+def test_a_port_published_by_another_container_on_the_remote_machine_is_refused(remote_engine, tmp_path):
+    """Nothing listens on this machine's 6379; the engine says who holds its own."""
+    remote = docker.DockerClient(base_url=remote_engine, timeout=30)
+    image = "redis:7-alpine"
+    squatter = remote.containers.create(
+        image, name="opterp20-test-squatter", ports={"6379/tcp": ("0.0.0.0", 6379)},
+        labels={"opterp20.test": "squatter"},
+    )
+    try:
+        squatter.start()
+        before = engine_objects(remote)
+        env = {"DOCKER_HOST": remote_engine, "REDIS_BIND_ADDRESS": "0.0.0.0"}
+        _refused(behave(reports=tmp_path, env=env), "host port 6379 is already in use on the engine's machine",
+                 "opterp20-test-squatter")
+        assert engine_objects(remote) == before
+        squatter.reload()
+        assert squatter.status == "running"
+    finally:
+        squatter.remove(force=True)
+
+
+def _refused(done, *fragments: str) -> None:
+    output = done.stdout + done.stderr
+    assert done.returncode == 2 and "Traceback" not in output, output
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(REFUSAL), done.stderr
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
