@@ -15,7 +15,7 @@ from harness.config import Settings
 
 BEHAVE_JSON = "behave.json"
 HTML = "report.html"
-_EVENTS = ("uri", "feature", "rule", "background", "scenario", "step", "match", "result", "eof", "close")
+_EVENTS = ("uri", "rule", "scenario", "step", "match", "result", "eof", "close")
 
 
 class ReportsFormatter(PrettyFormatter):
@@ -27,6 +27,21 @@ class ReportsFormatter(PrettyFormatter):
         reports = Path(Settings.from_userdata(config.userdata).reports_dir)
         self.json = PrettyJSONFormatter(StreamOpener(str(reports / BEHAVE_JSON)), config)
         self.html = PrettyHTMLFormatter(StreamOpener(str(reports / HTML)), config)
+
+    def feature(self, feature: Any) -> None:
+        PrettyFormatter.feature(self, feature)
+        self.stream.write("\n")  # a blank line between the feature's description and its first scenario
+        for other in (self.json, self.html):
+            other.feature(feature)
+
+    def background(self, background: Any) -> None:
+        # behave's pretty formatter replays the current statement here, which is
+        # still the feature: its header would be printed a second time.
+        if self.statement is self.current_feature:
+            self.statement = None
+        PrettyFormatter.background(self, background)
+        for other in (self.json, self.html):
+            other.background(background)
 
     def embedding(self, mime_type: str, data: bytes) -> None:
         self.json.embedding(mime_type, data)

@@ -15,6 +15,7 @@ import jsonschema
 import pytest
 
 from harness.inventory import run_processes
+from tests import working_tree
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = ROOT / "tests" / "reporting" / "cucumber_json_schema.json"
@@ -46,8 +47,10 @@ def full_run() -> subprocess.CompletedProcess[str]:
     """One run of the whole suite, as `behave` with no flags, into reports/."""
     for stale in [*REPORTS.glob("TESTS-*.xml"), *(REPORTS / name for name in OUTPUTS)]:
         stale.unlink(missing_ok=True)
+    before = working_tree.state()
     done = behave()
     print(done.stdout, done.stderr, sep="\n")
+    done.tree_changed = working_tree.state() ^ before  # type: ignore[attr-defined]
     return done
 
 
@@ -60,6 +63,20 @@ def test_the_whole_suite_passes_with_every_scenario_executed(full_run):
     assert totals["tests"] > 0 and totals["skipped"] == 0, f"JUnit totals {totals}: every scenario must run in CI"
     project = re.search(r"compose project (\S+),", full_run.stdout)
     assert project and run_processes(project[1]) == set(), "a process the run started outlived it"
+
+
+@pytest.mark.engine
+def test_a_run_leaves_the_working_tree_as_it_found_it(full_run):
+    assert full_run.tree_changed == set(), "behave wrote outside reports/"
+
+
+@pytest.mark.engine
+def test_the_console_reads_from_the_runs_own_first_line_with_each_feature_once(full_run):
+    lines = full_run.stdout.splitlines()
+    assert lines[0].startswith("OPTERP-20 acceptance: engine "), lines[:2]
+    assert "USING RUNNER" not in full_run.stdout
+    headers = [line.split(" # ")[0].strip() for line in lines if line.lstrip().startswith("Feature:")]
+    assert headers and len(headers) == len(set(headers)) == len(list((ROOT / "features").glob("*.feature")))
 
 
 @pytest.mark.engine
