@@ -1,5 +1,6 @@
 """The run's lifecycle: preflight before anything starts, one compose project
 of its own, cleanup of exactly that project whatever happens, and the reports."""
+
 from __future__ import annotations
 
 import atexit
@@ -80,7 +81,10 @@ def after_all(context: Context) -> None:
         return
     leftovers = suite.close()
     text = publish(
-        suite.settings.reports_dir, context._runner.features, suite.evidence, _run_info(context),
+        suite.settings.reports_dir,
+        context._runner.features,
+        suite.evidence,
+        _run_info(context),
         redact=suite.access.redact,
     )
     print(f"\n{text}")
@@ -115,8 +119,9 @@ def _refuse(context: Context, error: PreflightError) -> None:
     junit.write_error(_junit_dir(context), "preflight", type(error).__name__, str(error), stale=True)
     publish(suite.settings.reports_dir, [], suite.evidence, _run_info(context), refusal=error)
     # The real streams: inside a step's hooks behave captures sys.stdout and sys.stderr.
-    sys.__stdout__.flush()
-    print(f"OPTERP-20 acceptance cannot run: {error}", file=sys.__stderr__, flush=True)
+    if sys.__stdout__ is not None:
+        sys.__stdout__.flush()
+    print(f"OPTERP-20 acceptance cannot run: {error}", file=sys.__stderr__ or sys.stderr, flush=True)
     os._exit(2)
 
 

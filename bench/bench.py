@@ -7,6 +7,7 @@ time each feature took (from reports/behave.json) and what the suite measured
 (from reports/evidence.json): the service's own timings next to the targets of
 OPTERP-20, and what the consumer scenarios saw.
 """
+
 from __future__ import annotations
 
 import argparse

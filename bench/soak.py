@@ -3,6 +3,7 @@ anything left on the engine after any run.
 
     uv run python bench/soak.py [--runs 20] [-- behave args...]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,8 +37,10 @@ def main() -> int:
             failing = [line for line in run.stdout.splitlines() if line.startswith("  features/")]
             failures.append(f"run {number}: " + ("; ".join(failing) or run.stderr.strip()[-300:]))
     passed = args.runs - len(failures)
-    print(f"\npassed {passed}/{args.runs}; wall time min {min(walls):.2f} s, "
-          f"median {statistics.median(walls):.2f} s, max {max(walls):.2f} s")
+    print(
+        f"\npassed {passed}/{args.runs}; wall time min {min(walls):.2f} s, "
+        f"median {statistics.median(walls):.2f} s, max {max(walls):.2f} s"
+    )
     residue = "; ".join(f"run {n}: {sorted(v)}" for n, v in leftovers.items())
     print(f"left behind: {residue or 'nothing'}")
     for failure in failures:

@@ -1,4 +1,5 @@
 """Shared by the bench scripts: one timed run of the behave suite."""
+
 from __future__ import annotations
 
 import subprocess

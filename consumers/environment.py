@@ -1,5 +1,6 @@
 """What the suite hands a consumer process: where Redis is, where to journal,
 and a lifeline to the suite's own process."""
+
 from __future__ import annotations
 
 import ctypes

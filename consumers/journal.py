@@ -1,6 +1,7 @@
 """The journal: what each consumer process did and when, one JSON line per
 event in a file of its own (so concurrent writers never interleave), with
 CLOCK_MONOTONIC times, which every process on the machine shares."""
+
 from __future__ import annotations
 
 import json

@@ -9,6 +9,7 @@ job store, as two kinds of process.
                           until stopped
 
 A fired job journals its token, so the suite sees which process ran it."""
+
 from __future__ import annotations
 
 import sys
@@ -49,9 +50,7 @@ def store(job_id: str, token: str) -> int:
     # Paused: the job goes to Redis but this process never runs it. No
     # shutdown() either: APScheduler 3 may run a due job while shutting down.
     scheduler.start(paused=True)
-    scheduler.add_job(
-        FIRE, "date", run_date=datetime.now(UTC), args=[token], id=job_id, misfire_grace_time=None,
-    )
+    scheduler.add_job(FIRE, "date", run_date=datetime.now(UTC), args=[token], id=job_id, misfire_grace_time=None)
     Journal(environment.journal_dir(), ROLE).write("stored", job_id=job_id, token=token)
     return 0
 

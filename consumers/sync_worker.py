@@ -12,6 +12,7 @@
         number in FILE (a lost update shows an overlap)
 
 Every step is journaled with its time, so the suite judges from outside."""
+
 from __future__ import annotations
 
 import argparse
@@ -74,9 +75,7 @@ def contend(journal: Journal, workers: int, expire: int, sections: int, counter:
     return 0 if all(child.exitcode == 0 for child in children) else 1
 
 
-def _contend_one(
-    parent: int, ready: Barrier, go: Event, expire: int, sections: int, counter: Path
-) -> None:
+def _contend_one(parent: int, ready: Barrier, go: Event, expire: int, sections: int, counter: Path) -> None:
     environment.bind_to_parent(parent)
     client = _client()
     client.ping()

@@ -6,6 +6,7 @@ It connects once the suite sends `go` on stdin. Redis is the broker and the
 result backend. Each task journals what it did; `occupy` tasks stand for long
 work (a sync run) and last until the suite creates their release file, or at
 most OCCUPY_LIMIT seconds."""
+
 from __future__ import annotations
 
 import os

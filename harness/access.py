@@ -2,6 +2,7 @@
 reads: REDIS_BIND_ADDRESS (the host address the port is published on) and
 REDIS_PASSWORD_FILE (a file holding the password Redis then requires). The
 suite reads the same two, so its clients connect as the service expects."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping

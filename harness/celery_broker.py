@@ -1,6 +1,7 @@
 """Redis as OpticsERP's Celery broker: worker processes per queue (the
 bulkhead), and a producer on the host that sends tasks and reads results and
 queue lengths through Celery and kombu themselves."""
+
 from __future__ import annotations
 
 import uuid
@@ -158,9 +159,20 @@ class CeleryBroker:
 
 def _worker_kind(queue: str) -> tuple[str, list[str]]:
     return f"celery-{queue}", [
-        "-m", "celery", "-A", "consumers.tasks", "worker",
-        "--pool=solo", "--queues", queue, "--hostname", f"{queue}@%h",
+        "-m",
+        "celery",
+        "-A",
+        "consumers.tasks",
+        "worker",
+        "--pool=solo",
+        "--queues",
+        queue,
+        "--hostname",
+        f"{queue}@%h",
         # No cluster chatter: the worker is up in about half a second.
-        "--without-mingle", "--without-gossip", "--without-heartbeat",
-        "--loglevel", "INFO",
+        "--without-mingle",
+        "--without-gossip",
+        "--without-heartbeat",
+        "--loglevel",
+        "INFO",
     ]

@@ -1,5 +1,6 @@
 """The real `docker compose` CLI, always as an argv list, always with this run's
 own project name and file."""
+
 from __future__ import annotations
 
 import json
@@ -63,12 +64,18 @@ class Compose:
     def config(self) -> dict[str, Any]:
         """The normalized model: Compose itself resolves short/long syntax,
         string/list commands and duration spellings."""
-        return json.loads(self.call("config", "--format", "json").stdout)
+        model: dict[str, Any] = json.loads(self.call("config", "--format", "json").stdout)
+        return model
 
     def up(self, *services: str, force_recreate: bool = False) -> None:
         # --no-build/--pull never: the suite tests the image that is there, it fetches nothing.
         self.call(
-            "up", "--detach", "--no-build", "--pull", "never", *(["--force-recreate"] if force_recreate else []),
+            "up",
+            "--detach",
+            "--no-build",
+            "--pull",
+            "never",
+            *(["--force-recreate"] if force_recreate else []),
             *services,
         )
 

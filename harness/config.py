@@ -1,5 +1,6 @@
 """One place for defaults. `[tool.behave.userdata]` in pyproject.toml and
 `behave -D name=value` override them."""
+
 from __future__ import annotations
 
 import secrets

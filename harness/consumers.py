@@ -1,6 +1,7 @@
 """The plan's three consumers of Redis for one run: the sync lock's workers,
 the Celery broker's workers and producer, and the scheduler's processes, all
 sharing the run's scratch directory, journal and process registry."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,5 +1,6 @@
 """Container state from the docker SDK, as small typed values built from
 inspect data, so steps compare fields instead of digging through dicts."""
+
 from __future__ import annotations
 
 import re
@@ -8,9 +9,9 @@ from datetime import datetime
 from typing import Any
 
 import docker
+from docker.models.containers import Container
 
 from harness.engine import Engine
-from docker.models.containers import Container
 
 _ANONYMOUS = re.compile(r"[0-9a-f]{64}")
 PROJECT_LABEL = "com.docker.compose.project"
@@ -65,8 +66,7 @@ class ContainerState:
             pid=int(state.get("Pid", 0)),
             image_id=attrs.get("Image", ""),
             probes=tuple(
-                Probe(parse_time(p["Start"]), int(p["ExitCode"]), p.get("Output", ""))
-                for p in health.get("Log") or ()
+                Probe(parse_time(p["Start"]), int(p["ExitCode"]), p.get("Output", "")) for p in health.get("Log") or ()
             ),
         )
 
@@ -95,10 +95,7 @@ class ContainerState:
     def __str__(self) -> str:
         health = f", health {self.health}" if self.health else ", no health check"
         probe = f", last {self.last_probe}" if self.last_probe else ""
-        return (
-            f"{self.name} {self.status} (exit {self.exit_code}, restarts {self.restart_count}"
-            f"{health}{probe})"
-        )
+        return f"{self.name} {self.status} (exit {self.exit_code}, restarts {self.restart_count}{health}{probe})"
 
 
 class Containers:
@@ -134,7 +131,8 @@ class Containers:
         if container is None:
             return set()
         return {
-            m["Name"] for m in container.attrs.get("Mounts", ())
+            m["Name"]
+            for m in container.attrs.get("Mounts", ())
             if m.get("Type") == "volume" and _ANONYMOUS.fullmatch(m.get("Name", ""))
         }
 

@@ -1,5 +1,6 @@
 """The service as Compose normalizes it (`docker compose config --format json`).
 Only `declares_version` reads the raw YAML, because Compose drops that key."""
+
 from __future__ import annotations
 
 import re

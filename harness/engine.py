@@ -4,6 +4,7 @@ which the engine's published ports are reached from here.
 
 The CLI's order: DOCKER_HOST (which beats DOCKER_CONTEXT), then DOCKER_CONTEXT,
 then `currentContext` in the CLI's config.json, then the platform's socket."""
+
 from __future__ import annotations
 
 import hashlib
@@ -17,6 +18,7 @@ from urllib.parse import urlsplit
 
 import docker
 import docker.errors
+import docker.utils
 from docker.tls import TLSConfig
 
 from harness.errors import DockerContextUnusable, DockerDaemonUnreachable
@@ -79,7 +81,9 @@ def resolve(env: Mapping[str, str], ports_host: str | None = None, platform: str
             params = docker.utils.kwargs_from_env(environment=dict(env))
         except docker.errors.TLSParameterError as error:
             raise DockerDaemonUnreachable(
-                host, "its TLS files are missing", "put ca.pem, cert.pem and key.pem in DOCKER_CERT_PATH "
+                host,
+                "its TLS files are missing",
+                "put ca.pem, cert.pem and key.pem in DOCKER_CERT_PATH "
                 "(GitLab's docker:dind writes them to $DOCKER_TLS_CERTDIR/client)",
             ) from error
         endpoint, source, tls, context = host, "DOCKER_HOST", params.get("tls"), None
@@ -158,4 +162,3 @@ def _is_loopback(host: str) -> bool:
 def loopback_only(bind_address: str) -> bool:
     """Whether a REDIS_BIND_ADDRESS publishes on loopback only."""
     return _is_loopback(bind_address.strip("[]"))
-

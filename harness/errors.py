@@ -1,5 +1,6 @@
 """Typed failures. Known conditions are named as facts and carry a one-line
 message that says what is wrong and what to do."""
+
 from __future__ import annotations
 
 import functools
@@ -79,8 +80,7 @@ class ComposeFileMissing(PreflightError):
 
     def __init__(self, path: str) -> None:
         super().__init__(
-            f"compose file {path} does not exist: run behave from the repository "
-            "root or pass -D compose_file=PATH"
+            f"compose file {path} does not exist: run behave from the repository root or pass -D compose_file=PATH"
         )
 
 

@@ -2,6 +2,7 @@
 scenario come from the scenario being run, so a shared step files its fact
 under whichever criterion it is proving. Reports read these facts; steps never
 format reports."""
+
 from __future__ import annotations
 
 import json

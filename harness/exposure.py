@@ -2,6 +2,7 @@
 someone else could be: this machine's own network addresses (what another
 machine would connect to) and a container on a network other than
 opticserp_network. Every try is one PING, bounded in time."""
+
 from __future__ import annotations
 
 import fcntl
@@ -11,8 +12,8 @@ import sys
 from dataclasses import dataclass
 
 import docker
-
 import redis
+
 from harness import faults, redis_client
 from harness.engine import Engine
 
@@ -86,12 +87,17 @@ def from_other_network(client: docker.DockerClient, image_id: str, project: str,
             "exit 0"  # a refused try is an answer, not a failure of the helper
         )
         output = client.containers.run(
-            image_id, [script], entrypoint=["/bin/sh", "-c"], network=network.name, remove=True,
-            tmpfs={"/data": ""}, labels={faults.RUN_LABEL: project},
+            image_id,
+            [script],
+            entrypoint=["/bin/sh", "-c"],
+            network=network.name,
+            remove=True,
+            tmpfs={"/data": ""},
+            labels={faults.RUN_LABEL: project},
         )
     finally:
         network.remove()
-    return _parse(output.decode(errors="replace"), network.name)
+    return _parse(output.decode(errors="replace"), str(network.name))
 
 
 def _parse(output: str, network: str) -> list[Attempt]:

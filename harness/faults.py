@@ -1,13 +1,14 @@
 """Faults injected on purpose: a crash outside Docker's manual-stop path, and
 a server that demands a password its clients do not have."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import docker
+import redis
 from docker.models.containers import Container
 
-import redis
 from harness.errors import HarnessError
 
 # Marks helper containers so the run's cleanup finds them even if one is left.
@@ -38,7 +39,7 @@ class Killer:
     def sigkill(self, image_id: str, pid: int) -> None:
         exit_code, output = self._ready(image_id).exec_run(["kill", "-KILL", str(pid)])
         if exit_code != 0:
-            text = (output or b"").decode(errors="replace").strip()
+            text = output.decode(errors="replace").strip() if isinstance(output, bytes) else ""
             raise HarnessError(f"could not SIGKILL pid {pid}: kill exited {exit_code}: {text}")
 
     def _ready(self, image_id: str) -> Container:

@@ -1,5 +1,6 @@
 """What to tell the user to do, in the words of their platform: Docker Desktop
 on Windows and macOS, a service manager on Linux, an engine on another machine."""
+
 from __future__ import annotations
 
 import sys

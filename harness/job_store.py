@@ -1,6 +1,7 @@
 """APScheduler's Redis job store as the sync scheduler uses it: scheduler
 processes that store and fire jobs (consumers/scheduler.py), and a look into
 the store through APScheduler itself."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

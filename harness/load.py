@@ -1,5 +1,6 @@
 """A bounded writer for the durability check: numbered keys over loopback,
 with a fixed maximum count and a deadline, recording when each was acknowledged."""
+
 from __future__ import annotations
 
 import threading
@@ -65,6 +66,7 @@ class Durability:
 def judge(acked: list[tuple[int, float]], crashes: list[float], present: set[int], grace: float) -> Durability:
     """A write is required to survive unless it was acknowledged within `grace`
     seconds before some crash (AOF everysec may lose that last second)."""
+
     def exempt(at: float) -> bool:
         return any(0 <= crash - at < grace for crash in crashes)
 

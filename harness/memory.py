@@ -1,6 +1,7 @@
 """Memory pressure: lower `maxmemory` to just above what Redis uses, write
 until Redis refuses, and see what its configured policy did. The policy is
 never set here: the point is to observe the one the service runs with."""
+
 from __future__ import annotations
 
 import uuid
@@ -30,7 +31,7 @@ class Pressure:
 
 
 def maxmemory(client: redis.Redis) -> int:
-    return int(client.config_get("maxmemory")["maxmemory"])
+    return int(client.config_get("maxmemory")["maxmemory"] or 0)
 
 
 def filler_prefix() -> str:
@@ -40,7 +41,7 @@ def filler_prefix() -> str:
 def exhaust(client: redis.Redis, prefix: str) -> Pressure:
     """Fill Redis to its lowered limit with keys under `prefix`. The caller
     restores `maxmemory` and removes those keys afterwards, with `relieve`."""
-    policy = client.config_get("maxmemory-policy")["maxmemory-policy"]
+    policy = str(client.config_get("maxmemory-policy")["maxmemory-policy"])
     evicted_before = int(client.info("stats")["evicted_keys"])
     limit = int(client.info("memory")["used_memory"]) + HEADROOM
     client.config_set("maxmemory", limit)

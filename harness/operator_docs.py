@@ -1,6 +1,7 @@
 """The README's operator commands: a ```console block under the heading
 "Operator commands". `$ ` lines are commands; the lines under one are what it
 prints, each expected to appear (as a substring, in order) in its output."""
+
 from __future__ import annotations
 
 import re
@@ -85,8 +86,6 @@ def run_all(
     names through COMPOSE_PROJECT_NAME and COMPOSE_FILE."""
     outcomes = []
     for documented in parse(readme.read_text(encoding="utf-8")):
-        done = run(
-            documented.argv, capture_output=True, text=True, timeout=timeout, env=env, stdin=subprocess.DEVNULL
-        )
+        done = run(documented.argv, capture_output=True, text=True, timeout=timeout, env=env, stdin=subprocess.DEVNULL)
         outcomes.append(Outcome(documented, done.returncode, done.stdout + done.stderr))
     return outcomes

@@ -1,5 +1,6 @@
 """Poll to a deadline on a monotonic clock; never a fixed sleep. The clock and
 the sleep are injectable so timeouts are unit-tested without waiting."""
+
 from __future__ import annotations
 
 import time
@@ -52,14 +53,7 @@ class Poller:
                 raise DeadlineExceeded(what, timeout, value)
             self.sleep(min(self.interval, deadline - now))
 
-    def holds(
-        self,
-        what: str,
-        observe: Callable[[], T],
-        ok: Callable[[T], bool],
-        *,
-        duration: float,
-    ) -> T:
+    def holds(self, what: str, observe: Callable[[], T], ok: Callable[[T], bool], *, duration: float) -> T:
         """Observe for `duration` seconds; raise TerminalState the first time `ok` is false."""
         deadline = self.clock() + duration
         while True:

@@ -2,6 +2,7 @@
 engine's machine: a local probe for a local engine; for a remote one, the
 engine's own list of containers publishing it, and Compose's error when
 something else holds it there."""
+
 from __future__ import annotations
 
 import errno
@@ -51,9 +52,10 @@ def _probe_locally(port: int) -> None:
 def _ask_engine(port: int, engine: Engine, client: docker.DockerClient) -> None:
     holders = client.containers.list(filters={"publish": f"{port}/tcp"})
     if holders:
-        names = ", ".join(sorted(container.name for container in holders))
+        names = ", ".join(sorted(str(container.name) for container in holders))
         raise PortInUse(
-            port, f"{_where(engine)} (published by container {names})",
+            port,
+            f"{_where(engine)} (published by container {names})",
             f"stop {names} there (`docker stop {names.split(', ')[0]}`)",
         )
 

@@ -1,5 +1,6 @@
 """Checks made before anything is created. Each failure is a PreflightError
 with one line that says what is wrong and what to do."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -2,6 +2,7 @@
 group of its own, registered the moment it exists, with its output in a log
 file of the run's scratch directory. The run stops every one of them, whatever
 happens: at the end of its scenario or feature, and in the run's cleanup."""
+
 from __future__ import annotations
 
 import os
@@ -115,7 +116,12 @@ class Processes:
         return self.scratch / "journal"
 
     def start(
-        self, name: str, argv: Sequence[str], *, redis_url: str, scope: str = SCENARIO,
+        self,
+        name: str,
+        argv: Sequence[str],
+        *,
+        redis_url: str,
+        scope: str = SCENARIO,
         extra_env: Mapping[str, str] | None = None,
     ) -> Process:
         self.journal_dir.mkdir(parents=True, exist_ok=True)
@@ -132,8 +138,13 @@ class Processes:
         }
         with log.open("wb") as out:
             popen = subprocess.Popen(
-                [sys.executable, *argv], cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=out,
-                stderr=subprocess.STDOUT, start_new_session=_POSIX,
+                [sys.executable, *argv],
+                cwd=ROOT,
+                env=env,
+                stdin=subprocess.PIPE,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=_POSIX,
                 # Elsewhere a group of its own keeps Ctrl-C in the terminal from reaching it first.
                 creationflags=0 if _POSIX else subprocess.CREATE_NEW_PROCESS_GROUP,  # type: ignore[attr-defined]
             )
@@ -141,22 +152,32 @@ class Processes:
         self.running.append(process)
         return process
 
-    def take(self, name: str, argv: Sequence[str], *, redis_url: str, extra_env: Mapping[str, str] | None = None,
-             scope: str = SCENARIO) -> Process:
+    def take(
+        self,
+        name: str,
+        argv: Sequence[str],
+        *,
+        redis_url: str,
+        extra_env: Mapping[str, str] | None = None,
+        scope: str = SCENARIO,
+    ) -> Process:
         """A process of this kind that waits on stdin for its orders: the spare
         one started at the last call if it is still there, else a new one. A
         new spare starts now, so the next caller does not wait ~0.3-0.7 s for
         Python and the consumer's library to load."""
         spare = self._spares.pop(_kind(name, argv, redis_url), None)
-        process = spare if spare is not None and spare.alive else self.start(
-            name, argv, redis_url=redis_url, extra_env=extra_env
+        process = (
+            spare
+            if spare is not None and spare.alive
+            else self.start(name, argv, redis_url=redis_url, extra_env=extra_env)
         )
         process.scope = scope
         self.warm(name, argv, redis_url=redis_url, extra_env=extra_env)
         return process
 
-    def warm(self, name: str, argv: Sequence[str], *, redis_url: str,
-             extra_env: Mapping[str, str] | None = None) -> None:
+    def warm(
+        self, name: str, argv: Sequence[str], *, redis_url: str, extra_env: Mapping[str, str] | None = None
+    ) -> None:
         """Start a spare of this kind for the next `take`, unless one waits
         already. A spare is only ever given to a caller reaching Redis by the
         same URL, since it was started with that one."""
@@ -184,13 +205,12 @@ class Processes:
         if not self.journal_dir.exists():
             return []
         return [
-            e for e in journal.read(self.journal_dir)
+            e
+            for e in journal.read(self.journal_dir)
             if (event is None or e.event == event) and (pid is None or e.pid == pid)
         ]
 
-    def wait_for(
-        self, process: Process, event: str, *, timeout: float, since: float | None = None
-    ) -> Observed[Entry]:
+    def wait_for(self, process: Process, event: str, *, timeout: float, since: float | None = None) -> Observed[Entry]:
         """The first `event` `process` journals; gives up as soon as it exits without it."""
         observed: Observed[Entry | None] = self.poller.until(
             f"{process.name} (pid {process.pid}) reports {event!r}",

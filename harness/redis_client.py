@@ -1,13 +1,13 @@
 """Redis traffic through redis-py, with short timeouts so a dead server fails
 a step in seconds rather than hanging it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
-
-import redis
 
 
 def connect(host: str, port: int, password: str | None = None, *, protocol: int | None = None) -> redis.Redis:
@@ -52,9 +52,9 @@ def server_facts(client: redis.Redis) -> ServerFacts:
     config = client.config_get("append*")
     return ServerFacts(
         version=str(info["redis_version"]),
-        appendonly=config.get("appendonly", "?"),
+        appendonly=str(config.get("appendonly", "?")),
         aof_enabled=int(info.get("aof_enabled", 0)),
-        appendfsync=config.get("appendfsync", "?"),
+        appendfsync=str(config.get("appendfsync", "?")),
     )
 
 

@@ -2,6 +2,7 @@
 `USING RUNNER: ...` on stdout before every run, with no option to turn it off
 (behave#1319; behave#1334 would move it to stderr). Named in [tool.behave], so
 the console starts with the run's own first line."""
+
 from __future__ import annotations
 
 import builtins

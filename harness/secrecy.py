@@ -1,6 +1,7 @@
 """Where a password must never show: the container's configuration as Docker
 reports it, the Compose configuration, the process lists of this machine and
 of the engine's container, and the container's logs."""
+
 from __future__ import annotations
 
 import sys

@@ -1,17 +1,19 @@
 """This run's Redis stack: starts, stops, restarts, re-creates and crashes it,
 waits for it to be healthy, and removes everything it created."""
+
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import docker
 import docker.errors
+import redis
 from docker.models.containers import Container
 
-import redis
 from harness import faults, ports, redis_client
 from harness.access import BIND_ADDRESS, PASSWORD_FILE, Access
 from harness.compose import Compose
@@ -161,6 +163,7 @@ class Stack:
     def wait_healthy_on_pong(self, within: float) -> Observed[ContainerState]:
         """Healthy on a fresh probe whose output was PONG: a check that exits 0
         on NOAUTH reports a server that refuses it healthy, and fails here."""
+
         def pong(state: ContainerState) -> bool:
             return state.healthy_on_fresh_probe and state.last_probe is not None and "PONG" in state.last_probe.output
 
@@ -258,8 +261,11 @@ class Stack:
             lambda s: s.restart_count > crash.restart_count_before and s.healthy_on_fresh_probe,
             timeout=within,
             since=crash.at,
-            give_up=lambda s: "the container stopped for good" if s.status in ("exited", "dead", "absent")
-            and s.restart_count > crash.restart_count_before else None,
+            give_up=lambda s: (
+                "the container stopped for good"
+                if s.status in ("exited", "dead", "absent") and s.restart_count > crash.restart_count_before
+                else None
+            ),
         )
 
     def run_health_check(self) -> HealthRun:
@@ -276,7 +282,7 @@ class Stack:
         else:
             raise HarnessError(f"{self.service} has no health check configured (test {test})")
         exit_code, output = container.exec_run(argv, demux=False)
-        return HealthRun(tuple(test), exit_code, (output or b"").decode(errors="replace").strip())
+        return HealthRun(tuple(test), exit_code or 0, _text(output).strip())
 
     # -- Redis ---------------------------------------------------------------
     def redis(self, password: str | None = None, *, anonymous: bool = False) -> redis.Redis:
@@ -331,7 +337,7 @@ class Stack:
 
     def _exec(self, script: str) -> str:
         exit_code, output = self.container().exec_run(["/bin/sh", "-c", script])
-        text = (output or b"").decode(errors="replace")
+        text = _text(output)
         if exit_code != 0:
             raise HarnessError(f"`{script}` in {self.service} exited {exit_code}: {text.strip()[-300:]}")
         return text
@@ -354,20 +360,28 @@ class Stack:
         with contextlib.suppress(HarnessError):
             self._down(volumes=True)
         project = self.compose.project
-        by_project = {"label": f"{PROJECT_LABEL}={project}"}
+        by_project: dict[str, str | list[str] | bool] = {"label": f"{PROJECT_LABEL}={project}"}
         leftovers: list[str] = []
         for container in [
             *self.client.containers.list(all=True, filters=by_project),
             *self.client.containers.list(all=True, filters={"label": f"{faults.RUN_LABEL}={project}"}),
         ]:
-            leftovers += _remove(f"container {container.name}", lambda c=container: c.remove(force=True, v=True))
+            leftovers += _remove(f"container {container.name}", functools.partial(container.remove, force=True, v=True))
         for volume in self.client.volumes.list(filters=by_project):
-            leftovers += _remove(f"volume {volume.name}", lambda v=volume: v.remove(force=True))
+            leftovers += _remove(f"volume {volume.name}", functools.partial(volume.remove, force=True))
         for name in sorted(self.anonymous_volumes):
-            leftovers += _remove(f"volume {name}", lambda n=name: self.client.volumes.get(n).remove())
+            leftovers += _remove(f"volume {name}", functools.partial(self._remove_volume, name))
         for network in self.client.networks.list(filters=by_project):
             leftovers += _remove(f"network {network.name}", network.remove)
         return leftovers
+
+    def _remove_volume(self, name: str) -> None:
+        self.client.volumes.get(name).remove()
+
+
+def _text(output: bytes | Iterator[bytes] | None) -> str:
+    """What `exec_run` printed (bytes, as the suite never streams it)."""
+    return output.decode(errors="replace") if isinstance(output, bytes) else ""
 
 
 def _remove(what: str, remove: Callable[[], object]) -> list[str]:

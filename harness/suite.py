@@ -1,5 +1,6 @@
 """Everything one behave run shares: settings, its own compose project, the
 engine (when runtime scenarios run), the definition and the evidence."""
+
 from __future__ import annotations
 
 import os
@@ -69,8 +70,14 @@ class Suite:
         self.evidence.environment["Docker Engine"] = version
         self.evidence.environment["image"] = image
         self.stack = Stack(
-            self.compose, client, self.engine_at, self.settings.service, self.settings.redis_port, self.poller,
-            self.settings.start_timeout, self.access,
+            self.compose,
+            client,
+            self.engine_at,
+            self.settings.service,
+            self.settings.redis_port,
+            self.poller,
+            self.settings.start_timeout,
+            self.access,
         )
 
     def consumers(self) -> Consumers:

@@ -1,6 +1,7 @@
 """The sync lock as the fiscal sync workers use it (consumers/sync_worker.py),
 driven and judged from outside: who holds it, who waits, and whether any two
 critical sections overlapped, from the journal rather than from Redis."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -117,8 +118,7 @@ class SyncWorkers:
         observed = self.poller.until(
             f"sync worker {holding.process.pid} releases {LOCK_NAME}",
             lambda: next(
-                (e for e in self.processes.entries(pid=holding.process.pid) if e.event.startswith("release")),
-                None,
+                (e for e in self.processes.entries(pid=holding.process.pid) if e.event.startswith("release")), None
             ),
             lambda entry: entry is not None,
             timeout=timeout,
@@ -140,16 +140,21 @@ class SyncWorkers:
         counter = scratch / "sync-counter"
         counter.write_text("0", encoding="ascii")
         supervisor = self._start(
-            "contend", "--workers", str(workers), "--expire", str(expire), "--sections", str(sections),
-            "--counter", str(counter),
+            "contend",
+            "--workers",
+            str(workers),
+            "--expire",
+            str(expire),
+            "--sections",
+            str(sections),
+            "--counter",
+            str(counter),
         )
         pids = set(self.processes.wait_for(supervisor, "ready", timeout=START_TIMEOUT).value["workers"])
         began = self.poller.clock()
         supervisor.send("go")
         done = self.processes.wait_for(supervisor, "done", timeout=timeout, since=began)
-        recorded = [
-            Section(e.pid, e["entered"], e["left"]) for e in self.processes.entries("section") if e.pid in pids
-        ]
+        recorded = [Section(e.pid, e["entered"], e["left"]) for e in self.processes.entries("section") if e.pid in pids]
         return Contention(
             workers, recorded, int(counter.read_text()), overlapping(recorded), done.elapsed, done.value["exit_codes"]
         )

@@ -1,5 +1,6 @@
 """Starting the service and talking to it: the lifecycle steps the other
 features share, and connectivity through the host port and inside the service."""
+
 import uuid
 
 from behave import given, then, when

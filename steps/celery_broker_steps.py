@@ -1,5 +1,6 @@
 """Redis as the Celery broker (OPTERP-24), through Celery and kombu, with
 workers as real processes, one per queue."""
+
 from collections import Counter
 
 from behave import given, then, when
@@ -170,6 +171,7 @@ def step_redelivered(context: Context, bound: float, visibility: float) -> None:
     )
     assert_that(again.pid, equal_to(context.replacement.pid), "pid the task was delivered to again")
     assert_that(
-        delay, all_of(greater_than_or_equal_to(visibility - DELIVERY_SLACK), less_than_or_equal_to(visibility + bound)),
+        delay,
+        all_of(greater_than_or_equal_to(visibility - DELIVERY_SLACK), less_than_or_equal_to(visibility + bound)),
         f"seconds between the two deliveries (visibility timeout {visibility:g} s)",
     )

@@ -1,4 +1,5 @@
 """The service definition, read from Compose's normalized model (no daemon)."""
+
 from behave import given, then
 from behave.runner import Context
 from hamcrest import (
@@ -12,16 +13,23 @@ from hamcrest import (
     has_item,
     is_in,
     none,
-    not_none,
 )
 
-from harness.definition import ServiceDefinition, declares_version
+from harness.definition import HealthCheck, ServiceDefinition, declares_version
 from harness.errors import CommandFailed, reported_as_failures
 
 
 def _definition(context: Context) -> ServiceDefinition:
     assert_that(context.rejected, none(), f"Docker Compose rejects {context.suite.compose.file}")
-    return context.suite.definition()
+    definition: ServiceDefinition = context.suite.definition()
+    return definition
+
+
+def _health_check(context: Context) -> HealthCheck:
+    check = _definition(context).healthcheck
+    if check is None:
+        raise AssertionError("healthcheck of the service: the service has none")
+    return check
 
 
 @given("the service definition as Docker Compose reads it")
@@ -81,7 +89,8 @@ def step_eviction_policy(context: Context, policy: str) -> None:
     stated = definition.server_options.get("maxmemory-policy")
     context.suite.evidence.record("--maxmemory-policy in the definition", stated or "not stated")
     assert_that(
-        stated, equal_to([policy]),
+        stated,
+        equal_to([policy]),
         f"--maxmemory-policy as redis-server reads command {list(definition.command) or '(image default)'}",
     )
 
@@ -90,7 +99,7 @@ def step_eviction_policy(context: Context, policy: str) -> None:
 def step_health_test(context: Context) -> None:
     check = _definition(context).healthcheck
     context.suite.evidence.record("health check test", list(check.test) if check else "none")
-    assert_that(check, not_none(), "healthcheck of the service")
+    check = _health_check(context)
     assert_that(
         (check.disabled, check.test[:1], check.command_line),
         contains_exactly(
@@ -105,8 +114,7 @@ def step_health_test(context: Context) -> None:
     " and allows {retries:d} retries"
 )
 def step_health_schedule(context: Context, interval: float, timeout: float, retries: int) -> None:
-    check = _definition(context).healthcheck
-    assert_that(check, not_none(), "healthcheck of the service")
+    check = _health_check(context)
     context.suite.evidence.record(
         "health check schedule", f"interval {check.interval}s, timeout {check.timeout}s, retries {check.retries}"
     )
@@ -119,8 +127,7 @@ def step_health_schedule(context: Context, interval: float, timeout: float, retr
 
 @then("the health check probes every {interval:g} seconds during a start period")
 def step_health_start(context: Context, interval: float) -> None:
-    check = _definition(context).healthcheck
-    assert_that(check, not_none(), "healthcheck of the service")
+    check = _health_check(context)
     context.suite.evidence.record(
         "health check start", f"start_period {check.start_period}s, start_interval {check.start_interval}s"
     )

@@ -1,4 +1,5 @@
 """The README's operator commands, run as written against this run's project."""
+
 from pathlib import Path
 
 from behave import then, when

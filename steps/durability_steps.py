@@ -1,4 +1,5 @@
 """Durability under load (load/durability.feature, not in the default run)."""
+
 import uuid
 
 from behave import given, then, when
@@ -7,6 +8,7 @@ from hamcrest import assert_that, empty, greater_than
 
 from harness.errors import reported_as_failures
 from harness.load import BoundedWriter, judge
+from harness.suite import Suite
 
 # Recovery after repeated crashes is slowed by Docker's restart back-off, which
 # doubles from 100 ms while the container runs for less than 10 s.
@@ -19,7 +21,10 @@ WRITE_WINDOW = 2.0  # seconds of writes between crashes: twice the AOF everysec 
 def step_start_writer(context: Context) -> None:
     stack = context.suite.engine()
     context.writer = BoundedWriter(
-        connect=stack.redis, prefix=f"opterp20:load:{uuid.uuid4().hex}", max_writes=500_000, max_seconds=300,
+        connect=stack.redis,
+        prefix=f"opterp20:load:{uuid.uuid4().hex}",
+        max_writes=500_000,
+        max_seconds=300,
         clock=context.suite.poller.clock,
     )
     context.writer.start()
@@ -44,7 +49,7 @@ def step_crash_repeatedly(context: Context) -> None:
     writer.stop()
 
 
-def _keep_writing(suite, writer: BoundedWriter, up_since: float) -> None:
+def _keep_writing(suite: Suite, writer: BoundedWriter, up_since: float) -> None:
     """Let the writer run for longer than the AOF's one-second window since the
     server came back, so every crash has writes it must not lose."""
     seen = len(writer.acked)
@@ -63,7 +68,7 @@ def step_none_lost(context: Context, grace: float) -> None:
     numbers = [number for number, _ in writer.acked]
     present: set[int] = set()
     for start in range(0, len(numbers), 1000):
-        batch = numbers[start:start + 1000]
+        batch = numbers[start : start + 1000]
         values = client.mget([writer.key(n) for n in batch])
         present |= {n for n, v in zip(batch, values, strict=True) if v is not None}
     verdict = judge(writer.acked, context.crashes, present, grace)

@@ -1,4 +1,5 @@
 """Health status and recovery: stop, start, crash, and a server refusing clients."""
+
 import uuid
 
 from behave import given, then, when

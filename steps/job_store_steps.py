@@ -1,5 +1,6 @@
 """The sync scheduler's job store (OPTERP-22), through APScheduler in real
 scheduler processes."""
+
 import uuid
 
 from behave import given, then, when

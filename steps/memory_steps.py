@@ -1,5 +1,6 @@
 """Memory pressure on all three consumers at once: the running server's
 eviction policy, observed, never set."""
+
 from behave import then, when
 from behave.runner import Context
 from hamcrest import assert_that, equal_to, starts_with

@@ -1,4 +1,5 @@
 """Writes that must survive restart, re-creation and crash."""
+
 import uuid
 
 from behave import given, then, when

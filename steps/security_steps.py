@@ -1,5 +1,6 @@
 """Redis is not open to the network: reachability from elsewhere, the
 password, and the user Redis runs as."""
+
 import json
 
 from behave import given, then, when
@@ -12,8 +13,13 @@ from harness.errors import reported_as_failures
 HEALTH_BOUND = 5.0  # seconds for the service to report healthy once it runs with a password
 # Reads, writes and the reconfiguration attackers use (REPLICAOF, FLUSHALL).
 COMMANDS = [
-    ["PING"], ["GET", "opterp20:probe"], ["SET", "opterp20:probe", "x"], ["KEYS", "*"],
-    ["CONFIG", "GET", "maxmemory"], ["REPLICAOF", "NO", "ONE"], ["FLUSHALL"],
+    ["PING"],
+    ["GET", "opterp20:probe"],
+    ["SET", "opterp20:probe", "x"],
+    ["KEYS", "*"],
+    ["CONFIG", "GET", "maxmemory"],
+    ["REPLICAOF", "NO", "ONE"],
+    ["FLUSHALL"],
 ]
 
 

@@ -1,5 +1,6 @@
 """The fiscal sync worker's lock (OPTERP-21), through python-redis-lock in real
 worker processes."""
+
 from behave import given, then, when
 from behave.runner import Context
 from hamcrest import all_of, assert_that, equal_to, greater_than_or_equal_to, less_than_or_equal_to
@@ -37,7 +38,8 @@ def step_no_overlap(context: Context) -> None:
 def step_all_ran(context: Context, total: int) -> None:
     contention = context.contention
     assert_that(
-        (len(contention.sections), contention.counter), equal_to((total, total)),
+        (len(contention.sections), contention.counter),
+        equal_to((total, total)),
         f"(sections journaled, shared counter): {contention}",
     )
 
@@ -88,11 +90,11 @@ def step_free_at_expiry(context: Context, bound: float) -> None:
     after_expiry = freed.value.at - (holding.asked + expire)
     context.suite.evidence.record(
         "lock free after its holder was killed",
-        f"{freed.value.at - holding.taken:.3f} s after it was taken (expiry {expire} s), "
-        f"{freed.value.tries} tries",
+        f"{freed.value.at - holding.taken:.3f} s after it was taken (expiry {expire} s), {freed.value.tries} tries",
     )
     assert_that(
-        after_expiry, all_of(greater_than_or_equal_to(0), less_than_or_equal_to(bound)),
+        after_expiry,
+        all_of(greater_than_or_equal_to(0), less_than_or_equal_to(bound)),
         f"seconds from the expiry to the first successful take (taken {holding.taken:.3f}, freed {freed.value.at:.3f})",
     )
 

@@ -1,4 +1,5 @@
 """Session-wide: the whole test run leaves the working tree as it found it."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator

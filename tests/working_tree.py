@@ -1,5 +1,6 @@
 """What a run may change in the repository: nothing outside reports/, except
 the caches of Python and its tools, which git ignores and nobody reads."""
+
 from __future__ import annotations
 
 import subprocess
@@ -13,9 +14,12 @@ def state() -> set[str]:
     """`git status`, ignored files included, minus what a run may write."""
     done = subprocess.run(
         ["git", "status", "--porcelain", "--untracked-files=all", "--ignored"],
-        cwd=ROOT, capture_output=True, text=True, check=True, timeout=60,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
     )
     return {
-        line for line in done.stdout.splitlines()
-        if not line[3:].startswith(_ALLOWED) and "__pycache__/" not in line
+        line for line in done.stdout.splitlines() if not line[3:].startswith(_ALLOWED) and "__pycache__/" not in line
     }

@@ -1,6 +1,7 @@
 """The acceptance criteria of OPTERP-20, worded and ordered as the plan lists
 them, each with the `@ac:` tag its scenarios carry; then what the plan's
 consumers need of Redis, each with its `@fit:` tag."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -44,32 +45,55 @@ ALSO = (
     Criterion("restart-policy", "Restart policy unless-stopped"),
     Criterion("network", "Network opticserp_network (bridge)"),
     Criterion("container-name", "Container name opticserp_redis"),
-    Criterion("security", "Redis is not open to the network: no client from elsewhere gets in without the "
-                          "password, a password set is demanded and shown nowhere, Redis does not run as root"),
+    Criterion(
+        "security",
+        "Redis is not open to the network: no client from elsewhere gets in without the "
+        "password, a password set is demanded and shown nowhere, Redis does not run as root",
+    ),
 )
 
 # Fit for the plan's consumers ("Used by"), each through its own client library.
 CONSUMERS = tuple(
     Criterion(tag, text, "fit")
     for tag, text in (
-        ("lock-exclusive", "Sync lock (OPTERP-21): one contending worker at a time is inside the lock, and every "
-                           "critical section runs"),
-        ("lock-handover", "Sync lock (OPTERP-21): a waiting worker gets the lock as soon as it is released, "
-                          "not at its expiry"),
-        ("lock-expiry", "Sync lock (OPTERP-21): the lock of a worker killed while holding it frees at its "
-                        "expiry, not before"),
-        ("lock-survives-crash", "Sync lock (OPTERP-21): a lock taken over a second before a Redis crash is still "
-                                "held after it, and is released and passed on cleanly"),
+        (
+            "lock-exclusive",
+            "Sync lock (OPTERP-21): one contending worker at a time is inside the lock, and every "
+            "critical section runs",
+        ),
+        (
+            "lock-handover",
+            "Sync lock (OPTERP-21): a waiting worker gets the lock as soon as it is released, not at its expiry",
+        ),
+        (
+            "lock-expiry",
+            "Sync lock (OPTERP-21): the lock of a worker killed while holding it frees at its expiry, not before",
+        ),
+        (
+            "lock-survives-crash",
+            "Sync lock (OPTERP-21): a lock taken over a second before a Redis crash is still "
+            "held after it, and is released and passed on cleanly",
+        ),
         ("task-roundtrip", "Celery broker (OPTERP-24): a task sent from the host is executed and its result read back"),
-        ("queued-tasks-survive", "Celery broker (OPTERP-24): tasks queued while no worker runs survive a crash and a "
-                                 "re-creation, and each runs exactly once"),
-        ("worker-reconnects", "Celery broker (OPTERP-24): a consuming worker carries on after Redis crashes and "
-                              "comes back"),
+        (
+            "queued-tasks-survive",
+            "Celery broker (OPTERP-24): tasks queued while no worker runs survive a crash and a "
+            "re-creation, and each runs exactly once",
+        ),
+        (
+            "worker-reconnects",
+            "Celery broker (OPTERP-24): a consuming worker carries on after Redis crashes and comes back",
+        ),
         ("bulkhead", "Celery broker (OPTERP-24): a busy sync queue does not hold up another queue"),
-        ("redelivery", "Celery broker (OPTERP-24): a task whose worker died mid-task is delivered again after the "
-                       "visibility timeout"),
-        ("jobs-survive-crash", "Job store (OPTERP-22): a stored job survives a Redis crash and fires in the next "
-                               "scheduler"),
+        (
+            "redelivery",
+            "Celery broker (OPTERP-24): a task whose worker died mid-task is delivered again after the "
+            "visibility timeout",
+        ),
+        (
+            "jobs-survive-crash",
+            "Job store (OPTERP-22): a stored job survives a Redis crash and fires in the next scheduler",
+        ),
         ("no-eviction", "All three: a full Redis refuses writes and evicts no lock, task or job"),
     )
 )

@@ -3,6 +3,7 @@
 One element per scenario (outlines expanded), tags as {name, line}, durations
 in nanoseconds, statuses mapped to Cucumber's set, `error_message` always a
 string, and the Background's steps inside each scenario."""
+
 from __future__ import annotations
 
 import base64
@@ -36,9 +37,7 @@ def tags(items: Iterable[Any], origin: Iterable[Any] = ()) -> list[dict[str, Any
     """Tags as {name, line}; a scenario made from an outline takes the lines
     of the outline's tags, since behave's copies have none."""
     lines = {str(tag): getattr(tag, "line", None) for tag in origin}
-    return [
-        {"name": f"@{tag}", "line": int(getattr(tag, "line", None) or lines.get(str(tag)) or 0)} for tag in items
-    ]
+    return [{"name": f"@{tag}", "line": int(getattr(tag, "line", None) or lines.get(str(tag)) or 0)} for tag in items]
 
 
 def step(item: Any) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """The default behave formatter: pretty output on the console, plus behave's
 own JSON (which Xray also imports) and an HTML report in reports/, from one run
 without extra flags. Evidence attached with `context.attach` reaches both files."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -37,7 +38,7 @@ class ReportsFormatter(PrettyFormatter):
     def background(self, background: Any) -> None:
         # behave's pretty formatter replays the current statement here, which is
         # still the feature: its header would be printed a second time.
-        if self.statement is self.current_feature:
+        if self.statement is self.current_feature:  # type: ignore[has-type]
             self.statement = None
         PrettyFormatter.background(self, background)
         for other in (self.json, self.html):

@@ -1,6 +1,7 @@
 """A JUnit file for what behave's own JUnit cannot show: a run that never got
 going (preflight) or whose cleanup failed. behave writes all-green or
 all-skipped files then; this one is red, so CI dashboards are too."""
+
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET

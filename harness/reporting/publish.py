@@ -1,4 +1,5 @@
 """Writes the run's reports into the reports directory."""
+
 from __future__ import annotations
 
 import json

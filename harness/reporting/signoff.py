@@ -2,6 +2,7 @@
 criterion, its verdict, the scenarios that prove it and the evidence observed;
 then the checklist of the plan's consumers; then the environment and the run.
 Pasted into JIRA, it is the sign-off."""
+
 from __future__ import annotations
 
 import hashlib
@@ -18,6 +19,19 @@ from harness.evidence import Evidence
 from harness.reporting.criteria import ALSO, CONSUMERS, PLAN, Criterion, criterion_of
 
 PASSED, FAILED, NOT_RUN = "passed", "FAILED", "not run"
+
+
+# The environment table's rows, in order: the engine, where its ports were reached, the tools, the image.
+ENVIRONMENT = (
+    "Docker Engine",
+    "Docker endpoint",
+    "published ports reached at",
+    "Docker Compose",
+    "image",
+    "image pulled",
+    "Redis",
+    "access",
+)
 
 
 @dataclass(frozen=True)
@@ -46,6 +60,7 @@ class RunInfo:
         def git(*args: str) -> str:
             done = subprocess.run(["git", *args], cwd=self.compose_file.parent, capture_output=True, text=True)
             return done.stdout.strip() if done.returncode == 0 else ""
+
         commit = git("rev-parse", "--short", "HEAD")
         if not commit:
             return "(not in a git checkout)"
@@ -111,14 +126,18 @@ def render(
         lines.append("")
     lines += ["## Environment", "", "| | |", "|---|---|"]
     env = evidence.environment
-    for key in ("Docker Engine", "Docker endpoint", "published ports reached at", "Docker Compose", "image", "Redis", "access"):
+    for key in ENVIRONMENT:
         lines.append(f"| {key} | {env.get(key, 'not observed')} |")
     lines.append(f"| OS | {platform.platform()} |")
     if "image" in env and "pulled from a registry" not in env["image"]:
         origin = env["image"].split(", ", 1)[-1]
         lines += ["", f"**Note: the image is not the registry's redis:7-alpine.** It was {origin}."]
     lines += [
-        "", "## Run", "", "| | |", "|---|---|",
+        "",
+        "## Run",
+        "",
+        "| | |",
+        "|---|---|",
         f"| compose file | `{run.compose_file}` |",
         f"| sha256 | `{run.sha256}` |",
         f"| git commit | {run.git_commit} |",

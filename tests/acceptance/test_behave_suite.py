@@ -1,6 +1,7 @@
 """The acceptance suite itself, run as CI runs it: the real `behave` against
 the real engine. Pass/fail comes from behave's exit code; the JUnit files only
 prove that every scenario was executed (none skipped)."""
+
 from __future__ import annotations
 
 import json
@@ -25,7 +26,11 @@ DEAD_DAEMON = {"DOCKER_HOST": "unix:///nonexistent/docker.sock"}
 def behave(*args: str, env: dict[str, str] | None = None, timeout: float = 900) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "behave", *args],
-        cwd=ROOT, capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
     )
 
 
@@ -108,8 +113,7 @@ def password_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.C
     file.chmod(0o600)
     reports = scratch / "reports"
     done = behave(
-        "--junit-directory", str(reports), "-D", f"reports_dir={reports}",
-        env={"REDIS_PASSWORD_FILE": str(file)},
+        "--junit-directory", str(reports), "-D", f"reports_dir={reports}", env={"REDIS_PASSWORD_FILE": str(file)}
     )
     print(done.stdout, done.stderr, sep="\n")
     return done, reports, password

@@ -11,6 +11,7 @@ A mutant's header comment names its mistake and the exact scenarios it fails:
     # Fails exactly:
     #   definition.feature: Append-only persistence is switched on
 """
+
 from __future__ import annotations
 
 import json
@@ -80,8 +81,18 @@ def run_suite(case: Case, timeout: float = 600) -> Outcome:
     with tempfile.TemporaryDirectory() as scratch:
         report = Path(scratch) / "catalogue-results.json"  # not behave.json: the reports formatter writes that
         argv = [
-            sys.executable, "-m", "behave", "-D", f"compose_file={case.path}", "-D", f"reports_dir={scratch}",
-            "--no-junit", "--format", "json", "--outfile", str(report),
+            sys.executable,
+            "-m",
+            "behave",
+            "-D",
+            f"compose_file={case.path}",
+            "-D",
+            f"reports_dir={scratch}",
+            "--no-junit",
+            "--format",
+            "json",
+            "--outfile",
+            str(report),
             *(["--tags=@static"] if case.runs == "static" else []),
         ]
         env = {**os.environ, **dict(case.environment)}

@@ -1,4 +1,5 @@
 """Collects the catalogue's verdicts and prints the score line at the end."""
+
 from __future__ import annotations
 
 import pytest

@@ -38,5 +38,5 @@ def test_a_case_may_name_the_environment_its_run_is_given(tmp_path: Path):
         "# Mistake: plain password\n# Environment: REDIS_PASSWORD_FILE=tests/mutants/secrets/plain-password\n"
         "# Fails exactly:\n#   security.feature: x\nservices: {}\n"
     )
-    (name, value), = Case.parse(path).environment
+    ((name, value),) = Case.parse(path).environment
     assert name == "REDIS_PASSWORD_FILE" and value.endswith("/tests/mutants/secrets/plain-password")

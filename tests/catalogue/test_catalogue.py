@@ -1,5 +1,6 @@
 """Every mutant fails exactly the scenarios its header names; every equivalent
 passes; no run leaves anything on the engine."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Running behave as a user would, and looking at the engine around it."""
+
 from __future__ import annotations
 
 import http.server
@@ -17,14 +18,20 @@ import docker
 ROOT = Path(__file__).resolve().parents[2]
 REFUSAL = "OPTERP-20 acceptance cannot run: "
 
+
 def behave(
     *args: str, reports: Path, env: dict[str, str] | None = None, timeout: float = 300
 ) -> subprocess.CompletedProcess[str]:
     """behave as a user runs it, with its reports (JUnit too) kept out of the repository's."""
     return subprocess.run(
         [sys.executable, "-m", "behave", "--junit-directory", str(reports), "-D", f"reports_dir={reports}", *args],
-        cwd=ROOT, capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
     )
+
 
 def project_objects(project: str) -> list[str]:
     client = docker.from_env()
@@ -35,8 +42,10 @@ def project_objects(project: str) -> list[str]:
         + [f"network {n.name}" for n in client.networks.list(filters=label)]
     )
 
+
 class _UnixHTTPServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
     daemon_threads = True
+
 
 @contextmanager
 def fake_daemon(socket_path: Path, version: str) -> Iterator[str]:

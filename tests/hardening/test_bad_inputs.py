@@ -1,5 +1,6 @@
 """Every bad input stops the run with one line, exit 2, no traceback, nothing
 left behind and nothing foreign touched."""
+
 from __future__ import annotations
 
 import os
@@ -11,8 +12,8 @@ from pathlib import Path
 
 import docker
 import pytest
-
 import redis
+
 from harness.inventory import engine_objects
 from tests.hardening.support import REFUSAL, ROOT, behave, fake_daemon
 
@@ -57,8 +58,11 @@ def test_password_file_unusable(run, tmp_path: Path, untouched_engine, content: 
 
 
 def test_daemon_unreachable(run, tmp_path: Path):
-    refused(run(env={"DOCKER_HOST": "unix:///nonexistent/docker.sock"}),
-            "Docker daemon unreachable at unix:///nonexistent/docker.sock", "start the engine")
+    refused(
+        run(env={"DOCKER_HOST": "unix:///nonexistent/docker.sock"}),
+        "Docker daemon unreachable at unix:///nonexistent/docker.sock",
+        "start the engine",
+    )
     junit = ET.parse(tmp_path / "reports" / "TESTS-run.xml").getroot()
     assert (junit.get("errors"), junit.find("testcase/error").get("type")) == ("1", "DockerDaemonUnreachable")
     signoff = (tmp_path / "reports" / "signoff.md").read_text()
@@ -87,8 +91,8 @@ def test_compose_v2_missing(run, tmp_path: Path, untouched_engine):
     fake = tmp_path / "docker"
     fake.write_text(
         "#!/bin/sh\n"
-        "if [ \"$1\" = compose ]; then echo \"docker: 'compose' is not a docker command.\" >&2; exit 1; fi\n"
-        "exec /usr/bin/docker \"$@\"\n"
+        'if [ "$1" = compose ]; then echo "docker: \'compose\' is not a docker command." >&2; exit 1; fi\n'
+        'exec /usr/bin/docker "$@"\n'
     )
     fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
     refused(run(env={"PATH": f"{tmp_path}:{os.environ['PATH']}"}), "Docker Compose v2.20.2 or newer is required")
@@ -103,14 +107,19 @@ def test_invalid_yaml(run, tmp_path: Path, untouched_engine):
 
 
 def test_no_redis_service(run, tmp_path: Path, untouched_engine):
-    refused(run("-D", compose_file(tmp_path, "services:\n  cache:\n    image: redis:7-alpine\n")),
-            "defines no service 'redis' (it has: cache)")
+    refused(
+        run("-D", compose_file(tmp_path, "services:\n  cache:\n    image: redis:7-alpine\n")),
+        "defines no service 'redis' (it has: cache)",
+    )
 
 
 def test_image_not_available(run, tmp_path: Path, untouched_engine):
     text = (ROOT / "docker-compose.yml").read_text().replace("redis:7-alpine", "opterp20-absent/redis:7-alpine")
-    refused(run("-D", compose_file(tmp_path, text)),
-            "image opterp20-absent/redis:7-alpine is not on this Docker engine", "docker load")
+    refused(
+        run("-D", compose_file(tmp_path, text)),
+        "image opterp20-absent/redis:7-alpine is not on this Docker engine",
+        "docker load",
+    )
 
 
 def test_host_port_taken(run, untouched_engine):
@@ -135,8 +144,12 @@ def test_a_running_stack_with_the_same_container_name_is_refused_and_left_intact
             user.set(f"their:key:{number}", f"value {number}")
         before = (_fingerprint(theirs), theirs.attrs["State"]["StartedAt"], engine_objects())
 
-        refused(run(), "a container named opticserp_redis already exists", f"compose project '{project}'",
-                "never touches it")
+        refused(
+            run(),
+            "a container named opticserp_redis already exists",
+            f"compose project '{project}'",
+            "never touches it",
+        )
 
         theirs.reload()
         assert theirs.status == "running"

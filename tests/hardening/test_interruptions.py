@@ -1,6 +1,7 @@
 """Ctrl-C (SIGINT) and a cancelled CI job (SIGTERM), while the stack starts, in
 the middle of a destructive scenario, and while consumer processes run: the
 run's project is removed entirely and no process it started outlives it."""
+
 from __future__ import annotations
 
 import os
@@ -25,7 +26,10 @@ pytestmark = pytest.mark.engine
 def start_behave(reports: Path, *args: str) -> tuple[subprocess.Popen[str], queue.Queue[str | None]]:
     process = subprocess.Popen(
         [sys.executable, "-m", "behave", "--no-junit", "-D", f"reports_dir={reports}", "--format", "plain", *args],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
         start_new_session=True,  # its own process group, as a terminal or CI runner gives it
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # not ignored even if ours is

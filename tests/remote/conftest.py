@@ -1,5 +1,6 @@
 """The remote-engine tests run only when told which engine: CI starts one
 (`../shared/ci/remote-engine start`) and passes its endpoint."""
+
 from __future__ import annotations
 
 import docker
@@ -8,7 +9,8 @@ import pytest
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
-        "--remote-engine", metavar="DOCKER_HOST",
+        "--remote-engine",
+        metavar="DOCKER_HOST",
         help="a Docker engine on another machine (tcp://HOST:PORT) whose published ports open on HOST",
     )
 

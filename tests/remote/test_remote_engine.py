@@ -1,5 +1,6 @@
 """The whole suite on a Docker engine on another machine, as a CI job's
 docker:dind service is: published ports open there, not on this machine."""
+
 from __future__ import annotations
 
 import re
@@ -88,15 +89,20 @@ def test_a_port_published_by_another_container_on_the_remote_machine_is_refused(
     remote = docker.DockerClient(base_url=remote_engine, timeout=30)
     image = "redis:7-alpine"
     squatter = remote.containers.create(
-        image, name="opterp20-test-squatter", ports={"6379/tcp": ("0.0.0.0", 6379)},
+        image,
+        name="opterp20-test-squatter",
+        ports={"6379/tcp": ("0.0.0.0", 6379)},
         labels={"opterp20.test": "squatter"},
     )
     try:
         squatter.start()
         before = engine_objects(remote)
         env = {"DOCKER_HOST": remote_engine, "REDIS_BIND_ADDRESS": "0.0.0.0"}
-        _refused(behave(reports=tmp_path, env=env), "host port 6379 is already in use on the engine's machine",
-                 "opterp20-test-squatter")
+        _refused(
+            behave(reports=tmp_path, env=env),
+            "host port 6379 is already in use on the engine's machine",
+            "opterp20-test-squatter",
+        )
         assert engine_objects(remote) == before
         squatter.reload()
         assert squatter.status == "running"

@@ -1,4 +1,5 @@
 """The Cucumber JSON converter on behave's own model of real feature files."""
+
 from __future__ import annotations
 
 import base64
@@ -88,5 +89,7 @@ def test_evidence_is_attached_to_the_last_step_of_its_scenario():
 
 def test_behave_statuses_map_onto_cucumbers_set():
     assert {cucumber.STATUS[s] for s in ("error", "hook_error", "untested", "pending_warn")} == {
-        "failed", "skipped", "pending"
+        "failed",
+        "skipped",
+        "pending",
     }

@@ -1,5 +1,6 @@
 """Xray parses features with Cucumber's own Gherkin parser; so must every file
 here, and each must carry the tag scheme the README documents."""
+
 from pathlib import Path
 
 import pytest

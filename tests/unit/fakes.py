@@ -1,5 +1,6 @@
 """Test doubles for the harness: a clock that only moves when slept on, and a
 subprocess runner that records argv and answers from a script."""
+
 from __future__ import annotations
 
 import subprocess

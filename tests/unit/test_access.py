@@ -1,8 +1,8 @@
 from pathlib import Path
 
 import pytest
-
 import redis
+
 from harness.access import LOOPBACK, Access
 from harness.errors import PasswordFileUnusable
 
@@ -10,7 +10,9 @@ from harness.errors import PasswordFileUnusable
 def test_unset_means_loopback_and_no_password():
     access = Access.from_environment({}, Path("/repo"))
     assert (access.bind_address, access.password, access.environment()) == (
-        LOOPBACK, None, {"REDIS_BIND_ADDRESS": LOOPBACK},
+        LOOPBACK,
+        None,
+        {"REDIS_BIND_ADDRESS": LOOPBACK},
     )
     assert access.url("127.0.0.1", 6379) == "redis://127.0.0.1:6379/0"
 

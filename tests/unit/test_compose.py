@@ -41,7 +41,7 @@ def test_config_reads_the_normalized_json_model():
 
 
 def test_a_failed_call_keeps_argv_exit_code_and_stderr():
-    run = FakeRun(returncode=1, stderr="noise\nservice \"redis\" refers to undefined volume x\n")
+    run = FakeRun(returncode=1, stderr='noise\nservice "redis" refers to undefined volume x\n')
     with pytest.raises(CommandFailed) as raised:
         compose(run).stop("redis")
     assert raised.value.argv == PREFIX + ["stop", "redis"]

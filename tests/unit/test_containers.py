@@ -9,7 +9,10 @@ def inspect(status="running", health="healthy", probe_start="2026-11-25T17:04:09
         "RestartCount": restarts,
         "Image": "sha256:abc",
         "State": {
-            "Status": status, "ExitCode": 0, "Pid": 4524, "StartedAt": STARTED,
+            "Status": status,
+            "ExitCode": 0,
+            "Pid": 4524,
+            "StartedAt": STARTED,
             "Health": {"Status": health, "Log": [{"Start": probe_start, "ExitCode": 0, "Output": "PONG\n"}]},
         },
     }
@@ -18,7 +21,11 @@ def inspect(status="running", health="healthy", probe_start="2026-11-25T17:04:09
 def test_state_is_built_from_inspect_data():
     state = ContainerState.from_inspect(inspect())
     assert (state.name, state.status, state.health, state.restart_count, state.pid) == (
-        "opticserp_redis", "running", "healthy", 1, 4524,
+        "opticserp_redis",
+        "running",
+        "healthy",
+        1,
+        4524,
     )
     assert state.last_probe.output == "PONG\n"
 

@@ -15,8 +15,12 @@ MODEL = {
             "volumes": [{"type": "volume", "source": "redis_data", "target": "/data", "volume": {}}],
             "networks": {"opticserp_network": None},
             "healthcheck": {
-                "test": ["CMD", "redis-cli", "-e", "ping"], "interval": "10s", "timeout": "5s",
-                "retries": 5, "start_period": "30s", "start_interval": "1s",
+                "test": ["CMD", "redis-cli", "-e", "ping"],
+                "interval": "10s",
+                "timeout": "5s",
+                "retries": 5,
+                "start_period": "30s",
+                "start_interval": "1s",
             },
         }
     },
@@ -26,8 +30,7 @@ MODEL = {
 
 
 @pytest.mark.parametrize(
-    ("text", "value"),
-    [("10s", 10.0), ("1m30s", 90.0), ("500ms", 0.5), ("1h0m0s", 3600.0), ("1.5s", 1.5), (None, None)],
+    ("text", "value"), [("10s", 10.0), ("1m30s", 90.0), ("500ms", 0.5), ("1h0m0s", 3600.0), ("1.5s", 1.5), (None, None)]
 )
 def test_durations_as_compose_prints_them(text, value):
     assert seconds(text) == value

@@ -1,6 +1,7 @@
 """The one consumer mistake a compose file cannot express: a kombu before 5.4,
 whose workers silently stop consuming after the broker restarts (celery #8091,
 #9054). The dependency constraint is the guard, so it is tested."""
+
 from __future__ import annotations
 
 import tomllib

@@ -93,8 +93,7 @@ def test_a_missing_context_is_refused_in_one_line(config_dir):
 
 
 @pytest.mark.parametrize(
-    ("platform", "endpoint"),
-    [("linux", "unix:///var/run/docker.sock"), ("win32", "npipe:////./pipe/docker_engine")],
+    ("platform", "endpoint"), [("linux", "unix:///var/run/docker.sock"), ("win32", "npipe:////./pipe/docker_engine")]
 )
 def test_without_host_or_context_the_platforms_socket_is_used(platform, endpoint, config_dir):
     engine = resolve({"DOCKER_CONFIG": str(config_dir)}, platform=platform)

@@ -6,8 +6,11 @@ from harness import exposure, secrecy
 def test_only_a_pong_counts_as_let_in():
     assert exposure.Attempt("x", "PONG").let_in
     refusals = (
-        "NOAUTH Authentication required.", "AuthenticationError: Authentication required.",
-        "ConnectionError: Error 111 connecting", "no answer within 1 s", "DENIED Redis is running in protected mode",
+        "NOAUTH Authentication required.",
+        "AuthenticationError: Authentication required.",
+        "ConnectionError: Error 111 connecting",
+        "no answer within 1 s",
+        "DENIED Redis is running in protected mode",
     )
     assert not any(exposure.Attempt("x", refused).let_in for refused in refusals)
 

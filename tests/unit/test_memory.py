@@ -1,5 +1,6 @@
 """The memory-pressure judge against a stand-in for redis-py: what a
 noeviction server and an evicting one answer while being filled."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -37,7 +37,10 @@ def test_until_gives_up_at_once_on_a_terminal_state():
     clock = FakeClock()
     with pytest.raises(TerminalState, match="the container is exited"):
         poller(clock).until(
-            "healthy", lambda: "exited", lambda v: v == "healthy", timeout=30,
+            "healthy",
+            lambda: "exited",
+            lambda v: v == "healthy",
+            timeout=30,
             give_up=lambda v: "the container is exited" if v == "exited" else None,
         )
     assert clock.slept == []

@@ -1,5 +1,6 @@
 """The process registry with real, tiny processes (no Docker): orders on
 stdin, events in the journal, spares, and stopping every one of them."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -96,7 +97,8 @@ def test_every_process_carries_the_run_marker_until_it_is_stopped(processes: Pro
 
 def test_a_process_that_ignores_sigterm_is_killed_after_the_grace(processes: Processes):
     stubborn = processes.start(
-        "stubborn", ["-c", "import signal\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\n" + ECHO],
+        "stubborn",
+        ["-c", "import signal\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\n" + ECHO],
         redis_url="redis://unused",
     )
     processes.wait_for(stubborn, "ready", timeout=10)
