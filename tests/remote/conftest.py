@@ -1,10 +1,15 @@
 """The remote-engine tests run only when told which engine: CI starts one
-(`../shared/ci/remote-engine start`) and passes its endpoint."""
+(`../shared/ci/remote-engine start`, or a GitLab docker:dind service) and
+passes its endpoint; TLS comes from DOCKER_TLS_VERIFY and DOCKER_CERT_PATH."""
 
 from __future__ import annotations
 
+import os
+
 import docker
 import pytest
+
+from harness.engine import Engine, resolve
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -16,12 +21,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 @pytest.fixture(scope="session")
-def remote_engine(request: pytest.FixtureRequest) -> str:
+def remote_engine(request: pytest.FixtureRequest) -> Engine:
     endpoint = request.config.getoption("--remote-engine")
     if not endpoint:
         raise pytest.UsageError("tests/remote needs --remote-engine tcp://HOST:PORT (see README, 'Remote engines')")
+    engine = resolve({**os.environ, "DOCKER_HOST": endpoint})
+    if engine.local:
+        raise pytest.UsageError(f"--remote-engine {endpoint} is on this machine; these tests need another one")
     try:
-        docker.DockerClient(base_url=endpoint, timeout=10).ping()
+        engine.client().ping()
     except docker.errors.DockerException as error:
         raise pytest.UsageError(f"--remote-engine {endpoint} does not answer: {error}") from error
-    return endpoint
+    return engine

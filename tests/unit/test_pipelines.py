@@ -1,0 +1,116 @@
+"""The CI pipelines people copy: valid against their published schemas (as
+check-jsonschema ships them; no CI service is reachable from here), and every
+command they run is one this repository provides."""
+
+from __future__ import annotations
+
+import itertools
+import shlex
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+GITHUB = ROOT / ".github" / "workflows" / "acceptance.yml"
+GITLAB = ROOT / ".gitlab-ci.yml"
+SCHEMAS = {GITHUB: "vendor.github-workflows", GITLAB: "vendor.gitlab-ci"}
+# What a run writes into reports/ (harness/reporting/publish.py and the JUnit formatter).
+REPORTS = {"signoff.md", "cucumber.json", "report.html", "behave.json", "evidence.json", "TESTS-*.xml"}
+VENV_BIN = Path(sys.executable).parent
+
+
+def check(schema: str, path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("pipeline", [GITHUB, GITLAB], ids=["github", "gitlab"])
+def test_the_pipeline_validates_against_its_published_schema(pipeline: Path):
+    done = check(SCHEMAS[pipeline], pipeline)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(
+    ("pipeline", "old", "new"),
+    [
+        (GITHUB, "    runs-on: ubuntu-24.04\n", ""),  # a job must say where it runs
+        (GITLAB, "    when: always\n", "    when: sometimes\n"),
+    ],
+    ids=["github-no-runner", "gitlab-bad-when"],
+)
+def test_a_broken_pipeline_fails_the_schema(pipeline: Path, old: str, new: str, tmp_path: Path):
+    text = pipeline.read_text()
+    assert old in text
+    broken = tmp_path / ("github-acceptance.yml" if pipeline is GITHUB else ".gitlab-ci.yml")
+    broken.write_text(text.replace(old, new))
+    done = check(SCHEMAS[pipeline], broken)
+    assert done.returncode != 0, done.stdout
+
+
+def commands(pipeline: Path) -> list[str]:
+    document: dict[str, Any] = yaml.safe_load(pipeline.read_text())
+    if pipeline is GITHUB:
+        runs = [step["run"] for job in document["jobs"].values() for step in job["steps"] if "run" in step]
+    else:
+        jobs = [job for job in document.values() if isinstance(job, dict) and "script" in job]
+        runs = [line for job in jobs for key in ("before_script", "script") for line in job.get(key, [])]
+    return [line.strip() for run in runs for line in run.splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("pipeline", [GITHUB, GITLAB], ids=["github", "gitlab"])
+def test_every_command_the_pipeline_runs_exists_in_this_repository(pipeline: Path):
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    markers = {m.split(":")[0] for m in project["tool"]["pytest"]["ini_options"]["markers"]}
+    options = (ROOT / "tests" / "remote" / "conftest.py").read_text()
+    problems = []
+    for line in commands(pipeline):
+        words = shlex.split(line.split(">")[0])
+        if words[:2] == ["uv", "run"]:
+            tool, args = words[2], words[3:]
+            if not (VENV_BIN / tool).exists():
+                problems.append(f"{line}: `{tool}` is no command of this project's environment")
+            for arg, following in itertools.pairwise([*args, ""]):
+                if arg.startswith("tests/") and not (ROOT / arg).exists():
+                    problems.append(f"{line}: {arg} does not exist")
+                if arg.startswith("--") and tool == "pytest" and f'"{arg}"' not in options:
+                    problems.append(f"{line}: pytest has no option {arg} here")
+                if arg == "-m" and not set(following.replace("not ", "").split()) <= markers:
+                    problems.append(f"{line}: marker {following!r} is not registered")
+        for word in words:
+            if word.startswith("reports/") and word.removeprefix("reports/") not in REPORTS:
+                problems.append(f"{line}: the suite writes no {word}")
+    assert problems == []
+
+
+def test_github_keeps_the_reports_and_summaries_even_when_the_run_fails():
+    steps = yaml.safe_load(GITHUB.read_text())["jobs"]["acceptance"]["steps"]
+    runs = [step.get("run", "") for step in steps]
+    assert any(run.startswith("uv run behave") for run in runs)
+    assert runs.index("uv run behave") < runs.index("uv run pytest")
+    after = [step for step in steps if step.get("if") == "${{ !cancelled() }}"]
+    assert {step.get("uses", step.get("run", "")).split("@")[0] for step in after} == {
+        'cat reports/signoff.md >> "$GITHUB_STEP_SUMMARY"',
+        "mikepenz/action-junit-report",
+        "actions/upload-artifact",
+    }
+
+
+def test_gitlab_runs_on_dind_with_tls_and_publishes_redis_with_a_password():
+    job = yaml.safe_load(GITLAB.read_text())["acceptance"]
+    variables = job["variables"]
+    assert variables["DOCKER_HOST"] == "tcp://docker:2376" and variables["DOCKER_TLS_VERIFY"] == "1"
+    assert variables["DOCKER_CERT_PATH"] == f"{variables['DOCKER_TLS_CERTDIR']}/client"
+    assert variables["REDIS_BIND_ADDRESS"] == "0.0.0.0" and variables["REDIS_PASSWORD_FILE"]
+    assert any(service["name"].startswith("docker:") and "dind" in service["name"] for service in job["services"])
+    assert job["artifacts"]["when"] == "always"
+    assert job["artifacts"]["reports"]["junit"] == "reports/TESTS-*.xml"
+    assert {"reports/signoff.md", "reports/cucumber.json", "reports/report.html"} <= set(job["artifacts"]["paths"])
