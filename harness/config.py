@@ -18,6 +18,7 @@ class Settings:
     # criterion promises are stated in the feature text instead.
     start_timeout: float = 10.0
     command_timeout: float = 120.0
+    pull_timeout: float = 300.0  # for the image, when the engine does not have it
     poll_interval: float = 0.02
     reports_dir: Path = Path("reports")
     # Where this machine reaches the engine's published ports, when no rule

@@ -123,11 +123,11 @@ class ContainerNameTaken(PreflightError):
 class ImageMissing(PreflightError):
     summary = "image not available"
 
-    def __init__(self, image: str) -> None:
+    def __init__(self, image: str, why: str) -> None:
         super().__init__(
-            f"image {image} is not on this Docker engine and the suite never pulls: run "
-            f"`docker pull {image}`, or without a registry `docker load -i redis.tar` (made with "
-            f"`docker save {image}` elsewhere) or pull it through your registry mirror, then run behave again"
+            f"image {image} is not on this Docker engine and {why}: where a registry answers, run "
+            f"`docker pull {image}`; without one, `docker load -i redis.tar` (made with "
+            f"`docker save {image}` elsewhere) or pull it through your registry mirror; then run behave again"
         )
 
 

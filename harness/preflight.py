@@ -22,7 +22,6 @@ from harness.errors import (
     ContainerNameTaken,
     DockerDaemonUnreachable,
     EngineTooOld,
-    ImageMissing,
     RemoteEngineLoopbackOnly,
     ServiceMissing,
 )
@@ -79,21 +78,6 @@ def model(compose: Compose, service: str) -> dict[str, Any]:
     if service not in services:
         raise ServiceMissing(str(compose.file), service, services)
     return config
-
-
-def image_present(client: docker.DockerClient, image: str | None) -> str:
-    """The image, described by name, ID and (if any) its description label,
-    so a report shows which image really ran. Runs use `--pull never`, so a missing image is refused
-    here rather than hanging in a pull on a machine without a registry."""
-    if not image:
-        raise ComposeFileRejected("the compose file", "the service has no image")
-    try:
-        found = client.images.get(image)
-    except docker.errors.ImageNotFound as error:
-        raise ImageMissing(image) from error
-    label = (found.labels or {}).get("org.opencontainers.image.description")
-    origin = "pulled from a registry" if found.attrs.get("RepoDigests") else "built or loaded locally"
-    return f"{image} {found.short_id}, {origin}" + (f" ({label})" if label else "")
 
 
 def container_name_free(client: docker.DockerClient, name: str | None, project: str) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from harness import engine, ports, preflight
+from harness import image as images
 from harness.access import Access
 from harness.compose import Compose
 from harness.config import Settings, new_project_name
@@ -63,12 +64,13 @@ class Suite:
         version = preflight.engine_version(client)
         self._model = preflight.model(self.compose, self.settings.service)
         definition = self.definition()
-        image = preflight.image_present(client, definition.image)
+        image = images.ensure(client, self.compose, self.settings.service, definition.image, self.settings.pull_timeout)
         preflight.container_name_free(client, definition.container_name, self.compose.project)
         preflight.reachable_from_here(self.engine_at, self.access)
         ports.ensure_free(definition.published_host_ports, self.engine_at, client)
         self.evidence.environment["Docker Engine"] = version
-        self.evidence.environment["image"] = image
+        self.evidence.environment["image"] = image.description
+        self.evidence.environment["image pulled"] = image.pulled
         self.stack = Stack(
             self.compose,
             client,

@@ -9,6 +9,7 @@ import stat
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from types import SimpleNamespace
 
 import docker
 import pytest
@@ -114,10 +115,14 @@ def test_no_redis_service(run, tmp_path: Path, untouched_engine):
 
 
 def test_image_not_available(run, tmp_path: Path, untouched_engine):
+    """No registry answers here: the pull is tried, its progress shown, then the run refused."""
     text = (ROOT / "docker-compose.yml").read_text().replace("redis:7-alpine", "opterp20-absent/redis:7-alpine")
+    done = run("-D", compose_file(tmp_path, text))
+    progress, _, refusal = done.stderr.strip().rpartition("\n")
+    assert "opterp20-absent/redis:7-alpine is not on the engine; pulling it" in progress
     refused(
-        run("-D", compose_file(tmp_path, text)),
-        "image opterp20-absent/redis:7-alpine is not on this Docker engine",
+        SimpleNamespace(returncode=done.returncode, stdout=done.stdout, stderr=refusal),
+        "image opterp20-absent/redis:7-alpine is not on this Docker engine and the pull failed",
         "docker load",
     )
 
