@@ -15,6 +15,7 @@ from types import FrameType
 from behave.model import Feature, Scenario, Step
 from behave.runner import Context
 
+from harness import hints
 from harness.config import Settings
 from harness.errors import PreflightError
 from harness.reporting import junit
@@ -25,8 +26,9 @@ from harness.suite import Suite
 
 
 def before_all(context: Context) -> None:
-    # A cancelled CI job sends SIGTERM; make it unwind like Ctrl-C so after_all cleans up.
-    signal.signal(signal.SIGTERM, _interrupt)
+    # A cancelled CI job sends SIGTERM (Windows: Ctrl-Break); unwind like Ctrl-C so after_all cleans up.
+    for name in hints.interrupt_signals():
+        signal.signal(getattr(signal, name), _interrupt)
     context.started = (datetime.now(UTC), time.monotonic())
     suite = Suite.create(Settings.from_userdata(context.config.userdata))
     context.suite = suite

@@ -9,7 +9,8 @@ import sys
 WINDOWS_PIPE_ERROR = "open //./pipe/dockerDesktopLinuxEngine: The system cannot find the file specified"
 
 
-def start_engine(endpoint: str, local: bool, platform: str = sys.platform) -> str:
+def start_engine(endpoint: str, local: bool, platform: str | None = None) -> str:
+    platform = platform or sys.platform
     if not local:
         return (
             f"check that the engine at {endpoint} is running and reachable from this machine "
@@ -25,8 +26,9 @@ def start_engine(endpoint: str, local: bool, platform: str = sys.platform) -> st
     return "start the engine (`sudo systemctl start docker`, or Docker Desktop)"
 
 
-def who_listens(port: int, platform: str = sys.platform) -> str:
+def who_listens(port: int, platform: str | None = None) -> str:
     """The command that shows which process holds a local port."""
+    platform = platform or sys.platform
     if platform.startswith("win"):
         return f"netstat -ano | findstr :{port}"
     if platform == "darwin":
@@ -34,9 +36,9 @@ def who_listens(port: int, platform: str = sys.platform) -> str:
     return f"ss -ltnp 'sport = :{port}'"
 
 
-def stop_signal(platform: str = sys.platform) -> str:
-    """How to stop a run so that it still cleans up after itself."""
-    if platform.startswith("win"):
-        # Windows has no SIGTERM to send to a console process: Ctrl-C and Ctrl-Break are what reach it.
-        return "Ctrl-C or Ctrl-Break (a CI cancel that kills the process tree skips the clean-up)"
-    return "Ctrl-C or SIGTERM (what a cancelled CI job sends)"
+def interrupt_signals(platform: str | None = None) -> tuple[str, ...]:
+    """The signals, besides Ctrl-C's SIGINT, that mean "stop and clean up".
+    POSIX: SIGTERM, what a cancelled CI job or `docker stop` sends. Windows
+    delivers no SIGTERM from another process (it terminates outright, and no
+    clean-up can run); Ctrl-Break (SIGBREAK) is what reaches a console process."""
+    return ("SIGBREAK",) if (platform or sys.platform).startswith("win") else ("SIGTERM",)

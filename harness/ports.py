@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import errno
 import socket
-import sys
 from collections.abc import Iterable
 
 import docker
@@ -67,7 +66,7 @@ def _where(engine: Engine) -> str:
 def _remedy(port: int, engine: Engine | None) -> str:
     if engine is not None and not engine.local:
         return f"free port {port} on that machine (`docker ps --filter publish={port}` lists containers holding it)"
-    return f"stop whatever listens on it (`{hints.who_listens(port, sys.platform)}` shows it)"
+    return f"stop whatever listens on it (`{hints.who_listens(port)}` shows it)"
 
 
 def _port_in(stderr: str) -> int | None:

@@ -94,6 +94,7 @@ def container_name_free(client: docker.DockerClient, name: str | None, project: 
 def _why_unreachable(error: Exception) -> str:
     text = str(error)
     for marker, reason in (
+        ("cannot find the file specified", "no named pipe there"),  # Windows: Docker Desktop not running
         ("No such file", "no socket there"),
         ("FileNotFoundError", "no socket there"),
         ("Permission denied", "permission denied: add your user to the docker group"),
