@@ -22,6 +22,10 @@ class SuiteRun:
 def run_behave(args: list[str]) -> SuiteRun:
     began = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "-m", "behave", "--format", "progress", *args], cwd=ROOT, capture_output=True, text=True
+        # The default formatter: bench.py reads its reports/behave.json.
+        [sys.executable, "-m", "behave", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     return SuiteRun(done.returncode, time.monotonic() - began, done.stdout, done.stderr)

@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import multiprocessing.connection
 import os
 import sys
 import time
+from collections.abc import Sequence
+from multiprocessing.process import BaseProcess
 from multiprocessing.synchronize import Barrier, Event
 from pathlib import Path
 
@@ -69,10 +72,27 @@ def contend(journal: Journal, workers: int, expire: int, sections: int, counter:
     journal.write("ready", workers=[child.pid for child in children])
     sys.stdin.readline()
     go.set()
-    for child in children:
-        child.join()
+    _join_or_stop_at_first_failure(children)
     journal.write("done", exit_codes=[child.exitcode for child in children])
     return 0 if all(child.exitcode == 0 for child in children) else 1
+
+
+def _join_or_stop_at_first_failure(children: Sequence[BaseProcess]) -> None:
+    """Wait for every worker; once one fails (its lock could not be released,
+    say), stop the rest: they would only wait out the lock's expiry, and the
+    outcome is already decided."""
+    running = list(children)
+    while running:
+        ended = multiprocessing.connection.wait([child.sentinel for child in running])
+        for child in [c for c in running if c.sentinel in ended]:
+            child.join()
+            running.remove(child)
+            if child.exitcode != 0:
+                for other in running:
+                    other.terminate()
+                for other in running:
+                    other.join()
+                return
 
 
 def _contend_one(parent: int, ready: Barrier, go: Event, expire: int, sections: int, counter: Path) -> None:

@@ -14,7 +14,7 @@ from celery.result import AsyncResult
 
 from consumers import environment, tasks
 from consumers.journal import Entry
-from harness.errors import DeadlineExceeded, HarnessError
+from harness.errors import DeadlineExceeded, HarnessError, TerminalState
 from harness.polling import Observed, Poller
 from harness.processes import FEATURE, Process, Processes
 
@@ -22,6 +22,7 @@ START_TIMEOUT = 15.0  # seconds for a worker to start and report ready
 QUEUES = ("sync", "default")  # the bulkhead: one queue, and its own workers, per workload
 VISIBILITY_TIMEOUT = 1.0  # seconds before an unacknowledged task is handed out again
 RESULT_SLACK = 3.0  # seconds to keep waiting past a result's bound, to measure it
+RESULT_SLICE = 0.5  # seconds per wait for a result, between checks that a worker is still there
 _WORKER_ENV = {environment.VISIBILITY_TIMEOUT: str(VISIBILITY_TIMEOUT)}
 
 
@@ -31,6 +32,7 @@ class CeleryBroker:
     redis_url: Callable[[], str]
     poller: Poller
     workers: dict[str, list[Process]] = field(default_factory=dict)  # queue -> its workers
+    killed: set[int] = field(default_factory=set)  # pids of workers the suite killed on purpose
     _app: Celery | None = None
 
     # -- workers ---------------------------------------------------------------
@@ -78,6 +80,15 @@ class CeleryBroker:
     def forget_workers(self) -> None:
         """After the feature's processes were stopped."""
         self.workers.clear()
+        self.killed.clear()
+
+    def worker_died(self) -> str | None:
+        """Why a wait for a worker is decided already: a worker of this feature
+        exited by itself (Redis refused a command it needs, say); None otherwise."""
+        for process in (p for workers in self.workers.values() for p in workers):
+            if process.pid not in self.killed and not process.alive:
+                return process.exit_reason()
+        return None
 
     # -- the producer on the host ---------------------------------------------------
     @property
@@ -115,13 +126,19 @@ class CeleryBroker:
     def result(self, token: str, sent: AsyncResult, since: float, within: float) -> Observed[str]:
         """The task's result through the result backend. Waits a little past
         `within`, so a late result is measured, not just refused."""
-        limit = max(0.0, since + within + RESULT_SLACK - self.poller.clock())
-        try:
-            value = sent.get(timeout=limit)
-        except CeleryTimeout as error:
-            seen = [str(e) for e in self.executions(token)] or "no worker journaled it"
-            raise DeadlineExceeded(f"result of task {token}", within + RESULT_SLACK, seen) from error
-        return Observed(str(value), self.poller.clock() - since)
+        deadline = since + within + RESULT_SLACK
+        while True:  # in slices, to stop as soon as no worker is left to produce it
+            try:
+                value = sent.get(timeout=min(RESULT_SLICE, max(0.0, deadline - self.poller.clock())))
+            except CeleryTimeout as error:
+                seen = [str(e) for e in self.executions(token)] or "no worker journaled it"
+                died = self.worker_died()
+                if died:
+                    raise TerminalState(f"result of task {token}", died, seen) from error
+                if self.poller.clock() >= deadline:
+                    raise DeadlineExceeded(f"result of task {token}", within + RESULT_SLACK, seen) from error
+                continue
+            return Observed(str(value), self.poller.clock() - since)
 
     def wait_started(self, token: str, timeout: float, nth: int = 1) -> Observed[Entry]:
         """The `nth` time a worker started (or executed) the task."""
@@ -130,16 +147,25 @@ class CeleryBroker:
             lambda: self.executions(token),
             lambda found: len(found) >= nth,
             timeout=timeout,
+            give_up=lambda _: self.worker_died(),
         )
         return Observed(observed.value[nth - 1], observed.elapsed)
 
-    def wait_all_executed(self, tokens: list[str], timeout: float) -> list[Entry]:
+    def wait_all_executed(self, tokens: list[str], timeout: float, still_queued: int | None = None) -> list[Entry]:
+        """Every task executed; decided at once if fewer were still queued in
+        Redis (`still_queued`, counted before any worker ran) than were sent."""
         wanted = set(tokens)
+        lost = (
+            f"only {still_queued} of the {len(tokens)} tasks were still queued in Redis"
+            if still_queued is not None and still_queued < len(tokens)
+            else None
+        )
         observed = self.poller.until(
             f"all {len(tokens)} queued tasks executed",
             lambda: [e for e in self.processes.entries("executed") if e["token"] in wanted],
             lambda found: {e["token"] for e in found} >= wanted,
             timeout=timeout,
+            give_up=lambda _: lost or self.worker_died(),
         )
         return observed.value
 
@@ -147,6 +173,7 @@ class CeleryBroker:
         """SIGKILL the worker with this pid, as an OOM kill or a power cut would."""
         for process in (p for workers in self.workers.values() for p in workers):
             if process.pid == pid:
+                self.killed.add(pid)
                 process.kill()
                 return
         raise HarnessError(f"no worker of this run has pid {pid}")

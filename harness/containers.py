@@ -46,6 +46,10 @@ class ContainerState:
     pid: int
     image_id: str
     probes: tuple[Probe, ...]
+    restart_policy: str = "no"  # HostConfig.RestartPolicy: no | always | unless-stopped | on-failure
+    restart_limit: int = 0  # on-failure's maximum retry count; 0: unlimited
+    health_check: bool = False  # whether the container is configured with one
+    first_probe_after: float = 0.0  # seconds from a start to Docker's first health probe
 
     @classmethod
     def absent(cls, name: str) -> ContainerState:
@@ -56,6 +60,8 @@ class ContainerState:
         state = attrs["State"]
         health = state.get("Health") or {}
         started = state.get("StartedAt") or ""
+        policy = (attrs.get("HostConfig") or {}).get("RestartPolicy") or {}
+        check = (attrs.get("Config") or {}).get("Healthcheck") or {}
         return cls(
             name=attrs["Name"].lstrip("/"),
             status=state["Status"],
@@ -68,11 +74,38 @@ class ContainerState:
             probes=tuple(
                 Probe(parse_time(p["Start"]), int(p["ExitCode"]), p.get("Output", "")) for p in health.get("Log") or ()
             ),
+            restart_policy=policy.get("Name") or "no",
+            restart_limit=int(policy.get("MaximumRetryCount") or 0),
+            health_check=bool(check.get("Test")) and check["Test"][0] != "NONE",
+            first_probe_after=_first_probe_after(check),
         )
 
     @property
     def running(self) -> bool:
         return self.status == "running"
+
+    @property
+    def stays_down(self) -> str | None:
+        """Why Docker will not start this stopped container again by itself, if it will not."""
+        if self.status == "absent":
+            return "the container was removed"
+        if self.status not in ("exited", "dead"):
+            return None
+        if self.restart_policy == "no":
+            return f"it exited ({self.exit_code}) and its restart policy 'no' will not start it again"
+        if self.restart_policy == "on-failure" and self.exit_code == 0:
+            return "it exited cleanly (0), which restart policy 'on-failure' does not restart"
+        if self.restart_policy == "on-failure" and 0 < self.restart_limit <= self.restart_count:
+            return f"it exited ({self.exit_code}) after all {self.restart_limit} restarts 'on-failure' allows"
+        return None
+
+    @property
+    def fresh_probes(self) -> tuple[Probe, ...]:
+        """Probes Docker ran since the current start (its log keeps older ones)."""
+        if self.started_at is None:
+            return ()
+        started = self.started_at
+        return tuple(p for p in self.probes if p.start > started)
 
     @property
     def last_probe(self) -> Probe | None:
@@ -96,6 +129,14 @@ class ContainerState:
         health = f", health {self.health}" if self.health else ", no health check"
         probe = f", last {self.last_probe}" if self.last_probe else ""
         return f"{self.name} {self.status} (exit {self.exit_code}, restarts {self.restart_count}{health}{probe})"
+
+
+def _first_probe_after(check: dict[str, Any]) -> float:
+    """When Docker runs the first probe after a start: start_interval during a
+    start period, else interval (Docker's default 30 s); durations are in ns."""
+    start_period, start_interval = check.get("StartPeriod") or 0, check.get("StartInterval") or 0
+    first = start_interval if start_period and start_interval else check.get("Interval") or 30_000_000_000
+    return float(first) / 1e9
 
 
 class Containers:

@@ -44,15 +44,18 @@ class Schedulers:
     def fired(self, token: str) -> list[Entry]:
         return [e for e in self.processes.entries("fired") if e["token"] == token]
 
-    def wait_fired(self, scheduler: Process, token: str, since: float, within: float) -> Observed[Entry]:
-        """The job firing anywhere; waits a little past `within`, to measure a late one."""
+    def wait_fired(
+        self, scheduler: Process, token: str, since: float, within: float, lost: str | None = None
+    ) -> Observed[Entry]:
+        """The job firing anywhere; waits a little past `within`, to measure a
+        late one, unless `lost` says why it cannot fire."""
         observed = self.poller.until(
             f"the job with token {token} fired",
             lambda: next(iter(self.fired(token)), None),
             lambda entry: entry is not None,
             timeout=within + FIRE_SLACK,
             since=since,
-            give_up=lambda _: scheduler.exit_reason(),
+            give_up=lambda _: lost or scheduler.exit_reason(),
         )
         assert observed.value is not None
         return Observed(observed.value, observed.elapsed)

@@ -32,8 +32,9 @@ class Documented:
 @dataclass(frozen=True)
 class Outcome:
     documented: Documented
-    returncode: int
+    returncode: int | None  # None: stopped at its deadline
     output: str
+    deadline: float = 0.0
 
     @property
     def missing(self) -> list[str]:
@@ -53,8 +54,12 @@ class Outcome:
         return self.returncode == 0 and not self.missing
 
     def __str__(self) -> str:
+        if self.returncode is None:
+            ended = f"did not finish within {self.deadline:g} s, stopped"
+        else:
+            ended = f"exit {self.returncode}"
         verdict = "as documented" if self.as_documented else f"missing {self.missing}"
-        return f"$ {self.documented.command} -> exit {self.returncode}, {verdict}; printed {self.output.strip()!r}"
+        return f"$ {self.documented.command} -> {ended}, {verdict}; printed {self.output.strip()!r}"
 
 
 def parse(readme: str) -> list[Documented]:
@@ -83,9 +88,22 @@ def run_all(
     run: Callable[..., subprocess.CompletedProcess[str]] = subprocess.run,
 ) -> list[Outcome]:
     """Run each documented command as written, against the project that `env`
-    names through COMPOSE_PROJECT_NAME and COMPOSE_FILE."""
+    names through COMPOSE_PROJECT_NAME and COMPOSE_FILE, each stopped at
+    `timeout` seconds (an `up --wait` on a service that never turns healthy
+    would otherwise sit through its whole start period and retries)."""
     outcomes = []
     for documented in parse(readme.read_text(encoding="utf-8")):
-        done = run(documented.argv, capture_output=True, text=True, timeout=timeout, env=env, stdin=subprocess.DEVNULL)
-        outcomes.append(Outcome(documented, done.returncode, done.stdout + done.stderr))
+        try:
+            done = run(
+                documented.argv, capture_output=True, text=True, timeout=timeout, env=env, stdin=subprocess.DEVNULL
+            )
+        except subprocess.TimeoutExpired as expired:
+            printed = "".join(_text(part) for part in (expired.stdout, expired.stderr))
+            outcomes.append(Outcome(documented, None, printed, timeout))
+            continue
+        outcomes.append(Outcome(documented, done.returncode, done.stdout + done.stderr, timeout))
     return outcomes
+
+
+def _text(output: str | bytes | None) -> str:
+    return output.decode(errors="replace") if isinstance(output, bytes) else (output or "")

@@ -33,6 +33,10 @@ done
 """
 
 
+# Seconds for a crashed Redis to answer again: Docker's restart back-off grows
+# when the same short-lived container crashes again and again.
+RESTART_TIMEOUT = 10.0
+
 def _gave_up_starting(state: ContainerState) -> str | None:
     if state.status in ("exited", "dead", "absent"):
         return f"the container is {state.status}"
@@ -43,7 +47,20 @@ def _gave_up(state: ContainerState) -> str | None:
     """States from which waiting for healthy is pointless."""
     if state.health == "unhealthy":
         return "the health check reports unhealthy"
+    if state.running and not state.health_check:
+        return "it has no health check, so Docker never reports it healthy"
     return _gave_up_starting(state)
+
+
+def _too_late(state: ContainerState, within: float) -> str | None:
+    """Healthy takes a probe, and the container started after the wait began:
+    a first probe due later than the bound decides the wait at once."""
+    if state.running and not state.fresh_probes and state.first_probe_after > within:
+        return (
+            f"its first health probe is due {state.first_probe_after:g} s after it starts, "
+            f"later than the {within:g} s allowed"
+        )
+    return None
 
 
 @dataclass(frozen=True)
@@ -157,7 +174,7 @@ class Stack:
             lambda s: s.healthy_on_fresh_probe,
             timeout=within,
             since=since,
-            give_up=_gave_up,
+            give_up=lambda s: _gave_up(s) or _too_late(s, within),
         )
 
     def wait_healthy_on_pong(self, within: float) -> Observed[ContainerState]:
@@ -240,7 +257,7 @@ class Stack:
             lambda s: s.running and s.restart_count > crash.restart_count_before and s.pid != crash.pid,
             timeout=within,
             since=crash.at,
-            give_up=lambda s: "the container was removed" if s.status == "absent" else None,
+            give_up=lambda s: s.stays_down,
         )
 
     def wait_back(self, crash: faults.Crash, within: float | None = None) -> Observed[Readiness]:
@@ -249,9 +266,9 @@ class Stack:
             f"{self.service} restarted after the crash and answering PING",
             self.readiness,
             lambda r: r.ready and r.state.restart_count > crash.restart_count_before,
-            timeout=within or self.start_timeout,
+            timeout=within or RESTART_TIMEOUT,
             since=crash.at,
-            give_up=lambda r: "the container was removed" if r.state.status == "absent" else None,
+            give_up=lambda r: r.state.stays_down,
         )
 
     def wait_recovered(self, crash: faults.Crash, within: float) -> Observed[ContainerState]:
@@ -261,12 +278,16 @@ class Stack:
             lambda s: s.restart_count > crash.restart_count_before and s.healthy_on_fresh_probe,
             timeout=within,
             since=crash.at,
-            give_up=lambda s: (
-                "the container stopped for good"
-                if s.status in ("exited", "dead", "absent") and s.restart_count > crash.restart_count_before
-                else None
-            ),
+            give_up=lambda s: s.stays_down or self._not_recovering(s, crash, within),
         )
+
+    @staticmethod
+    def _not_recovering(state: ContainerState, crash: faults.Crash, within: float) -> str | None:
+        if state.restart_count <= crash.restart_count_before:
+            return None  # not restarted yet
+        if state.status in ("exited", "dead"):
+            return "the container stopped for good"
+        return _too_late(state, within)
 
     def run_health_check(self) -> HealthRun:
         """Run the health command the container is configured with, now, inside

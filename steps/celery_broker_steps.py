@@ -95,7 +95,8 @@ def step_crash_and_recreate(context: Context, delay: float) -> None:
     stack.crash_after(context.queued_at, delay)
     suite.evidence.record("tasks waiting after the crash", suite.consumers().celery.queued(context.queue))
     stack.recreate()
-    suite.evidence.record("tasks waiting after re-creation", suite.consumers().celery.queued(context.queue))
+    context.still_queued = suite.consumers().celery.queued(context.queue)
+    suite.evidence.record("tasks waiting after re-creation", context.still_queued)
 
 
 @when('a worker starts consuming the "{queue}" queue')
@@ -108,7 +109,7 @@ def step_start_worker(context: Context, queue: str) -> None:
 @reported_as_failures
 def step_exactly_once(context: Context, count: int) -> None:
     celery = context.suite.consumers().celery
-    executed = celery.wait_all_executed(context.tokens, timeout=EXECUTION_TIMEOUT)
+    executed = celery.wait_all_executed(context.tokens, timeout=EXECUTION_TIMEOUT, still_queued=context.still_queued)
     times = Counter(e["token"] for e in executed if e.event == "executed")
     verdict = {
         "executed": sum(1 for t in context.tokens if times[t] >= 1),

@@ -14,13 +14,13 @@ def _readme(context: Context) -> Path:
     return Path(context.config.base_dir) / "README.md"
 
 
-@when("the operator runs every command the README documents")
-def step_run_documented(context: Context) -> None:
+@when("the operator runs every command the README documents, giving each {seconds:g} seconds")
+def step_run_documented(context: Context, seconds: float) -> None:
     suite = context.suite
     env = suite.compose.environment()
     if suite.access.password is not None:  # as the README tells an operator with a password to do
         env[REDISCLI_AUTH] = suite.access.password
-    context.outcomes = operator_docs.run_all(_readme(context), env, suite.settings.command_timeout)
+    context.outcomes = operator_docs.run_all(_readme(context), env, seconds)
 
 
 @then("each command prints what the README says it prints")

@@ -29,15 +29,21 @@ def step_crash_after_store(context: Context, delay: float) -> None:
 @when("a new scheduler process starts")
 @reported_as_failures
 def step_new_scheduler(context: Context) -> None:
+    schedulers = context.suite.consumers().schedulers
+    # What the new scheduler can load: a job gone from the store decides the outcome at once.
+    context.job_kept = schedulers.lookup(context.job_id) is not None
     context.scheduler_started = context.suite.poller.clock()
-    context.scheduler = context.suite.consumers().schedulers.run()
+    context.scheduler = schedulers.run()
 
 
 @then("the new scheduler fires the job within {bound:g} seconds of its start")
 @reported_as_failures
 def step_fired(context: Context, bound: float) -> None:
     schedulers = context.suite.consumers().schedulers
-    fired = schedulers.wait_fired(context.scheduler, context.job_token, since=context.scheduler_started, within=bound)
+    lost = None if context.job_kept else "the job was no longer in the job store when the new scheduler started"
+    fired = schedulers.wait_fired(
+        context.scheduler, context.job_token, since=context.scheduler_started, within=bound, lost=lost
+    )
     by = [e.pid for e in schedulers.fired(context.job_token)]
     context.suite.evidence.record("seconds from the new scheduler's start to the job firing", round(fired.elapsed, 3))
     assert_that(by, equal_to([context.scheduler.pid]), "pids that fired the job (once, in the new scheduler)")

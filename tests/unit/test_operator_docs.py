@@ -1,3 +1,4 @@
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -51,3 +52,15 @@ def test_commands_run_as_argv_with_the_given_environment(tmp_path: Path):
     assert run.calls[0] == ["docker", "compose", "exec", "redis", "redis-cli", "SET", "test", "Hello Redis"]
     assert run.kwargs[0]["env"] == {"COMPOSE_PROJECT_NAME": "p1"}
     assert [o.as_documented for o in outcomes] == [True, False]
+
+
+def test_a_command_past_its_deadline_is_stopped_and_reported(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text("## Operator commands\n```console\n$ docker compose up --detach --wait redis\n```\n")
+
+    def run(argv, **kwargs):
+        raise subprocess.TimeoutExpired(argv, kwargs["timeout"], output=b"", stderr=b" Container x  Waiting\n")
+
+    [outcome] = run_all(readme, {}, 10, run=run)
+    assert not outcome.as_documented
+    assert "did not finish within 10 s, stopped" in str(outcome) and "Waiting" in str(outcome)
