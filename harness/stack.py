@@ -7,7 +7,7 @@ import contextlib
 import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import docker
 import docker.errors
@@ -17,7 +17,7 @@ from docker.models.containers import Container
 from harness import faults, ports, redis_client
 from harness.access import BIND_ADDRESS, PASSWORD_FILE, Access
 from harness.compose import Compose
-from harness.containers import PROJECT_LABEL, Containers, ContainerState
+from harness.containers import PROJECT_LABEL, Containers, ContainerState, parse_time
 from harness.engine import Engine
 from harness.errors import CommandFailed, DeadlineExceeded, HarnessError, ServiceUnreachable, TerminalState
 from harness.polling import Observed, Poller
@@ -36,6 +36,7 @@ done
 # Seconds for a crashed Redis to answer again: Docker's restart back-off grows
 # when the same short-lived container crashes again and again.
 RESTART_TIMEOUT = 10.0
+
 
 def _gave_up_starting(state: ContainerState) -> str | None:
     if state.status in ("exited", "dead", "absent"):
@@ -58,6 +59,18 @@ def _too_late(state: ContainerState, within: float) -> str | None:
     if state.running and not state.fresh_probes and state.first_probe_after > within:
         return (
             f"its first health probe is due {state.first_probe_after:g} s after it starts, "
+            f"later than the {within:g} s allowed"
+        )
+    return None
+
+
+def _probe_due_after(state: ContainerState, deadline: datetime, within: float) -> str | None:
+    """The same, for a container that started before the wait began."""
+    if not state.running or state.fresh_probes or state.started_at is None:
+        return None
+    if state.started_at + timedelta(seconds=state.first_probe_after) > deadline:
+        return (
+            f"its first health probe is due {state.first_probe_after:g} s after it started, "
             f"later than the {within:g} s allowed"
         )
     return None
@@ -184,10 +197,13 @@ class Stack:
         def pong(state: ContainerState) -> bool:
             return state.healthy_on_fresh_probe and state.last_probe is not None and "PONG" in state.last_probe.output
 
+        # On the engine's clock, as the container's start and probes are.
+        deadline = parse_time(str(self.client.info()["SystemTime"])) + timedelta(seconds=within)
+
         def misled(state: ContainerState) -> str | None:
             if state.healthy_on_fresh_probe and not pong(state):
                 return "healthy on a probe that did not get PONG"
-            return _gave_up(state)
+            return _gave_up(state) or _probe_due_after(state, deadline, within)
 
         return self.poller.until(
             f"{self.service} healthy on a probe that got PONG", self.state, pong, timeout=within, give_up=misled
