@@ -10,9 +10,11 @@ from typing import Any
 from harness.errors import PreflightError
 from harness.evidence import Evidence
 from harness.reporting import cucumber, signoff
+from harness.reporting.checklist import markdown
 
 CUCUMBER_JSON = "cucumber.json"
 SIGNOFF = "signoff.md"
+SIGNOFF_JSON = "signoff.json"
 EVIDENCE = "evidence.json"
 
 
@@ -32,6 +34,9 @@ def publish(
     (directory / EVIDENCE).write_text(redact(evidence.to_json()), encoding="utf-8")
     report = cucumber.report(features, evidence.failures)
     (directory / CUCUMBER_JSON).write_text(redact(json.dumps(report, indent=2) + "\n"), encoding="utf-8")
-    text = redact(signoff.render(signoff.results(features), evidence, run, refusal))
+    checklist = signoff.checklist(signoff.results(features), evidence, run, refusal)
+    # The same facts twice: for people, and for `signoff publish` to render in Jira's formats.
+    (directory / SIGNOFF_JSON).write_text(redact(checklist.to_json()), encoding="utf-8")
+    text = redact(markdown(checklist))
     (directory / SIGNOFF).write_text(text, encoding="utf-8")
     return text

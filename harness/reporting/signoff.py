@@ -1,12 +1,10 @@
-"""reports/signoff.md: the plan's acceptance checklist with, for each
-criterion, its verdict, the scenarios that prove it and the evidence observed;
-then the checklist of the plan's consumers; then the environment and the run.
-Pasted into JIRA, it is the sign-off."""
+"""The sign-off of one run: the scenarios' verdicts from behave's model and
+the run's own facts, made into the checklist (checklist.py) that signoff.md,
+signoff.json and, through `signoff publish`, the Jira comment are rendered from."""
 
 from __future__ import annotations
 
 import hashlib
-import platform
 import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,30 +14,10 @@ from typing import Any
 
 from harness.errors import PreflightError
 from harness.evidence import Evidence
-from harness.reporting.criteria import ALSO, CONSUMERS, PLAN, Criterion, criterion_of
+from harness.reporting.checklist import FAILED, NOT_RUN, PASSED, Checklist, ScenarioResult, build, markdown
+from harness.reporting.criteria import criterion_of
 
-PASSED, FAILED, NOT_RUN = "passed", "FAILED", "not run"
-
-
-# The environment table's rows, in order: the engine, where its ports were reached, the tools, the image.
-ENVIRONMENT = (
-    "Docker Engine",
-    "Docker endpoint",
-    "published ports reached at",
-    "Docker Compose",
-    "image",
-    "image pulled",
-    "Redis",
-    "access",
-)
-
-
-@dataclass(frozen=True)
-class ScenarioResult:
-    criterion: str
-    name: str
-    verdict: str  # PASSED | FAILED | NOT_RUN
-    reason: str = ""
+__all__ = ["FAILED", "NOT_RUN", "PASSED", "RunInfo", "ScenarioResult", "checklist", "one_line", "render", "results"]
 
 
 @dataclass(frozen=True)
@@ -66,6 +44,15 @@ class RunInfo:
             return "(not in a git checkout)"
         dirty = git("status", "--porcelain", "--", self.compose_file.name)
         return commit + (" (compose file modified)" if dirty else "")
+
+    def rows(self) -> list[tuple[str, str]]:
+        return [
+            ("compose file", str(self.compose_file)),
+            ("sha256", self.sha256),
+            ("git commit", self.git_commit),
+            ("started", f"{self.started:%Y-%m-%d %H:%M:%S %Z}"),
+            ("duration", f"{self.duration:.1f} s"),
+        ]
 
 
 def results(features: Iterable[Any]) -> list[ScenarioResult]:
@@ -101,82 +88,13 @@ def one_line(message: str, limit: int = 400) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def verdict_of(scenarios: list[ScenarioResult]) -> str:
-    if any(s.verdict == FAILED for s in scenarios):
-        return FAILED
-    if scenarios and all(s.verdict == PASSED for s in scenarios):
-        return PASSED
-    return NOT_RUN
+def checklist(
+    scenarios: list[ScenarioResult], evidence: Evidence, run: RunInfo, refusal: PreflightError | None = None
+) -> Checklist:
+    return build(scenarios, evidence, run.rows(), refusal)
 
 
 def render(
     scenarios: list[ScenarioResult], evidence: Evidence, run: RunInfo, refusal: PreflightError | None = None
 ) -> str:
-    by_criterion = {c.tag: [s for s in scenarios if s.criterion == c.tag] for c in (*PLAN, *ALSO, *CONSUMERS)}
-    verdicts = {tag: verdict_of(found) for tag, found in by_criterion.items()}
-    lines = ["# OPTERP-20 sign-off: Redis in Docker Compose", "", _headline(verdicts, refusal), ""]
-    for title, criteria in (
-        ("Acceptance criteria (as the plan lists them)", PLAN),
-        ("Also verified (the plan's configuration and testing strategy)", ALSO),
-        ("Fit for the plan's consumers (each through its own client library)", CONSUMERS),
-    ):
-        lines += [f"## {title}", ""]
-        for criterion in criteria:
-            lines += _criterion(criterion, verdicts[criterion.tag], by_criterion[criterion.tag], evidence, refusal)
-        lines.append("")
-    lines += ["## Environment", "", "| | |", "|---|---|"]
-    env = evidence.environment
-    for key in ENVIRONMENT:
-        lines.append(f"| {key} | {env.get(key, 'not observed')} |")
-    lines.append(f"| OS | {platform.platform()} |")
-    if "image" in env and "pulled from a registry" not in env["image"]:
-        origin = env["image"].split(", ", 1)[-1]
-        lines += ["", f"**Note: the image is not the registry's redis:7-alpine.** It was {origin}."]
-    lines += [
-        "",
-        "## Run",
-        "",
-        "| | |",
-        "|---|---|",
-        f"| compose file | `{run.compose_file}` |",
-        f"| sha256 | `{run.sha256}` |",
-        f"| git commit | {run.git_commit} |",
-        f"| started | {run.started:%Y-%m-%d %H:%M:%S %Z} |",
-        f"| duration | {run.duration:.1f} s |",
-        "",
-    ]
-    return "\n".join(lines)
-
-
-def _headline(verdicts: dict[str, str], refusal: PreflightError | None) -> str:
-    if refusal:
-        return f"**Not run: {refusal.summary}.** {refusal}"
-    failed = [tag for tag, v in verdicts.items() if v == FAILED]
-    not_run = [tag for tag, v in verdicts.items() if v == NOT_RUN]
-    if failed:
-        return f"**Sign-off blocked: {len(failed)} criteria failed ({', '.join(failed)}).**"
-    if not_run:
-        return f"**Incomplete: {len(not_run)} criteria not run ({', '.join(not_run)}).**"
-    plan = len(PLAN) + len(ALSO)
-    return (
-        f"**Ready for sign-off: all {plan} criteria of the plan and all {len(CONSUMERS)} criteria of its "
-        "consumers passed.**"
-    )
-
-
-def _criterion(
-    criterion: Criterion,
-    verdict: str,
-    scenarios: list[ScenarioResult],
-    evidence: Evidence,
-    refusal: PreflightError | None,
-) -> list[str]:
-    box = "x" if verdict == PASSED else " "
-    shown = f"not run: {refusal.summary}" if refusal else verdict
-    lines = [f"- [{box}] {criterion.text} (`{criterion.label}`): **{shown}**"]
-    for scenario in scenarios:
-        reason = f": {scenario.reason}" if scenario.reason else ""
-        lines.append(f"  - scenario *{scenario.name}*: {scenario.verdict}{reason}")
-    facts = dict.fromkeys(f"{f.what}: {f.value}" for f in evidence.about(criterion.tag))
-    lines += [f"  - observed {fact}" for fact in facts]
-    return lines
+    return markdown(checklist(scenarios, evidence, run, refusal))

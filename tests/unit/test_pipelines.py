@@ -5,6 +5,7 @@ command they run is one this repository provides."""
 from __future__ import annotations
 
 import itertools
+import re
 import shlex
 import subprocess
 import sys
@@ -20,7 +21,7 @@ GITHUB = ROOT / ".github" / "workflows" / "acceptance.yml"
 GITLAB = ROOT / ".gitlab-ci.yml"
 SCHEMAS = {GITHUB: "vendor.github-workflows", GITLAB: "vendor.gitlab-ci"}
 # What a run writes into reports/ (harness/reporting/publish.py and the JUnit formatter).
-REPORTS = {"signoff.md", "cucumber.json", "report.html", "behave.json", "evidence.json", "TESTS-*.xml"}
+REPORTS = {"signoff.md", "cucumber.json", "report.html", "behave.json", "evidence.json", "TESTS-*.xml", "jira/"}
 VENV_BIN = Path(sys.executable).parent
 
 
@@ -62,7 +63,8 @@ def commands(pipeline: Path) -> list[str]:
         runs = [step["run"] for job in document["jobs"].values() for step in job["steps"] if "run" in step]
     else:
         jobs = [job for job in document.values() if isinstance(job, dict) and "script" in job]
-        runs = [line for job in jobs for key in ("before_script", "script") for line in job.get(key, [])]
+        keys = ("before_script", "script", "after_script")
+        runs = [line for job in jobs for key in keys for line in job.get(key, [])]
     return [line.strip() for run in runs for line in run.splitlines() if line.strip()]
 
 
@@ -73,22 +75,33 @@ def test_every_command_the_pipeline_runs_exists_in_this_repository(pipeline: Pat
     options = (ROOT / "tests" / "remote" / "conftest.py").read_text()
     problems = []
     for line in commands(pipeline):
-        words = shlex.split(line.split(">")[0])
-        if words[:2] == ["uv", "run"]:
-            tool, args = words[2], words[3:]
-            if not (VENV_BIN / tool).exists():
-                problems.append(f"{line}: `{tool}` is no command of this project's environment")
-            for arg, following in itertools.pairwise([*args, ""]):
-                if arg.startswith("tests/") and not (ROOT / arg).exists():
-                    problems.append(f"{line}: {arg} does not exist")
-                if arg.startswith("--") and tool == "pytest" and f'"{arg}"' not in options:
-                    problems.append(f"{line}: pytest has no option {arg} here")
-                if arg == "-m" and not set(following.replace("not ", "").split()) <= markers:
-                    problems.append(f"{line}: marker {following!r} is not registered")
-        for word in words:
-            if word.startswith("reports/") and word.removeprefix("reports/") not in REPORTS:
-                problems.append(f"{line}: the suite writes no {word}")
+        for command in _SEPARATORS.split(line):
+            words = shlex.split(command.split(">")[0]) if command.strip() else []
+            if words[:2] == ["uv", "run"]:
+                problems += _unknown(line, words[2], words[3:], markers, options)
+            for word in words:
+                if word.startswith("reports/") and word.removeprefix("reports/") not in REPORTS:
+                    problems.append(f"{line}: the suite writes no {word}")
     assert problems == []
+
+
+_SEPARATORS = re.compile(r";|&&|\|\||\bthen\b|\belse\b")
+
+
+def _unknown(line: str, tool: str, args: list[str], markers: set[str], options: str) -> list[str]:
+    problems = []
+    if not (VENV_BIN / tool).exists():
+        problems.append(f"{line}: `{tool}` is no command of this project's environment")
+    for arg, following in itertools.pairwise([*args, ""]):
+        if arg.startswith("tests/") and not (ROOT / arg).exists():
+            problems.append(f"{line}: {arg} does not exist")
+        if arg.startswith("--") and tool == "pytest" and f'"{arg}"' not in options:
+            problems.append(f"{line}: pytest has no option {arg} here")
+        if arg == "-m" and not set(following.replace("not ", "").split()) <= markers:
+            problems.append(f"{line}: marker {following!r} is not registered")
+    if tool == "signoff" and not set(args) <= {"publish", "--dry-run"}:
+        problems.append(f"{line}: signoff takes `publish [--dry-run]` here")
+    return problems
 
 
 def test_github_keeps_the_reports_and_summaries_even_when_the_run_fails():
@@ -102,6 +115,12 @@ def test_github_keeps_the_reports_and_summaries_even_when_the_run_fails():
         "mikepenz/action-junit-report",
         "actions/upload-artifact",
     }
+
+
+@pytest.mark.parametrize("pipeline", [GITHUB, GITLAB], ids=["github", "gitlab"])
+def test_the_sign_off_is_published_or_dry_run_after_every_run(pipeline: Path):
+    runs = [c for line in commands(pipeline) for c in _SEPARATORS.split(line) if "uv run signoff" in c]
+    assert {c.strip() for c in runs} == {"uv run signoff publish", "uv run signoff publish --dry-run"}
 
 
 def test_gitlab_runs_on_dind_with_tls_and_publishes_redis_with_a_password():
