@@ -16,7 +16,7 @@ import jsonschema
 import pytest
 
 from harness.inventory import run_processes
-from tests import working_tree
+from tests import adf_schema, working_tree
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = ROOT / "tests" / "reporting" / "cucumber_json_schema.json"
@@ -44,7 +44,7 @@ def junit_totals(directory: Path) -> dict[str, int]:
 
 
 REPORTS = ROOT / "reports"
-OUTPUTS = ("behave.json", "cucumber.json", "report.html", "signoff.md", "evidence.json")
+OUTPUTS = ("behave.json", "cucumber.json", "report.html", "signoff.md", "signoff.json", "evidence.json")
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +93,20 @@ def test_one_run_writes_every_report(full_run):
     signoff = (REPORTS / "signoff.md").read_text()
     assert "**Ready for sign-off: all 17 criteria of the plan and all 11 criteria of its consumers passed.**" in signoff
     assert signoff.strip() in full_run.stdout  # also printed at the end of the run
+
+
+@pytest.mark.engine
+def test_the_runs_sign_off_is_rendered_for_jira_and_its_adf_validates(full_run, tmp_path):
+    """After a real run, `signoff publish --dry-run` writes both bodies; the v3 one is valid ADF."""
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "signoff"), "publish", "--dry-run"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    v2 = json.loads((REPORTS / "jira" / "comment-v2.json").read_text())["body"]
+    assert "Ready for sign\\-off" in v2 and "(x)" not in v2
+    v3 = json.loads((REPORTS / "jira" / "comment-v3.json").read_text())["body"]
+    jsonschema.Draft4Validator(adf_schema.fetch(tmp_path)).validate(v3)
 
 
 @pytest.mark.docker_cli

@@ -5,8 +5,6 @@ package @atlaskit/adf-schema, fetched at test time at a pinned version."""
 from __future__ import annotations
 
 import json
-import subprocess
-import tarfile
 from typing import Any
 
 import jsonschema
@@ -16,22 +14,12 @@ from harness.evidence import Evidence
 from harness.reporting import checklist as checklist_module
 from harness.reporting import jira_format
 from harness.reporting.checklist import FAILED, PASSED, Checklist, ScenarioResult, build
-
-ADF_SCHEMA_PACKAGE = "@atlaskit/adf-schema@57.7.22"
+from tests import adf_schema as adf_schema_module
 
 
 @pytest.fixture(scope="session")
 def adf_schema(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """json-schema/v1/full.json of the pinned package, through `npm pack` (the npm registry)."""
-    where = tmp_path_factory.mktemp("adf-schema")
-    done = subprocess.run(
-        ["npm", "pack", ADF_SCHEMA_PACKAGE, "--silent"], cwd=where, capture_output=True, text=True, timeout=180
-    )
-    assert done.returncode == 0, f"npm pack {ADF_SCHEMA_PACKAGE} failed: {done.stderr.strip()}"
-    with tarfile.open(where / done.stdout.strip().splitlines()[-1]) as package:
-        member = package.extractfile("package/json-schema/v1/full.json")
-        assert member is not None
-        return dict(json.load(member))
+    return adf_schema_module.fetch(tmp_path_factory.mktemp("adf-schema"))
 
 
 def failed_run() -> Checklist:
