@@ -11,7 +11,7 @@ from harness.reporting.checklist import FAILED, PASSED, TITLE, Checklist, Item
 
 # In the comment's text, so a later run finds and updates its own comment.
 MARKER = "opterp20-acceptance-signoff"
-FOOTER = f"Posted by `uv run signoff publish`, the OPTERP-20 acceptance suite ({MARKER})."
+FOOTER = f"Posted by the signoff publish command of the OPTERP-20 acceptance suite ({MARKER})."
 
 # Characters wiki markup gives a meaning to (tables, macros, links, images,
 # text effects, emoticons); a backslash before one shows it as it is.
