@@ -15,7 +15,6 @@ Exit codes: 0 done; 1 Jira or Xray refused or did not answer; 2 bad input."""
 from __future__ import annotations
 
 import argparse
-import base64
 import json
 import os
 import re
@@ -158,11 +157,6 @@ def _xray_cloud(env: Mapping[str, str]) -> tuple[str, str, str]:
 
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-
-
-def basic_header(email: str, token: str) -> str:
-    """What requests sends for Cloud's basic auth (for tests that check it)."""
-    return "Basic " + base64.b64encode(f"{email}:{token}".encode()).decode()
 
 
 if __name__ == "__main__":
