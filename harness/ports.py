@@ -22,7 +22,7 @@ _TAKEN = ("port is already allocated", "address already in use")
 def ensure_free(ports: Iterable[int], engine: Engine, client: docker.DockerClient) -> None:
     for port in ports:
         if engine.local:
-            _probe_locally(port)
+            _probe_locally(port, engine)
         else:
             _ask_engine(port, engine, client)
 
@@ -36,7 +36,7 @@ def conflict(stderr: str, engine: Engine, client: docker.DockerClient) -> PortIn
     return PortInUse(port or 0, _where(engine), _remedy(port or 0, engine))
 
 
-def _probe_locally(port: int) -> None:
+def _probe_locally(port: int, engine: Engine) -> None:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         # SO_REUSEADDR: a socket in TIME_WAIT is not a listener in the way.
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -44,7 +44,7 @@ def _probe_locally(port: int) -> None:
             probe.bind(("0.0.0.0", port))
         except OSError as error:
             if error.errno == errno.EADDRINUSE:
-                raise PortInUse(port, "on this machine", _remedy(port, None)) from error
+                raise PortInUse(port, _where(engine), _remedy(port, engine)) from error
             raise
 
 
@@ -63,8 +63,8 @@ def _where(engine: Engine) -> str:
     return "on this machine" if engine.local else f"on the engine's machine ({engine.endpoint})"
 
 
-def _remedy(port: int, engine: Engine | None) -> str:
-    if engine is not None and not engine.local:
+def _remedy(port: int, engine: Engine) -> str:
+    if not engine.local:
         return f"free port {port} on that machine (`docker ps --filter publish={port}` lists containers holding it)"
     return f"stop whatever listens on it (`{hints.who_listens(port)}` shows it)"
 

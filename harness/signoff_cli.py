@@ -50,10 +50,7 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     env = os.environ if env is None else env
     try:
         print(run(args, env))
-    except BadInput as error:
-        print(f"signoff publish: {error}", file=sys.stderr)
-        return 2
-    except xray.MissingTestKeys as error:
+    except (BadInput, xray.MissingTestKeys) as error:
         print(f"signoff publish: {error}", file=sys.stderr)
         return 2
     except JiraError as error:

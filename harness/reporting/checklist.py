@@ -69,18 +69,6 @@ class Checklist:
     note: str  # about the image, when it is not the registry's; or ""
     run: tuple[tuple[str, str], ...]
 
-    @property
-    def issue(self) -> str:
-        return ISSUE
-
-    @property
-    def failed(self) -> list[Item]:
-        return [item for section in self.sections for item in section.items if item.verdict == FAILED]
-
-    @property
-    def scenarios(self) -> list[ScenarioResult]:
-        return [s for section in self.sections for item in section.items for s in item.scenarios]
-
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2) + "\n"
 

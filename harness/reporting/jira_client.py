@@ -6,7 +6,7 @@ what --dry-run writes, and every failure maps to one line."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,17 +43,10 @@ class Jira:
 
     def _call(self, method: str, path: str, what: str, **kwargs: Any) -> requests.Response:
         headers = {"Accept": "application/json", **self.auth.headers, **kwargs.pop("headers", {})}
-        try:
-            response = self.session.request(
-                method, self._url(path), headers=headers, auth=self.auth.basic, timeout=self.timeout, **kwargs
-            )
-        except requests.Timeout as error:
-            raise JiraError(f"{what}: no answer from {self.auth.base_url} within {self.timeout:g} s") from error
-        except requests.ConnectionError as error:
-            raise JiraError(f"{what}: cannot reach {self.auth.base_url} ({type(error).__name__})") from error
-        if response.status_code >= 400:
-            raise JiraError(f"{what}: {_explain(response.status_code, self.auth)}")
-        return response
+        return send(
+            self.session, method, self._url(path), what=what, site=self.auth.base_url, timeout=self.timeout,
+            explain=lambda status: _explain(status, self.auth), headers=headers, auth=self.auth.basic, **kwargs,
+        )  # fmt: skip
 
     def own_comment(self, issue: str) -> str | None:
         """The id of the comment an earlier run posted, found by its marker."""
@@ -92,6 +85,30 @@ class Jira:
                     headers={"X-Atlassian-Token": "no-check"},  # Jira's XSRF check, required for attachments
                     files={"file": (file.name, content, _mime(file))},
                 )
+
+
+def send(
+    session: requests.Session,
+    method: str,
+    url: str,
+    *,
+    what: str,
+    site: str,
+    timeout: float,
+    explain: Callable[[int], str],
+    **kwargs: Any,
+) -> requests.Response:
+    """One request; a timeout, an unreachable site or an HTTP error becomes one
+    JiraError line saying `what` failed (`explain` words the status)."""
+    try:
+        response = session.request(method, url, timeout=timeout, **kwargs)
+    except requests.Timeout as error:
+        raise JiraError(f"{what}: no answer from {site} within {timeout:g} s") from error
+    except requests.ConnectionError as error:
+        raise JiraError(f"{what}: cannot reach {site} ({type(error).__name__})") from error
+    if response.status_code >= 400:
+        raise JiraError(f"{what}: {explain(response.status_code)}")
+    return response
 
 
 def _mime(file: Path) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 import requests
 
-from harness.reporting.jira_client import JiraAuth, JiraError
+from harness.reporting.jira_client import JiraAuth, JiraError, send
 
 TEST_KEY = re.compile(r"^@?TEST_([A-Z][A-Z0-9_]*-\d+)$")
 CLOUD = "https://xray.cloud.getxray.app"
@@ -90,14 +90,11 @@ class Xray:
         return str(body.get("key") or body.get("testExecIssue", {}).get("key") or "?")
 
     def _post(self, url: str, what: str, **kwargs: Any) -> requests.Response:
-        try:
-            response = self.session.post(url, timeout=self.timeout, **kwargs)
-        except requests.Timeout as error:
-            raise JiraError(f"{what}: no answer within {self.timeout:g} s") from error
-        except requests.ConnectionError as error:
-            raise JiraError(f"{what}: cannot reach {url.split('/api')[0].split('/rest')[0]}") from error
-        if response.status_code >= 400:
-            reasons = {401: "credentials refused", 403: "not allowed", 404: "endpoint not found", 413: "too large"}
-            reason = reasons.get(response.status_code, "see Xray's answer")
-            raise JiraError(f"{what}: Xray answered HTTP {response.status_code} ({reason})")
-        return response
+        site = url.split("/api/")[0].split("/rest/")[0]
+        return send(self.session, "POST", url, what=what, site=site, timeout=self.timeout, explain=_explain, **kwargs)
+
+
+def _explain(status: int) -> str:
+    reasons = {401: "credentials refused", 403: "not allowed", 404: "endpoint not found", 413: "too large"}
+    reason = reasons.get(status, "see Xray's answer")
+    return f"Xray answered HTTP {status} ({reason})"

@@ -33,6 +33,17 @@ def behave(
     )
 
 
+def refused(done: subprocess.CompletedProcess[str], *fragments: str) -> None:
+    """The run refused to start: exit 2, no traceback, one line on stderr saying all of `fragments`."""
+    output = done.stdout + done.stderr
+    assert done.returncode == 2, output
+    assert "Traceback" not in output
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(REFUSAL), done.stderr
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+
+
 def project_objects(project: str) -> list[str]:
     client = docker.from_env()
     label = {"label": f"com.docker.compose.project={project}"}

@@ -16,7 +16,7 @@ import pytest
 import redis
 
 from harness.inventory import engine_objects
-from tests.hardening.support import REFUSAL, ROOT, behave, fake_daemon
+from tests.hardening.support import ROOT, behave, fake_daemon, refused
 
 pytestmark = pytest.mark.engine
 
@@ -25,16 +25,6 @@ pytestmark = pytest.mark.engine
 def run(tmp_path: Path):
     """behave with its reports in this test's own directory."""
     return lambda *args, **kwargs: behave(*args, reports=tmp_path / "reports", **kwargs)
-
-
-def refused(done, *fragments: str) -> None:
-    output = done.stdout + done.stderr
-    assert done.returncode == 2, output
-    assert "Traceback" not in output
-    lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith(REFUSAL), done.stderr
-    for fragment in fragments:
-        assert fragment in lines[0]
 
 
 @pytest.fixture

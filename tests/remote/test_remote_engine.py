@@ -16,7 +16,7 @@ import pytest
 from harness.engine import Engine
 from harness.inventory import engine_objects
 from tests.acceptance.test_behave_suite import junit_totals
-from tests.hardening.support import REFUSAL, behave
+from tests.hardening.support import behave, refused
 
 pytestmark = pytest.mark.engine
 LOCAL_PORT = ("127.0.0.1", 6379)
@@ -88,15 +88,15 @@ def test_the_whole_suite_passes_on_a_remote_engine_with_a_password(remote_engine
     assert answered_locally == [], f"something listened on the local 6379 during the run: {answered_locally}"
 
 
-def test_publishing_on_the_remote_engines_loopback_is_refused(remote_engine: Engine, tmp_path):
+def test_publishing_on_the_remote_engines_loopback_isrefused(remote_engine: Engine, tmp_path):
     remote = remote_engine.client(timeout=30)
     before = engine_objects(remote)
     done = behave(reports=tmp_path, env={"DOCKER_HOST": remote_engine.endpoint, "REDIS_BIND_ADDRESS": "127.0.0.1"})
-    _refused(done, "runs on another machine", "REDIS_BIND_ADDRESS=0.0.0.0", "REDIS_PASSWORD_FILE=")
+    refused(done, "runs on another machine", "REDIS_BIND_ADDRESS=0.0.0.0", "REDIS_PASSWORD_FILE=")
     assert engine_objects(remote) == before
 
 
-def test_a_port_published_by_another_container_on_the_remote_machine_is_refused(remote_engine: Engine, tmp_path):
+def test_a_port_published_by_another_container_on_the_remote_machine_isrefused(remote_engine: Engine, tmp_path):
     """Nothing listens on this machine's 6379; the engine says who holds its own."""
     remote = remote_engine.client(timeout=30)
     image = "redis:7-alpine"
@@ -110,7 +110,7 @@ def test_a_port_published_by_another_container_on_the_remote_machine_is_refused(
         squatter.start()
         before = engine_objects(remote)
         env = {"DOCKER_HOST": remote_engine.endpoint, "REDIS_BIND_ADDRESS": "0.0.0.0"}
-        _refused(
+        refused(
             behave(reports=tmp_path, env=env),
             "host port 6379 is already in use on the engine's machine",
             "opterp20-test-squatter",
@@ -120,12 +120,3 @@ def test_a_port_published_by_another_container_on_the_remote_machine_is_refused(
         assert squatter.status == "running"
     finally:
         squatter.remove(force=True)
-
-
-def _refused(done, *fragments: str) -> None:
-    output = done.stdout + done.stderr
-    assert done.returncode == 2 and "Traceback" not in output, output
-    lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith(REFUSAL), done.stderr
-    for fragment in fragments:
-        assert fragment in lines[0], lines[0]
