@@ -23,6 +23,9 @@ from harness.reporting.criteria import criterion_of
 from harness.reporting.publish import publish
 from harness.reporting.signoff import RunInfo
 from harness.suite import Suite
+from harness.watchdog import Watchdog
+
+PREFIX = "OPTERP-20 acceptance"
 
 
 def before_all(context: Context) -> None:
@@ -32,6 +35,10 @@ def before_all(context: Context) -> None:
     context.started = (datetime.now(UTC), time.monotonic())
     suite = Suite.create(Settings.from_userdata(context.config.userdata))
     context.suite = suite
+    # The pull has a bound of its own; the run's bound starts when it is done.
+    watchdog = Watchdog(suite.settings.run_timeout + suite.settings.pull_timeout, lambda m: _expire(context, m))
+    context.watchdog = watchdog
+    watchdog.arm()
     junit.clear(_junit_dir(context))
     try:
         suite.evidence.environment["Docker Compose"] = suite.check_offline()
@@ -39,16 +46,22 @@ def before_all(context: Context) -> None:
             suite.connect()
     except PreflightError as error:
         _refuse(context, error)
+    if suite.evidence.environment.get("image pulled") is not True:
+        watchdog.extend(-suite.settings.pull_timeout)
     # If behave itself dies (a broken pipe on stdout, say), after_all never runs.
     atexit.register(suite.close)
-    print(
-        f"OPTERP-20 acceptance: engine {suite.engine_at}; compose project {suite.compose.project}, "
-        f"file {suite.compose.file}"
-    )
+    for line in suite.removed_abandoned:
+        print(f"{PREFIX}: {line}")
+    print(f"{PREFIX}: engine {suite.engine_at}; compose project {suite.compose.project}, file {suite.compose.file}")
 
 
 def before_scenario(context: Context, scenario: Scenario) -> None:
+    context.watchdog.now(f"scenario {scenario.name!r}")
     context.suite.evidence.begin(criterion_of(scenario.effective_tags), scenario.name)
+
+
+def before_step(context: Context, step: Step) -> None:
+    context.watchdog.now(f"scenario {context.scenario.name!r}, step '{step.keyword} {step.name}'")
 
 
 def after_scenario(context: Context, scenario: Scenario) -> None:
@@ -71,6 +84,13 @@ def after_step(context: Context, step: Step) -> None:
         _refuse(context, refusal)
     if not step.status.has_failed() or suite.stack is None or "static" in scenario.effective_tags:
         return
+    lost = suite.engine_lost(during=f"scenario {scenario.name!r}")
+    if lost is not None:
+        # Nothing after this can run: say so once, and report the rest as not run.
+        print(f"{PREFIX} stopped: {lost}", file=sys.__stderr__ or sys.stderr, flush=True)
+        suite.evidence.failures[scenario.name] = str(lost)
+        context._runner.stop(str(lost))
+        return
     text = f"evidence for failed scenario {scenario.name!r}:\n{suite.stack.diagnostics()}"
     print(f"\n--- {text}")
     suite.evidence.failures[scenario.name] = text
@@ -81,6 +101,7 @@ def after_all(context: Context) -> None:
     suite: Suite | None = getattr(context, "suite", None)
     if suite is None:
         return
+    context.watchdog.now("removing what the run created")
     leftovers = suite.close()
     text = publish(
         suite.settings.reports_dir,
@@ -91,14 +112,14 @@ def after_all(context: Context) -> None:
     )
     print(f"\n{text}")
     if leftovers:
-        message = f"could not remove what this run created: {'; '.join(leftovers)}"
-        junit.write_error(_junit_dir(context), "cleanup", "CleanupFailed", message)
-        raise RuntimeError(message)
+        _cleanup_failed(context, leftovers)
+    context.watchdog.disarm()
 
 
 # behave captures hook output and shows it only on failure; evidence and the
 # sign-off are for every run.
 after_step.capture = False  # type: ignore[attr-defined]
+before_step.capture = False  # type: ignore[attr-defined]
 after_all.capture = False  # type: ignore[attr-defined]
 
 
@@ -123,17 +144,37 @@ def _refuse(context: Context, error: PreflightError) -> None:
     # The real streams: inside a step's hooks behave captures sys.stdout and sys.stderr.
     if sys.__stdout__ is not None:
         sys.__stdout__.flush()
-    print(f"OPTERP-20 acceptance cannot run: {error}", file=sys.__stderr__ or sys.stderr, flush=True)
+    print(f"{PREFIX} cannot run: {error}", file=sys.__stderr__ or sys.stderr, flush=True)
     os._exit(2)
 
 
 def _refusal_in(error: BaseException | None) -> PreflightError | None:
-    """A refusal behind a failed step (steps report errors as AssertionErrors caused by them)."""
-    while error is not None:
+    """A refusal behind a failed step (steps report errors as AssertionErrors
+    caused by them). A chain can loop back on itself, so each link is seen once."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
         if isinstance(error, PreflightError):
             return error
-        error = error.__cause__
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
     return None
+
+
+def _cleanup_failed(context: Context, leftovers: list[str]) -> None:
+    """Red, in one line, with a red JUnit case; no traceback."""
+    message = f"could not remove what this run created: {'; '.join(leftovers)}"
+    junit.write_error(_junit_dir(context), "cleanup", "CleanupFailed", message)
+    print(f"{PREFIX}: {message}", file=sys.__stderr__ or sys.stderr, flush=True)
+    context._runner.red = True
+
+
+def _expire(context: Context, message: str) -> None:
+    """The watchdog's end of the run (on its own thread; the process ends after)."""
+    print(f"{PREFIX} stopped: {message}", file=sys.__stderr__ or sys.stderr, flush=True)
+    junit.write_error(_junit_dir(context), "run", "RunTimedOut", message)
+    leftovers = context.suite.close()
+    if leftovers:
+        print(f"{PREFIX}: could not remove: {'; '.join(leftovers)}", file=sys.__stderr__ or sys.stderr, flush=True)
 
 
 def _run_info(context: Context) -> RunInfo:

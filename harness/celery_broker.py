@@ -7,16 +7,20 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
+import redis
 from celery import Celery
 from celery.exceptions import TimeoutError as CeleryTimeout
 from celery.result import AsyncResult
+from kombu.transport.redis import PRIORITY_STEPS, Channel
 
 from consumers import environment, tasks
 from consumers.journal import Entry
 from harness.errors import DeadlineExceeded, HarnessError, TerminalState
 from harness.polling import Observed, Poller
 from harness.processes import FEATURE, Process, Processes
+from harness.redis_client import SOCKET_TIMEOUT
 
 START_TIMEOUT = 15.0  # seconds for a worker to start and report ready
 QUEUES = ("sync", "default")  # the bulkhead: one queue, and its own workers, per workload
@@ -98,7 +102,7 @@ class CeleryBroker:
         if self._app is None or self._app.conf.broker_url != url:
             self.close()
             self._app = Celery("opticserp-producer", set_as_current=False)
-            self._app.conf.update(tasks.settings(url, VISIBILITY_TIMEOUT))
+            self._app.conf.update(bounded(tasks.settings(url, VISIBILITY_TIMEOUT)))
         return self._app
 
     def send(self, task: str, queue: str, token: str | None = None) -> tuple[str, AsyncResult]:
@@ -110,6 +114,14 @@ class CeleryBroker:
         drops an empty list, and kombu then calls the queue missing."""
         with self.app.connection_for_read() as connection:
             return int(connection.default_channel.queue_declare(queue=queue).message_count)
+
+    @staticmethod
+    def queued_plainly(client: redis.Redis, queue: str) -> int:
+        """Messages waiting in `queue`, read with one LLEN per list kombu keeps for
+        it (one per priority step). kombu's own count is a MULTI, which Redis
+        refuses whole once memory is full; a plain read it still serves."""
+        keys = [f"{queue}{Channel.sep}{pri}" if pri else queue for pri in PRIORITY_STEPS]
+        return sum(int(client.llen(key)) for key in keys)
 
     def purge(self, queue: str) -> None:
         with self.app.connection_for_write() as connection:
@@ -182,6 +194,22 @@ class CeleryBroker:
         if self._app is not None:
             self._app.close()
             self._app = None
+
+
+def bounded(settings: dict[str, Any]) -> dict[str, Any]:
+    """The producer's settings with every socket call bounded: kombu sets no
+    socket timeout of its own (celery #6348), so a frozen Redis would hang the
+    suite's own process in a read for good. The workers keep the consumer's
+    settings; the suite bounds its waits around them."""
+    transport = {**settings["broker_transport_options"], "socket_timeout": SOCKET_TIMEOUT, "socket_connect_timeout": 2}
+    return {
+        **settings,
+        "broker_transport_options": transport,
+        "broker_connection_timeout": 2,
+        "broker_connection_max_retries": 1,
+        "redis_socket_timeout": SOCKET_TIMEOUT,
+        "redis_socket_connect_timeout": 2,
+    }
 
 
 def _worker_kind(queue: str) -> tuple[str, list[str]]:

@@ -89,8 +89,8 @@ class Compose:
         """Stop and remove the services' containers; named volumes and the network stay."""
         self.call("rm", "--stop", "--force", *services)
 
-    def down(self, *, volumes: bool) -> None:
-        self.call("down", "--remove-orphans", "--timeout", "5", *(["--volumes"] if volumes else []))
+    def down(self, *, volumes: bool, timeout: float | None = None) -> None:
+        self.call("down", "--remove-orphans", "--timeout", "5", *(["--volumes"] if volumes else []), timeout=timeout)
 
     def exec(
         self, service: str, argv: Sequence[str], *, password: str | None = None

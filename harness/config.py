@@ -25,6 +25,12 @@ class Settings:
     # (the engine's host name; loopback for a local socket) finds it.
     published_host: str = ""
     crashes: int = 10  # how often load/durability.feature crashes Redis
+    # The whole run's bound (a watchdog), beyond the image pull's own: a run that
+    # still hangs ends red, says what was running and removes what it made. The
+    # suite takes about 35 s; the durability load about 2 minutes.
+    run_timeout: float = 300.0
+    # Seconds a run's cleanup waits for an engine that went away (a restart takes ~5 s).
+    engine_return_timeout: float = 20.0
 
     @classmethod
     def from_userdata(cls, userdata: Mapping[str, str]) -> Settings:

@@ -25,7 +25,7 @@ class Consumers:
 
     @classmethod
     def create(cls, stack: Stack, poller: Poller, scratch: Path) -> Consumers:
-        processes = Processes(scratch, stack.compose.project, poller)
+        processes = Processes(scratch, stack.compose.project, poller, service_gone=stack.frozen)
         return cls(
             scratch,
             processes,

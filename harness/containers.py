@@ -38,7 +38,7 @@ class Probe:
 @dataclass(frozen=True)
 class ContainerState:
     name: str
-    status: str  # created | running | restarting | exited | dead | absent
+    status: str  # created | running | paused | restarting | exited | dead | absent
     health: str | None  # starting | healthy | unhealthy | None (no health check)
     restart_count: int
     started_at: datetime | None
@@ -50,6 +50,7 @@ class ContainerState:
     restart_limit: int = 0  # on-failure's maximum retry count; 0: unlimited
     health_check: bool = False  # whether the container is configured with one
     first_probe_after: float = 0.0  # seconds from a start to Docker's first health probe
+    container_id: str = ""
 
     @classmethod
     def absent(cls, name: str) -> ContainerState:
@@ -78,6 +79,7 @@ class ContainerState:
             restart_limit=int(policy.get("MaximumRetryCount") or 0),
             health_check=bool(check.get("Test")) and check["Test"][0] != "NONE",
             first_probe_after=_first_probe_after(check),
+            container_id=attrs.get("Id", ""),
         )
 
     @property

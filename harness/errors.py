@@ -10,6 +10,7 @@ from typing import ParamSpec, TypeVar
 import docker.errors
 import kombu.exceptions
 import redis
+import requests.exceptions
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -141,6 +142,18 @@ class PasswordFileUnusable(PreflightError):
         )
 
 
+class EngineLost(HarnessError):
+    """The Docker engine stopped answering in the middle of the run."""
+
+    summary = "Docker engine went away"
+
+    def __init__(self, endpoint: str, during: str, detail: str) -> None:
+        super().__init__(
+            f"the Docker engine at {endpoint} stopped answering during {during} ({detail}): the scenarios "
+            "after it were not run; start the engine again and run behave again"
+        )
+
+
 class ServiceUnreachable(HarnessError):
     """The host has no way to reach the service's Redis port."""
 
@@ -152,8 +165,17 @@ class CommandFailed(HarnessError):
         self.argv = list(argv)
         self.returncode = returncode
         self.stderr = stderr
-        last = stderr.strip().splitlines()[-1] if stderr.strip() else "no output"
-        super().__init__(f"`{' '.join(self.argv)}` exited {returncode}: {last}")
+        self.reason = stderr.strip().splitlines()[-1] if stderr.strip() else "no output"  # the CLI's own words
+        super().__init__(f"`{' '.join(self.argv)}` exited {returncode}: {self.reason}")
+
+
+class UpFailed(HarnessError):
+    """`docker compose up` failed for a reason other than a taken port."""
+
+    def __init__(self, service: str, reason: str, again: bool = False) -> None:
+        self.reason = reason
+        earlier = " (earlier in this run; not run again until the service is configured anew)" if again else ""
+        super().__init__(f"`docker compose up {service}` failed{earlier}: {reason}")
 
 
 class CommandTimedOut(HarnessError):
@@ -178,7 +200,9 @@ class TerminalState(HarnessError):
         super().__init__(f"{what}: gave up, {reason}; last observed: {last}")
 
 
-EXPECTED = (HarnessError, redis.RedisError, docker.errors.APIError, kombu.exceptions.KombuError)
+# An engine that went away answers the SDK with requests' own errors, not docker's.
+ENGINE_ERRORS = (docker.errors.DockerException, requests.exceptions.RequestException)
+EXPECTED = (HarnessError, redis.RedisError, kombu.exceptions.KombuError, *ENGINE_ERRORS)
 
 
 def best_effort(cleanup: Callable[[], object]) -> Callable[[], None]:

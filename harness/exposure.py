@@ -120,3 +120,15 @@ def unauthenticated(client: redis.Redis, commands: list[list[str]]) -> dict[str,
         except redis.RedisError as error:
             answers[" ".join(command)] = f"{type(error).__name__}: {error}"
     return answers
+
+
+def served(answers: dict[str, str]) -> dict[str, str]:
+    """The commands Redis answered. Redis looks a command up before it checks
+    authentication, so a command renamed or removed away (`rename-command
+    FLUSHALL ""`, as Redis's security page advises) is refused either way, with
+    "unknown command": that is no answer."""
+    return {
+        command: answer
+        for command, answer in answers.items()
+        if not answer.startswith("Authentication") and "unknown command" not in answer
+    }

@@ -12,7 +12,8 @@ from docker.models.containers import Container
 from harness.errors import HarnessError
 
 # Marks helper containers so the run's cleanup finds them even if one is left.
-RUN_LABEL = "opticserp.acceptance.project"
+from harness.leftovers import RUN_LABEL
+
 HELPER_LIFETIME = 3600  # seconds: a helper the run failed to remove still ends by itself
 
 

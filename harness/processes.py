@@ -9,7 +9,7 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -37,6 +37,8 @@ class Process:
     popen: subprocess.Popen[bytes]
     log: Path
     scope: str
+    # Why the service it talks to cannot answer it (Redis frozen, say), if the run has decided so.
+    service_gone: Callable[[], str | None] = lambda: None
 
     @property
     def pid(self) -> int:
@@ -47,9 +49,12 @@ class Process:
         return self.popen.poll() is None
 
     def exit_reason(self) -> str | None:
-        """Why waiting on this process is pointless, with its last words; None while it runs."""
+        """Why waiting on this process is pointless, with its last words; None
+        while it runs and the service it talks to can answer it."""
         if self.alive:
-            return None
+            if _stopped(self.pid):
+                return f"{self.name} (pid {self.pid}) is stopped (SIGSTOP?): it does nothing until it is continued"
+            return self.service_gone()
         return f"{self.name} (pid {self.pid}) exited with code {self.popen.returncode}; its log ends: {self.log_tail()}"
 
     def log_tail(self, lines: int = 6) -> str:
@@ -109,6 +114,7 @@ class Processes:
     run_marker: str
     poller: Poller
     running: list[Process] = field(default_factory=list)
+    service_gone: Callable[[], str | None] = lambda: None
     _spares: dict[tuple[str, ...], Process] = field(default_factory=dict)
 
     @property
@@ -148,7 +154,7 @@ class Processes:
                 # Elsewhere a group of its own keeps Ctrl-C in the terminal from reaching it first.
                 creationflags=0 if _POSIX else subprocess.CREATE_NEW_PROCESS_GROUP,  # type: ignore[attr-defined]
             )
-        process = Process(name, popen, log, scope)
+        process = Process(name, popen, log, scope, self.service_gone)
         self.running.append(process)
         return process
 
@@ -227,6 +233,14 @@ class Processes:
         # Asked in this order, an event written just before exiting is never missed.
         reason = process.exit_reason()
         return reason if reason and not self.entries(event, process.pid) else None
+
+
+def _stopped(pid: int, proc: Path = Path("/proc")) -> bool:
+    """Whether the process is stopped by a signal (Linux; elsewhere never known)."""
+    try:
+        return (proc / str(pid) / "stat").read_text().rsplit(") ", 1)[1][:1] in ("T", "t")
+    except (OSError, IndexError):
+        return False
 
 
 def _kind(name: str, argv: Sequence[str], redis_url: str) -> tuple[str, ...]:

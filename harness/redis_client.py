@@ -9,6 +9,8 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+SOCKET_TIMEOUT = 5.0  # seconds for any one reply: a frozen server fails a call, never hangs it
+
 
 def connect(host: str, port: int, password: str | None = None, *, protocol: int | None = None) -> redis.Redis:
     """`protocol=2` sends each command as it is, as redis-cli or an attacker's
@@ -20,7 +22,7 @@ def connect(host: str, port: int, password: str | None = None, *, protocol: int 
         password=password,
         protocol=protocol,
         socket_connect_timeout=2.0,
-        socket_timeout=5.0,
+        socket_timeout=SOCKET_TIMEOUT,
         decode_responses=True,
         # One attempt per call: callers poll to their own deadlines.
         retry=Retry(NoBackoff(), 0),

@@ -1,7 +1,12 @@
-"""behave's own runner, minus one line of noise: behave 1.3 prints
-`USING RUNNER: ...` on stdout before every run, with no option to turn it off
-(behave#1319; behave#1334 would move it to stderr). Named in [tool.behave], so
-the console starts with the run's own first line."""
+"""behave's own runner, with two of its lines changed and one verdict added.
+
+- behave 1.3 prints `USING RUNNER: ...` on stdout before every run, with no
+  option to turn it off (behave#1319; behave#1334 would move it to stderr).
+  Named in [tool.behave], so the console starts with the run's own first line.
+- A run the suite stops itself (the engine went away) is aborted as behave
+  aborts one, so the scenarios after it are reported as not run; behave would
+  then close with "ABORTED: By user.", which is not what happened.
+- A run whose cleanup failed is red, without a hook raising a traceback."""
 
 from __future__ import annotations
 
@@ -9,9 +14,11 @@ import builtins
 import sys
 from typing import Any
 
+import behave.runner
 from behave.runner import Runner as BehaveRunner
 
 _NOISE = "USING RUNNER: "
+_BY_USER = "\nABORTED: By user."
 
 
 def _print_without_runner_line(*args: Any, **kwargs: Any) -> None:
@@ -23,9 +30,27 @@ def _print_without_runner_line(*args: Any, **kwargs: Any) -> None:
 class Runner(BehaveRunner):
     def __init__(self, config: Any, **kwargs: Any) -> None:
         super().__init__(config, **kwargs)
+        self.stopped_because: str | None = None
+        self.red = False  # set by the run's lifecycle: something failed outside any scenario
         # behave prints that line from its main module (`behave.__main__`, or
         # `__main__` under `python -m behave`) right after making this runner.
         for name in ("behave.__main__", "__main__"):
             module = sys.modules.get(name)
             if module is not None and getattr(module, "__package__", None) == "behave":
                 module.print = _print_without_runner_line  # type: ignore[attr-defined]
+        behave.runner.print = self._print
+
+    def stop(self, reason: str) -> None:
+        """End the run after the current step: the rest is not run."""
+        if self.stopped_because is None:
+            self.stopped_because = reason
+            self.context._set_root_attribute("aborted", True)
+
+    def run_model(self, features: Any = None) -> bool:
+        failed = bool(super().run_model(features))
+        return failed or self.red
+
+    def _print(self, *args: Any, **kwargs: Any) -> None:
+        if self.stopped_because is not None and args and args[0] == _BY_USER:
+            return
+        builtins.print(*args, **kwargs)

@@ -4,23 +4,33 @@ waits for it to be healthy, and removes everything it created."""
 from __future__ import annotations
 
 import contextlib
-import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 import docker
 import docker.errors
 import redis
 from docker.models.containers import Container
 
-from harness import faults, ports, redis_client
+from harness import faults, leftovers, ports, redis_client, verdicts
 from harness.access import BIND_ADDRESS, PASSWORD_FILE, Access
 from harness.compose import Compose
-from harness.containers import PROJECT_LABEL, Containers, ContainerState, parse_time
+from harness.containers import Containers, ContainerState, parse_time
 from harness.engine import Engine
-from harness.errors import CommandFailed, DeadlineExceeded, HarnessError, ServiceUnreachable, TerminalState
+from harness.errors import (
+    ENGINE_ERRORS,
+    EXPECTED,
+    CommandFailed,
+    DeadlineExceeded,
+    HarnessError,
+    ServiceUnreachable,
+    TerminalState,
+    UpFailed,
+)
 from harness.polling import Observed, Poller
+from harness.verdicts import CrashLoop, FailingProbe, Verdict
 
 # Inside the container: the real uid of every process whose command line starts
 # with redis-server (Redis rewrites its title to "redis-server *:6379").
@@ -33,6 +43,9 @@ done
 """
 
 
+T = TypeVar("T")
+FROZEN_CHECK = 0.5  # seconds between asking the engine whether Redis is frozen, for consumer waits
+DOWN_TIMEOUT = 30.0  # seconds for `down`: it stops the container within 5, then removes
 # Seconds for a crashed Redis to answer again: Docker's restart back-off grows
 # when the same short-lived container crashes again and again.
 RESTART_TIMEOUT = 10.0
@@ -41,7 +54,7 @@ RESTART_TIMEOUT = 10.0
 def _gave_up_starting(state: ContainerState) -> str | None:
     if state.status in ("exited", "dead", "absent"):
         return f"the container is {state.status}"
-    return None
+    return verdicts.paused(state)
 
 
 def _gave_up(state: ContainerState) -> str | None:
@@ -110,9 +123,12 @@ class Stack:
     start_timeout: float
     access: Access = field(default_factory=Access)
     anonymous_volumes: set[str] = field(default_factory=set)
-    # Start time of a process that ran for start_timeout without answering.
-    silent_since: datetime | None = None
+    # What the run decided about the container: scenarios it covers fail at once.
+    verdict: Verdict | None = None
     _killer: faults.Killer | None = None
+    _engine_offset: timedelta | None = None  # the engine's clock minus this machine's
+    _frozen: tuple[float, str | None] = (float("-inf"), None)  # when last asked, and the answer
+    _up_failed: str | None = None  # Compose's reason `up` failed, for this configuration of the service
 
     @property
     def killer(self) -> faults.Killer:
@@ -129,17 +145,27 @@ class Stack:
 
     # -- lifecycle -----------------------------------------------------------
     def start(self) -> float:
-        """`up`; returns the monotonic time just before it, to measure from."""
+        """`up`; returns the monotonic time just before it, to measure from. An
+        `up` that could not create the container fails the same way for every
+        scenario after it (Compose's reason, without running it again), until
+        the service is configured anew: the definition itself cannot start."""
+        creates = self.state().status == "absent"
+        if creates and self._up_failed is not None:
+            raise UpFailed(self.service, self._up_failed, again=True)
         began = self.poller.clock()
         try:
             self.compose.up(self.service)
         except CommandFailed as error:
             conflict = ports.conflict(error.stderr, self.engine, self.client)
-            raise (conflict or error) from error
+            if conflict is not None:
+                raise conflict from error
+            if creates:
+                self._up_failed = error.reason
+            raise UpFailed(self.service, error.reason) from error
         return began
 
-    def readiness(self) -> Readiness:
-        state = self.state()
+    def readiness(self, state: ContainerState | None = None) -> Readiness:
+        state = state or self.state()
         if not state.running:
             return Readiness(state, f"not pinged: container {state.status}")
         try:
@@ -152,43 +178,95 @@ class Stack:
         """Precondition of most scenarios: reuse a stack whose Redis answers,
         else start one. Health is not part of it, so a broken health check
         fails the health scenarios only."""
-        now = self.readiness()
+        state = self.state()
+        # `up` leaves a running (or paused) container alone: waiting again would
+        # wait on the very process the run already gave up on.
+        if self.verdict is not None and self.verdict.covers(state):
+            raise TerminalState(self._ready_goal, f"decided earlier in this run: {self.verdict.reason}", state)
+        if state.status == "paused":
+            self._decide(state, verdicts.PAUSED, every_start=False)
+            raise TerminalState(self._ready_goal, verdicts.PAUSED, state)
+        now = self.readiness(state)
         if now.ready:
             return
-        if now.state.running and now.state.started_at == self.silent_since:
-            # `up` leaves a running container alone: waiting again would wait on
-            # the very process that already had its full time.
-            raise TerminalState(
-                f"{self.service} running and answering PING",
-                f"this same process already failed to answer within {self.start_timeout:g} s",
-                now,
-            )
         self.wait_ready(since=self.start())
 
     def wait_ready(self, since: float) -> Observed[Readiness]:
+        crash_loop = CrashLoop(self.last_log_line)
+
+        def final(readiness: Readiness) -> str | None:
+            state = readiness.state
+            if reason := _gave_up_starting(state) or self._refusing(readiness):
+                if state.running or state.status == "paused":
+                    self._decide(state, reason, every_start=False)
+                return reason
+            if reason := crash_loop(state):
+                self._decide(state, reason, every_start=True)
+            return reason
+
         try:
             return self.poller.until(
-                f"{self.service} running and answering PING",
+                self._ready_goal,
                 self.readiness,
                 lambda r: r.ready,
                 timeout=self.start_timeout,
                 since=since,
-                give_up=lambda r: _gave_up_starting(r.state),
+                give_up=final,
             )
         except DeadlineExceeded as error:
             if isinstance(error.last, Readiness) and error.last.state.running:
-                self.silent_since = error.last.state.started_at
+                silent = f"this same process did not answer PING within {self.start_timeout:g} s"
+                self._decide(error.last.state, silent, every_start=False)
             raise
 
+    def frozen(self) -> str | None:
+        """Why Redis cannot answer anyone now, if that is decided: its container
+        is paused, or a verdict of this run covers it. For waits on consumer
+        processes, which would otherwise wait out their bounds; asked of the
+        engine at most every FROZEN_CHECK seconds."""
+        asked, reason = self._frozen
+        now = self.poller.clock()
+        if now - asked >= FROZEN_CHECK:
+            state = _or_why(self.state)
+            if isinstance(state, ContainerState):
+                covered = self.verdict is not None and self.verdict.covers(state)
+                reason = verdicts.paused(state) or (self.verdict.reason if covered and self.verdict else None)
+            self._frozen = (now, reason)
+        return reason
+
+    @property
+    def _ready_goal(self) -> str:
+        return f"{self.service} running and answering PING"
+
+    def _refusing(self, readiness: Readiness) -> str | None:
+        return verdicts.refusing(readiness.answer, redis_client.SOCKET_TIMEOUT) if readiness.state.running else None
+
+    def _decide(self, state: ContainerState, reason: str, *, every_start: bool) -> None:
+        """Remember a decided outcome about this container, for this start of it
+        or (a crash loop) every start, for the scenarios after this one."""
+        if state.container_id:
+            self.verdict = Verdict(state.container_id, None if every_start else state.started_at, reason)
+
     def wait_healthy(self, since: float, within: float) -> Observed[ContainerState]:
+        failing = self._failing_probe()
         return self.poller.until(
             f"{self.service} running and healthy on a probe after its start",
             self.state,
             lambda s: s.healthy_on_fresh_probe,
             timeout=within,
             since=since,
-            give_up=lambda s: _gave_up(s) or _too_late(s, within),
+            give_up=lambda s: _gave_up(s) or _too_late(s, within) or failing(s),
         )
+
+    def _failing_probe(self) -> FailingProbe:
+        return FailingProbe(lambda: self.readiness().ready, self.engine_now)
+
+    def engine_now(self) -> datetime:
+        """The engine's clock, which times a container's starts and probes (a VM's
+        may differ from this machine's): asked once, then kept as an offset."""
+        if self._engine_offset is None:
+            self._engine_offset = parse_time(str(self.client.info()["SystemTime"])) - datetime.now(UTC)
+        return datetime.now(UTC) + self._engine_offset
 
     def wait_healthy_on_pong(self, within: float) -> Observed[ContainerState]:
         """Healthy on a fresh probe whose output was PONG: a check that exits 0
@@ -198,12 +276,13 @@ class Stack:
             return state.healthy_on_fresh_probe and state.last_probe is not None and "PONG" in state.last_probe.output
 
         # On the engine's clock, as the container's start and probes are.
-        deadline = parse_time(str(self.client.info()["SystemTime"])) + timedelta(seconds=within)
+        deadline = self.engine_now() + timedelta(seconds=within)
+        failing = self._failing_probe()
 
         def misled(state: ContainerState) -> str | None:
             if state.healthy_on_fresh_probe and not pong(state):
                 return "healthy on a probe that did not get PONG"
-            return _gave_up(state) or _probe_due_after(state, deadline, within)
+            return _gave_up(state) or _probe_due_after(state, deadline, within) or failing(state)
 
         return self.poller.until(
             f"{self.service} healthy on a probe that got PONG", self.state, pong, timeout=within, give_up=misled
@@ -231,7 +310,7 @@ class Stack:
         began = self.poller.clock()
         self.anonymous_volumes |= self.containers.anonymous_volumes(self.service)
         self.compose.rm(self.service)
-        self.compose.up(self.service)
+        self.start()
         return self.wait_ready(since=began)
 
     def switch(self, access: Access) -> Observed[Readiness]:
@@ -240,6 +319,7 @@ class Stack:
         another secret file as a change of the service."""
         self.compose = self.compose.with_variables(access.environment(), unset=(BIND_ADDRESS, PASSWORD_FILE))
         self.access = access
+        self._up_failed = None
         began = self.poller.clock()
         self.compose.up(self.service, force_recreate=True)
         return self.wait_ready(since=began)
@@ -250,12 +330,12 @@ class Stack:
 
     def _down(self, *, volumes: bool) -> None:
         self.anonymous_volumes |= self.containers.anonymous_volumes(self.service)
-        self.compose.down(volumes=volumes)
+        self.compose.down(volumes=volumes, timeout=DOWN_TIMEOUT)
 
     def crash(self) -> faults.Crash:
         before = self.state()
         if not before.running or not before.pid:
-            raise TerminalState("crash the Redis process", "it is not running", before)
+            raise TerminalState("crash the Redis process", verdicts.paused(before) or "it is not running", before)
         self.killer.sigkill(before.image_id, before.pid)
         return faults.Crash(before.pid, before.restart_count, self.poller.clock())
 
@@ -278,23 +358,33 @@ class Stack:
 
     def wait_back(self, crash: faults.Crash, within: float | None = None) -> Observed[Readiness]:
         """Restarted after `crash` and answering again (health not required)."""
+        crash_loop = CrashLoop(self.last_log_line)
         return self.poller.until(
             f"{self.service} restarted after the crash and answering PING",
             self.readiness,
             lambda r: r.ready and r.state.restart_count > crash.restart_count_before,
             timeout=within or RESTART_TIMEOUT,
             since=crash.at,
-            give_up=lambda r: r.state.stays_down,
+            give_up=lambda r: (
+                r.state.stays_down or verdicts.paused(r.state) or self._refusing(r) or crash_loop(r.state)
+            ),
         )
 
     def wait_recovered(self, crash: faults.Crash, within: float) -> Observed[ContainerState]:
+        failing, crash_loop = self._failing_probe(), CrashLoop(self.last_log_line)
         return self.poller.until(
             f"{self.service} back and healthy on a probe after its restart",
             self.state,
             lambda s: s.restart_count > crash.restart_count_before and s.healthy_on_fresh_probe,
             timeout=within,
             since=crash.at,
-            give_up=lambda s: s.stays_down or self._not_recovering(s, crash, within),
+            give_up=lambda s: (
+                s.stays_down
+                or self._not_recovering(s, crash, within)
+                or verdicts.paused(s)
+                or crash_loop(s)
+                or failing(s)
+            ),
         )
 
     @staticmethod
@@ -380,52 +470,54 @@ class Stack:
         return text
 
     # -- evidence ------------------------------------------------------------
+    def last_log_line(self) -> str:
+        lines = self.containers.logs_tail(self.service, 5).strip().splitlines()
+        return lines[-1].strip() if lines else "(none)"
+
     def diagnostics(self) -> str:
-        state = self.state()
-        probes = "\n".join(f"  {p}" for p in state.probes) or "  (none)"
+        """State, health log, log tail and `compose ps`; each part says why it is
+        missing instead of failing the report (an engine that went away)."""
+        state = _or_why(self.state)
+        probes = "\n".join(f"  {p}" for p in state.probes) if isinstance(state, ContainerState) else ""
         return (
-            f"state: {state}\nhealth log:\n{probes}\n"
-            f"logs (last 15 lines):\n{self.containers.logs_tail(self.service, 15)}\n"
-            f"compose ps:\n{self.compose.ps()}"
+            f"state: {state}\nhealth log:\n{probes or '  (none)'}\n"
+            f"logs (last 15 lines):\n{_or_why(lambda: self.containers.logs_tail(self.service, 15))}\n"
+            f"compose ps:\n{_or_why(self.compose.ps)}"
         )
 
     # -- cleanup ---------------------------------------------------------------
-    def teardown(self) -> list[str]:
+    def teardown(self, engine_return: float) -> list[str]:
         """Remove this run's containers, volumes and networks, and nothing else.
-        `down` first; then the SDK sweeps by project label, because `down` cannot
-        read a broken compose file. Returns what could not be removed."""
-        with contextlib.suppress(HarnessError):
+        `down` first; then the SDK sweeps by label, because `down` cannot read a
+        broken compose file. An engine that went away is given `engine_return`
+        seconds to come back (a restart takes seconds). Returns what could not
+        be removed: the run's mark then stays, and the next run removes it all."""
+        if not self.engine_answers():
+            try:
+                self.poller.until("the Docker engine answering again", self.engine_answers, bool, timeout=engine_return)
+            except DeadlineExceeded:
+                return [
+                    f"everything: the Docker engine at {self.engine.endpoint} did not answer within "
+                    f"{engine_return:g} s; the next run removes it"
+                ]
+        with contextlib.suppress(HarnessError, *ENGINE_ERRORS):
             self._down(volumes=True)
-        project = self.compose.project
-        by_project: dict[str, str | list[str] | bool] = {"label": f"{PROJECT_LABEL}={project}"}
-        leftovers: list[str] = []
-        for container in [
-            *self.client.containers.list(all=True, filters=by_project),
-            *self.client.containers.list(all=True, filters={"label": f"{faults.RUN_LABEL}={project}"}),
-        ]:
-            leftovers += _remove(f"container {container.name}", functools.partial(container.remove, force=True, v=True))
-        for volume in self.client.volumes.list(filters=by_project):
-            leftovers += _remove(f"volume {volume.name}", functools.partial(volume.remove, force=True))
-        for name in sorted(self.anonymous_volumes):
-            leftovers += _remove(f"volume {name}", functools.partial(self._remove_volume, name))
-        for network in self.client.networks.list(filters=by_project):
-            leftovers += _remove(f"network {network.name}", network.remove)
-        return leftovers
+        return leftovers.sweep(self.client, self.compose.project, self.anonymous_volumes)
 
-    def _remove_volume(self, name: str) -> None:
-        self.client.volumes.get(name).remove()
+    def engine_answers(self) -> bool:
+        try:
+            return bool(self.client.ping())
+        except ENGINE_ERRORS:
+            return False
+
+
+def _or_why(observe: Callable[[], T]) -> T | str:
+    try:
+        return observe()
+    except EXPECTED as error:
+        return f"(not available: {type(error).__name__}: {' '.join(str(error).split())[:200]})"
 
 
 def _text(output: bytes | Iterator[bytes] | None) -> str:
     """What `exec_run` printed (bytes, as the suite never streams it)."""
     return output.decode(errors="replace") if isinstance(output, bytes) else ""
-
-
-def _remove(what: str, remove: Callable[[], object]) -> list[str]:
-    try:
-        remove()
-    except docker.errors.NotFound:
-        pass
-    except docker.errors.APIError as error:
-        return [f"{what}: {error.explanation or error}"]
-    return []

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness import engine, ports, preflight
+import docker
+
+from harness import engine, leftovers, ports, preflight
 from harness import image as images
 from harness.access import Access
 from harness.compose import Compose
@@ -20,6 +22,7 @@ from harness.config import Settings, new_project_name
 from harness.consumers import Consumers
 from harness.definition import ServiceDefinition
 from harness.engine import Engine
+from harness.errors import EngineLost
 from harness.evidence import Evidence
 from harness.polling import Poller
 from harness.stack import Stack
@@ -37,6 +40,7 @@ class Suite:
     _consumers: Consumers | None = None
     _scratch: Path | None = None
     _model: dict[str, Any] | None = None
+    removed_abandoned: list[str] = field(default_factory=list)  # what earlier runs left, removed by this one
 
     @classmethod
     def create(cls, settings: Settings) -> Suite:
@@ -65,12 +69,15 @@ class Suite:
         self._model = preflight.model(self.compose, self.settings.service)
         definition = self.definition()
         image = images.ensure(client, self.compose, self.settings.service, definition.image, self.settings.pull_timeout)
+        self.removed_abandoned = remove_abandoned(client)
         preflight.container_name_free(client, definition.container_name, self.compose.project)
         preflight.reachable_from_here(self.engine_at, self.access)
         ports.ensure_free(definition.published_host_ports, self.engine_at, client)
         self.evidence.environment["Docker Engine"] = version
         self.evidence.environment["image"] = image.description
         self.evidence.environment["image pulled"] = image.pulled
+        # Marked before anything is made: if this run dies, the next one knows what it left.
+        leftovers.claim(client, self.compose.project, self.settings.run_timeout + self.settings.pull_timeout)
         self.stack = Stack(
             self.compose,
             client,
@@ -116,6 +123,12 @@ class Suite:
             raise RuntimeError("runtime step in a run whose preflight did not connect to Docker")
         return self.stack
 
+    def engine_lost(self, during: str) -> EngineLost | None:
+        """After a failed step: whether the engine is gone (then nothing else can run)."""
+        if self.stack is None or self.engine_at is None or self.stack.engine_answers():
+            return None
+        return EngineLost(self.engine_at.endpoint, during, "it no longer answers a ping")
+
     def end_scenario(self, failed: bool) -> None:
         if self._consumers is not None:
             self._consumers.end_scenario(failed)
@@ -131,7 +144,20 @@ class Suite:
         if consumers is not None:
             consumers.close()
         stack, self.stack = self.stack, None
-        leftovers = stack.teardown() if stack else []
+        left = stack.teardown(self.settings.engine_return_timeout) if stack else []
         if self._scratch is not None:
             shutil.rmtree(self._scratch, ignore_errors=True)
-        return leftovers
+        return left
+
+
+def remove_abandoned(client: docker.DockerClient) -> list[str]:
+    """Remove what earlier runs of the suite left (they were killed, or their
+    engine went away), found by the marks they made; one line each."""
+    said = []
+    for mark in leftovers.abandoned(client):
+        left = leftovers.sweep(client, mark.project)
+        for scratch in leftovers.leftover_scratch(mark.project):
+            shutil.rmtree(scratch, ignore_errors=True)
+        outcome = "removed" if not left else f"could not remove all of it: {'; '.join(left)}"
+        said.append(f"what an earlier run left ({mark}, which ended without cleaning up): {outcome}")
+    return said

@@ -35,10 +35,10 @@ def step_no_eviction(context: Context) -> None:
 @then("the lock, the {tasks:d} queued tasks and the job are all still there")
 @reported_as_failures
 def step_all_kept(context: Context, tasks: int) -> None:
-    consumers = context.suite.consumers()
+    consumers, client = context.suite.consumers(), context.suite.engine().redis()
     observed = {
-        "lock held by its worker": sync_lock.owner(context.suite.engine().redis()) == context.holding.owner,
-        "tasks queued": consumers.celery.queued(context.queue),
+        "lock held by its worker": sync_lock.owner(client) == context.holding.owner,
+        "tasks queued": consumers.celery.queued_plainly(client, context.queue),
         "job stored": consumers.schedulers.lookup(context.job_id) is not None,
     }
     context.suite.evidence.record("after memory ran out", observed)
