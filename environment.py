@@ -35,10 +35,11 @@ def before_all(context: Context) -> None:
     context.started = (datetime.now(UTC), time.monotonic())
     suite = Suite.create(Settings.from_userdata(context.config.userdata))
     context.suite = suite
-    # The pull has a bound of its own; the run's bound starts when it is done.
-    watchdog = Watchdog(suite.settings.run_timeout + suite.settings.pull_timeout, lambda m: _expire(context, m))
+    watchdog = Watchdog(suite.settings.run_timeout, lambda m: _expire(context, m))
     context.watchdog = watchdog
     watchdog.arm()
+    # The pull has a bound of its own; the run's bound is beyond it.
+    watchdog.extend(suite.settings.pull_timeout)
     junit.clear(_junit_dir(context))
     try:
         suite.evidence.environment["Docker Compose"] = suite.check_offline()

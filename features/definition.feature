@@ -25,6 +25,10 @@ Feature: The Redis service is defined as the plan agreed
   Scenario: Append-only persistence is switched on
     Then the server is started with append-only persistence on
 
+  @ac:persistence
+  Scenario: A host crash or power loss costs at most the last second of writes
+    Then the server is started to flush its append-only log to disk every second or after every write
+
   @ac:healthcheck
   Scenario: The health check pings Redis on the agreed schedule
     Then the health check pings Redis with the Redis command-line client

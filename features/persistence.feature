@@ -23,3 +23,8 @@ Feature: Acknowledged writes survive restarts, re-creation and crashes
   Scenario: A write acknowledged a second before a crash survives the crash
     When the Redis process crashes 1 second after the write was acknowledged
     Then the key still holds the value
+
+  @ac:persistence
+  Scenario: The running server flushes its log to disk at least every second
+    When a client asks the server what it is running
+    Then the server reports its append-only log flushed to disk every second or after every write

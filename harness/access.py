@@ -61,7 +61,10 @@ class Access:
 
 def read_password(file: Path) -> str:
     """The password as the service reads it: the file's text without its
-    trailing newlines (what `$(cat FILE)` gives)."""
+    trailing newlines (what `$(cat FILE)` gives). Only a regular file: reading
+    a FIFO would wait for a writer for good, and Compose mounts nothing else."""
+    if file.exists() and not file.is_file():
+        raise PasswordFileUnusable(str(file), "is not a regular file")
     try:
         password = file.read_text(encoding="utf-8").rstrip("\n")
     except (OSError, UnicodeDecodeError) as error:

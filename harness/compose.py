@@ -17,8 +17,9 @@ from harness.errors import CommandFailed, CommandTimedOut
 Runner = Callable[..., subprocess.CompletedProcess[str]]
 
 REDISCLI_AUTH = "REDISCLI_AUTH"  # where redis-cli takes a password from, off the command line
-# Compose 2.20.2 is the first to pass healthcheck.start_interval to the engine.
-MIN_COMPOSE = (2, 20, 2)
+# Compose 2.20.2 is the first to pass healthcheck.start_interval to the engine;
+# 2.23.1 the first to take a config's inline `content` (the no-password default).
+MIN_COMPOSE = (2, 23, 1)
 
 
 def parse_version(text: str) -> tuple[int, ...]:

@@ -4,6 +4,7 @@ message that says what is wrong and what to do."""
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable, Sequence
 from typing import ParamSpec, TypeVar
 
@@ -61,7 +62,7 @@ class ComposeV2Missing(PreflightError):
 
     def __init__(self, detail: str) -> None:
         super().__init__(
-            f"Docker Compose v2.20.2 or newer is required ({detail}): install the "
+            f"Docker Compose v2.23.1 or newer is required ({detail}): install the "
             "`docker compose` plugin (Docker Desktop ships it) and run behave again"
         )
 
@@ -206,15 +207,16 @@ EXPECTED = (HarnessError, redis.RedisError, kombu.exceptions.KombuError, *ENGINE
 
 
 def best_effort(cleanup: Callable[[], object]) -> Callable[[], None]:
-    """A scenario's cleanup of what it changed in Redis. If Redis cannot be
-    reached, there is nothing left to undo there, and the scenario has
-    already failed and said why; a second error would only hide that."""
+    """A scenario's cleanup of what it changed in Redis or in the service. If
+    Redis or the engine cannot be reached, the scenario has usually failed and
+    said why already: a traceback would only hide that, so an expected failure
+    is one line on stderr, and the scenarios after it meet the state it left."""
 
     def run() -> None:
         try:
             cleanup()
-        except EXPECTED:
-            pass
+        except EXPECTED as error:
+            print(f"cleanup after the scenario could not finish: {type(error).__name__}: {error}", file=sys.stderr)
 
     return run
 

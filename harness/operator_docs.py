@@ -4,9 +4,11 @@ prints, each expected to appear (as a substring, in order) in its output."""
 
 from __future__ import annotations
 
+import functools
 import re
 import shlex
 import subprocess
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,9 +34,10 @@ class Documented:
 @dataclass(frozen=True)
 class Outcome:
     documented: Documented
-    returncode: int | None  # None: stopped at its deadline
+    returncode: int | None  # None: stopped at its deadline, or once its outcome was decided
     output: str
     deadline: float = 0.0
+    decided: str | None = None  # why it was stopped before its deadline
 
     @property
     def missing(self) -> list[str]:
@@ -54,7 +57,9 @@ class Outcome:
         return self.returncode == 0 and not self.missing
 
     def __str__(self) -> str:
-        if self.returncode is None:
+        if self.decided is not None:
+            ended = f"stopped before its {self.deadline:g} s, as {self.decided}"
+        elif self.returncode is None:
             ended = f"did not finish within {self.deadline:g} s, stopped"
         else:
             ended = f"exit {self.returncode}"
@@ -81,25 +86,73 @@ def parse(readme: str) -> list[Documented]:
     return commands
 
 
+class Decided(Exception):
+    """A command stopped before its deadline because its outcome was decided."""
+
+    def __init__(self, reason: str, output: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.output = output
+
+
+def run_watched(
+    argv: list[str],
+    *,
+    timeout: float,
+    decided: Callable[[], str | None],
+    env: Mapping[str, str] | None = None,
+    slice_: float = 0.2,
+    **_: object,
+) -> subprocess.CompletedProcess[str]:
+    """subprocess.run, but asking `decided` every `slice_` seconds while the
+    command runs: an `up --wait` on a service whose health check has already
+    failed while Redis answers is stopped then, not at its deadline."""
+    started = time.monotonic()
+    with subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True, env=env
+    ) as process:
+        while True:
+            try:
+                left = started + timeout - time.monotonic()
+                stdout, stderr = process.communicate(timeout=min(slice_, max(0.01, left)))
+                return subprocess.CompletedProcess(argv, process.returncode, stdout, stderr)
+            except subprocess.TimeoutExpired:
+                reason = decided()
+                if reason is None and time.monotonic() < started + timeout:
+                    continue
+                process.kill()
+                stdout, stderr = process.communicate()
+                if reason is not None:
+                    raise Decided(reason, stdout + stderr) from None
+                raise subprocess.TimeoutExpired(argv, timeout, stdout, stderr) from None
+
+
 def run_all(
     readme: Path,
     env: Mapping[str, str],
     timeout: float,
-    run: Callable[..., subprocess.CompletedProcess[str]] = subprocess.run,
+    run: Callable[..., subprocess.CompletedProcess[str]] | None = None,
+    decided: Callable[[], str | None] = lambda: None,
 ) -> list[Outcome]:
     """Run each documented command as written, against the project that `env`
     names through COMPOSE_PROJECT_NAME and COMPOSE_FILE, each stopped at
     `timeout` seconds (an `up --wait` on a service that never turns healthy
-    would otherwise sit through its whole start period and retries)."""
+    would otherwise sit through its whole start period and retries), or as
+    soon as `decided` names a reason the service cannot turn healthy."""
     outcomes = []
     for documented in parse(readme.read_text(encoding="utf-8")):
+        # Only a command that waits on health is decided by it.
+        watching = decided if "--wait" in documented.argv else lambda: None
         try:
-            done = run(
+            done = (run or functools.partial(run_watched, decided=watching))(
                 documented.argv, capture_output=True, text=True, timeout=timeout, env=env, stdin=subprocess.DEVNULL
             )
         except subprocess.TimeoutExpired as expired:
             printed = "".join(_text(part) for part in (expired.stdout, expired.stderr))
             outcomes.append(Outcome(documented, None, printed, timeout))
+            continue
+        except Decided as stopped:
+            outcomes.append(Outcome(documented, None, stopped.output, timeout, stopped.reason))
             continue
         outcomes.append(Outcome(documented, done.returncode, done.stdout + done.stderr, timeout))
     return outcomes

@@ -16,6 +16,7 @@ from typing import IO
 
 from consumers import environment, journal
 from consumers.journal import Entry
+from harness import verdicts
 from harness.errors import HarnessError
 from harness.polling import Observed, Poller
 
@@ -54,8 +55,17 @@ class Process:
         if self.alive:
             if _stopped(self.pid):
                 return f"{self.name} (pid {self.pid}) is stopped (SIGSTOP?): it does nothing until it is continued"
-            return self.service_gone()
+            refused = verdicts.refused_in_log(self._log_end())
+            return f"{self.name} (pid {self.pid}): {refused}" if refused else self.service_gone()
         return f"{self.name} (pid {self.pid}) exited with code {self.popen.returncode}; its log ends: {self.log_tail()}"
+
+    def _log_end(self, size: int = 4096) -> str:
+        try:
+            with self.log.open("rb") as log:
+                log.seek(max(0, log.seek(0, os.SEEK_END) - size))
+                return log.read().decode(errors="replace")
+        except OSError:
+            return ""
 
     def log_tail(self, lines: int = 6) -> str:
         try:
@@ -86,6 +96,8 @@ class Process:
         """Ask it to stop (SIGTERM: a Celery worker's warm shutdown), without waiting."""
         if self.alive:
             self._signal(signal.SIGTERM)
+            if _POSIX:  # a stopped process acts on SIGTERM only once it is continued
+                self._signal(signal.SIGCONT)
 
     def reap(self, grace: float) -> None:
         """Wait for it to end after `terminate`, killing it after `grace` seconds."""

@@ -258,6 +258,20 @@ class Stack:
             give_up=lambda s: _gave_up(s) or _too_late(s, within) or failing(s),
         )
 
+    def health_decided(self) -> Callable[[], str | None]:
+        """For a command that waits on health (an operator's `up --wait`): why the
+        service cannot turn healthy, once that is decided, asked of its state."""
+        failing, crash_loop = self._failing_probe(), CrashLoop(self.last_log_line)
+
+        def decided() -> str | None:
+            state = _or_why(self.state)
+            if not isinstance(state, ContainerState) or state.status == "absent":
+                return None  # not created yet
+            unhealthy = "the health check reports unhealthy" if state.health == "unhealthy" else None
+            return unhealthy or verdicts.paused(state) or crash_loop(state) or failing(state)
+
+        return decided
+
     def _failing_probe(self) -> FailingProbe:
         return FailingProbe(lambda: self.readiness().ready, self.engine_now)
 

@@ -22,7 +22,7 @@ from harness.config import Settings, new_project_name
 from harness.consumers import Consumers
 from harness.definition import ServiceDefinition
 from harness.engine import Engine
-from harness.errors import EngineLost
+from harness.errors import EngineLost, HarnessError
 from harness.evidence import Evidence
 from harness.polling import Poller
 from harness.stack import Stack
@@ -40,6 +40,7 @@ class Suite:
     _consumers: Consumers | None = None
     _scratch: Path | None = None
     _model: dict[str, Any] | None = None
+    _closed: bool = False
     removed_abandoned: list[str] = field(default_factory=list)  # what earlier runs left, removed by this one
 
     @classmethod
@@ -91,6 +92,8 @@ class Suite:
 
     def consumers(self) -> Consumers:
         """The run's consumer processes, made on first use."""
+        if self._closed:
+            raise HarnessError("the run is ending: no consumer process starts any more")
         if self._consumers is None:
             self._consumers = Consumers.create(self.engine(), self.poller, self.scratch())
         return self._consumers
@@ -140,6 +143,7 @@ class Suite:
     def close(self) -> list[str]:
         """Stop the run's processes, then tear down its project, once; returns
         what could not be removed."""
+        self._closed = True
         consumers, self._consumers = self._consumers, None
         if consumers is not None:
             consumers.close()

@@ -17,6 +17,9 @@ PAUSED = "the container is paused: Docker froze its processes, so Redis answers 
 # a refused or reset connection are how a starting server answers, so they are not.
 _REFUSALS = ("AuthenticationError", "AuthenticationWrongNumberOfArgsError", "NoPermissionError", "ResponseError")
 _MAX_CLIENTS = "max number of clients reached"
+# What a consumer library logs when Redis turns it away for good; it retries
+# regardless (Celery forever), so its log is where the verdict is.
+_LOGGED_REFUSALS = (_MAX_CLIENTS, "WRONGPASS", "NOAUTH", "invalid username-password pair")
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,14 @@ def refusing(answer: str, socket_timeout: float) -> str | None:
         return f"Redis took the connection but answered nothing within {socket_timeout:g} s: it is frozen"
     if answer.startswith(_REFUSALS) or _MAX_CLIENTS in answer:
         return f"Redis refuses the suite's client: {answer}"
+    return None
+
+
+def refused_in_log(tail: str) -> str | None:
+    """The last line of a consumer's log in which Redis turned it away, if any."""
+    for line in reversed(tail.splitlines()):
+        if any(refusal in line for refusal in _LOGGED_REFUSALS):
+            return f"Redis turns it away: {line.strip()[-200:]}"
     return None
 
 

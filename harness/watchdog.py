@@ -15,6 +15,7 @@ from harness.polling import Clock
 
 CLEANUP_GRACE = 60.0  # seconds the cleanup may take after the bound, before the process ends anyway
 EXIT_CODE = 1
+SLICE = 0.5  # seconds between looks at the clock
 
 
 @dataclass
@@ -45,7 +46,8 @@ class Watchdog:
         self._done.set()
 
     def _watch(self) -> None:
-        while not self._done.wait(max(0.0, self._deadline - self.clock())):
+        # In slices, so that a deadline moved by `extend` is seen.
+        while not self._done.wait(min(SLICE, max(0.0, self._deadline - self.clock()))):
             if self.clock() >= self._deadline:
                 break
         if self._done.is_set():

@@ -5,9 +5,10 @@ import uuid
 
 from behave import given, then, when
 from behave.runner import Context
-from hamcrest import assert_that, equal_to, less_than_or_equal_to
+from hamcrest import assert_that, equal_to, is_in, less_than_or_equal_to
 
 from harness import redis_client
+from harness.definition import DURABLE_FSYNC
 from harness.errors import reported_as_failures
 
 
@@ -96,3 +97,9 @@ def step_major(context: Context, major: int) -> None:
 def step_aof_active(context: Context) -> None:
     facts = context.facts
     assert_that((facts.appendonly, facts.aof_enabled), equal_to(("yes", 1)), f"CONFIG GET/INFO persistence: {facts}")
+
+
+@then("the server reports its append-only log flushed to disk every second or after every write")
+def step_fsync_active(context: Context) -> None:
+    facts = context.facts
+    assert_that(facts.appendfsync, is_in(DURABLE_FSYNC), f"CONFIG GET appendfsync: {facts}")

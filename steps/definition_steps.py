@@ -15,7 +15,7 @@ from hamcrest import (
     none,
 )
 
-from harness.definition import HealthCheck, ServiceDefinition, declares_version
+from harness.definition import DURABLE_FSYNC, HealthCheck, ServiceDefinition, declares_version
 from harness.errors import CommandFailed, reported_as_failures
 
 
@@ -81,6 +81,15 @@ def step_aof_option(context: Context) -> None:
         equal_to(["yes"]),
         f"--appendonly as redis-server reads command {list(definition.command) or '(image default)'}",
     )
+
+
+@then("the server is started to flush its append-only log to disk every second or after every write")
+def step_fsync_option(context: Context) -> None:
+    definition = _definition(context)
+    stated = "" if definition.server_options.get("appendfsync") else " (not stated: Redis's default)"
+    context.suite.evidence.record("append-only log flushed", f"appendfsync {definition.appendfsync}{stated}")
+    command = list(definition.command)
+    assert_that(definition.appendfsync, is_in(DURABLE_FSYNC), f"--appendfsync as redis-server reads command {command}")
 
 
 @then('the server is started with the eviction policy "{policy}"')

@@ -20,7 +20,8 @@ def step_run_documented(context: Context, seconds: float) -> None:
     env = suite.compose.environment()
     if suite.access.password is not None:  # as the README tells an operator with a password to do
         env[REDISCLI_AUTH] = suite.access.password
-    context.outcomes = operator_docs.run_all(_readme(context), env, seconds)
+    decided = suite.engine().health_decided()
+    context.outcomes = operator_docs.run_all(_readme(context), env, seconds, decided=decided)
 
 
 @then("each command prints what the README says it prints")

@@ -8,7 +8,7 @@ from behave.runner import Context
 from hamcrest import assert_that, empty, equal_to, has_item, is_not, not_
 
 from harness import exposure, redis_client, secrecy
-from harness.errors import reported_as_failures
+from harness.errors import best_effort, reported_as_failures
 
 HEALTH_BOUND = 5.0  # seconds for the service to report healthy once it runs with a password
 # Reads, writes and the reconfiguration attackers use (REPLICAOF, FLUSHALL).
@@ -55,7 +55,7 @@ def step_with_password(context: Context) -> None:
         return
     # The run has none: this scenario sets one of its own, then puts the run's mode back.
     run_access = stack.access
-    context.add_cleanup(lambda: stack.switch(run_access))
+    context.add_cleanup(best_effort(lambda: stack.switch(run_access)))
     stack.switch(suite.temporary_password_access())
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -119,15 +120,25 @@ def test_the_definition_is_checked_without_a_daemon(tmp_path: Path):
 @pytest.fixture(scope="module")
 def password_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path, str]:
     """The whole suite again, with a password from REDIS_PASSWORD_FILE: one with
-    the characters a shell, a URL or a config file would mangle if quoted wrongly."""
+    the characters a shell, a URL or a config file would mangle if quoted wrongly;
+    on a copy of docker-compose.yml alone in an empty folder, as OpticsERP places it."""
     scratch = tmp_path_factory.mktemp("password-run")
     password = "opterp20 p@ss:/w?rd#% $'\"|&;\\"
     file = scratch / "redis-password"
     file.write_text(password + "\n")
     file.chmod(0o600)
     reports = scratch / "reports"
+    alone = scratch / "OpticsERP" / "docker-compose.yml"
+    alone.parent.mkdir()
+    shutil.copy(ROOT / "docker-compose.yml", alone)
     done = behave(
-        "--junit-directory", str(reports), "-D", f"reports_dir={reports}", env={"REDIS_PASSWORD_FILE": str(file)}
+        "--junit-directory",
+        str(reports),
+        "-D",
+        f"reports_dir={reports}",
+        "-D",
+        f"compose_file={alone}",
+        env={"REDIS_PASSWORD_FILE": str(file)},
     )
     print(done.stdout, done.stderr, sep="\n")
     return done, reports, password
@@ -144,3 +155,23 @@ def test_the_whole_suite_passes_with_a_password_and_no_report_shows_it(password_
     assert showing == [] and password not in done.stdout + done.stderr, f"reports that show the password: {showing}"
     project = re.search(r"compose project (\S+),", done.stdout)
     assert project and run_processes(project[1]) == set(), "a process the run started outlived it"
+
+
+@pytest.mark.engine
+def test_the_compose_file_alone_in_an_empty_folder_starts_and_answers_without_a_password(tmp_path: Path):
+    """What OpticsERP does with it: copy the one file into its own folder and `up`."""
+    shutil.copy(ROOT / "docker-compose.yml", tmp_path / "docker-compose.yml")
+    compose = ["docker", "compose", "--project-name", f"opterp20-alone-{os.getpid()}"]
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_PASSWORD_FILE", "REDIS_BIND_ADDRESS")}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*compose, *args], cwd=tmp_path, capture_output=True, text=True, timeout=60, env=env)
+
+    try:
+        up = run("up", "--detach", "--wait", "--no-build", "--pull", "never", "redis")
+        assert up.returncode == 0, up.stderr
+        ping = run("exec", "-T", "redis", "redis-cli", "ping")
+        assert ping.stdout.strip() == "PONG", ping.stdout + ping.stderr
+    finally:
+        run("down", "--volumes", "--timeout", "5")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["docker-compose.yml"], "Compose made files beside it"

@@ -4,6 +4,7 @@ how long after the fault, its exit code, its last words, what it left."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import re
@@ -19,7 +20,7 @@ import docker
 
 from harness.containers import PROJECT_LABEL
 from harness.inventory import run_processes
-from harness.leftovers import RUN_LABEL, mark_name
+from harness.leftovers import RUN_LABEL, mark_name, sweep
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -33,9 +34,17 @@ class LiveRun:
     fault_at: float | None = None  # monotonic time the fault was injected
 
     @classmethod
-    def start(cls, reports: Path, *args: str, env: dict[str, str] | None = None, root: Path = ROOT) -> LiveRun:
+    def start(
+        cls,
+        reports: Path,
+        *args: str,
+        env: dict[str, str] | None = None,
+        root: Path = ROOT,
+        python: str = sys.executable,
+    ) -> LiveRun:
+        """behave as a user runs it, from the checkout `root` with that checkout's `python`."""
         process = subprocess.Popen(
-            [sys.executable, "-m", "behave", "--no-junit", "-D", f"reports_dir={reports}", "--format", "plain", *args],
+            [python, "-m", "behave", "--no-junit", "-D", f"reports_dir={reports}", "--format", "plain", *args],
             cwd=root,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -143,3 +152,11 @@ def left_by(project: str) -> list[str]:
         + [f"network {n.name}" for n in client.networks.list(filters=by_project)]
         + [f"process {p}" for p in run_processes(project)]
     )
+
+
+def clean(project: str) -> None:
+    """Remove what a faulted run of `project` left, by its labels, once it was recorded."""
+    for line in run_processes(project):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(int(line.split()[0]), signal.SIGKILL)
+    sweep(docker.from_env(), project)

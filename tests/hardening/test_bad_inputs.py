@@ -40,10 +40,12 @@ def compose_file(tmp_path: Path, text: str) -> str:
     return f"compose_file={path}"
 
 
-@pytest.mark.parametrize("content", [None, ""], ids=["missing", "empty"])
+@pytest.mark.parametrize("content", [None, "", "fifo"], ids=["missing", "empty", "a FIFO nobody writes to"])
 def test_password_file_unusable(run, tmp_path: Path, untouched_engine, content: str | None):
     file = tmp_path / "password"
-    if content is not None:
+    if content == "fifo":
+        os.mkfifo(file)  # reading it would wait for a writer for good
+    elif content is not None:
         file.write_text(content)
     refused(run(env={"REDIS_PASSWORD_FILE": str(file)}), f"REDIS_PASSWORD_FILE={file}", "unset REDIS_PASSWORD_FILE")
 
@@ -86,7 +88,7 @@ def test_compose_v2_missing(run, tmp_path: Path, untouched_engine):
         'exec /usr/bin/docker "$@"\n'
     )
     fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
-    refused(run(env={"PATH": f"{tmp_path}:{os.environ['PATH']}"}), "Docker Compose v2.20.2 or newer is required")
+    refused(run(env={"PATH": f"{tmp_path}:{os.environ['PATH']}"}), "Docker Compose v2.23.1 or newer is required")
 
 
 def test_compose_file_missing(run, tmp_path: Path, untouched_engine):

@@ -38,3 +38,14 @@ def test_command_lines_are_read_from_proc(tmp_path: Path):
     (tmp_path / "42").mkdir()
     (tmp_path / "42" / "cmdline").write_bytes(b"redis-cli\0-a\0hunter2\0")
     assert secrecy.host_command_lines(tmp_path) == "redis-cli -a hunter2 "
+
+
+def test_an_unknown_command_is_refused_not_answered():
+    """Redis looks a command up before it checks authentication: a command
+    renamed away (`rename-command FLUSHALL ""`) is refused either way."""
+    answers = {
+        "PING": "AuthenticationError: Authentication required.",
+        "FLUSHALL": "ResponseError: unknown command 'FLUSHALL', with args beginning with: ",
+        "GET opterp20:probe": "served: None",
+    }
+    assert exposure.served(answers) == {"GET opterp20:probe": "served: None"}

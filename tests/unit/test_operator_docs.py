@@ -64,3 +64,27 @@ def test_a_command_past_its_deadline_is_stopped_and_reported(tmp_path):
     [outcome] = run_all(readme, {}, 10, run=run)
     assert not outcome.as_documented
     assert "did not finish within 10 s, stopped" in str(outcome) and "Waiting" in str(outcome)
+
+
+def test_a_command_waiting_on_health_stops_once_its_outcome_is_decided(tmp_path):
+    """A real process that would run for 30 s, stopped as soon as `decided` names a reason."""
+    import sys
+    import time
+
+    from harness.operator_docs import Decided, run_watched
+
+    calls = []
+
+    def decided():
+        calls.append(time.monotonic())
+        return "its health check failed while Redis answered PING" if len(calls) >= 2 else None
+
+    began = time.monotonic()
+    try:
+        run_watched([sys.executable, "-c", "import time; print('Waiting', flush=True); time.sleep(30)"],
+                    timeout=20, decided=decided, slice_=0.05)  # fmt: skip
+    except Decided as stopped:
+        assert "health check failed" in stopped.reason and "Waiting" in stopped.output
+    else:
+        raise AssertionError("not stopped")
+    assert time.monotonic() - began < 5

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from harness import processes as processes_module
 from harness.errors import TerminalState
 from harness.inventory import run_processes
 from harness.polling import Poller
@@ -105,3 +106,10 @@ def test_a_process_that_ignores_sigterm_is_killed_after_the_grace(processes: Pro
     stubborn.terminate()
     stubborn.reap(grace=0.2)
     assert stubborn.popen.returncode == -9
+
+
+def test_a_stopped_process_is_told_from_a_running_one(tmp_path: Path):
+    for pid, state in ((10, "T"), (11, "S"), (12, "t")):
+        (tmp_path / str(pid)).mkdir()
+        (tmp_path / str(pid) / "stat").write_text(f"{pid} (python -m celery) {state} 1 {pid} {pid} 0 -1")
+    assert [processes_module._stopped(pid, proc=tmp_path) for pid in (10, 11, 12, 13)] == [True, False, True, False]
