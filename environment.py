@@ -170,7 +170,9 @@ def _cleanup_failed(context: Context, leftovers: list[str]) -> None:
 
 
 def _expire(context: Context, message: str) -> None:
-    """The watchdog's end of the run (on its own thread; the process ends after)."""
+    """The watchdog's end of the run (on its own thread; the process ends after).
+    The main thread may still be running steps: it starts no more scenarios."""
+    context._runner.stop(message)
     print(f"{PREFIX} stopped: {message}", file=sys.__stderr__ or sys.stderr, flush=True)
     junit.write_error(_junit_dir(context), "run", "RunTimedOut", message)
     leftovers = context.suite.close()

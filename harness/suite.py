@@ -8,6 +8,7 @@ import secrets
 import shutil
 import subprocess
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,7 @@ class Suite:
     _scratch: Path | None = None
     _model: dict[str, Any] | None = None
     _closed: bool = False
+    _closing: threading.Lock = field(default_factory=threading.Lock, repr=False)
     removed_abandoned: list[str] = field(default_factory=list)  # what earlier runs left, removed by this one
 
     @classmethod
@@ -122,6 +124,8 @@ class Suite:
         return ServiceDefinition.from_model(self.model(), self.settings.service)
 
     def engine(self) -> Stack:
+        if self._closed:
+            raise HarnessError("the run is ending: what it created is being removed")
         if self.stack is None:
             raise RuntimeError("runtime step in a run whose preflight did not connect to Docker")
         return self.stack
@@ -143,6 +147,11 @@ class Suite:
     def close(self) -> list[str]:
         """Stop the run's processes, then tear down its project, once; returns
         what could not be removed."""
+        # The watchdog's thread and the main thread may both get here: the second waits for the first.
+        with self._closing:
+            return self._close()
+
+    def _close(self) -> list[str]:
         self._closed = True
         consumers, self._consumers = self._consumers, None
         if consumers is not None:

@@ -6,6 +6,7 @@ and ends the process red, wherever its main thread is stuck."""
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -58,6 +59,8 @@ class Watchdog:
         last_resort.start()
         try:
             self.on_expiry(self.message())
+        except BaseException as error:  # noqa: BLE001 - the process ends next, whatever went wrong
+            print(f"the run's cleanup failed: {type(error).__name__}: {error}", file=sys.__stderr__, flush=True)
         finally:
             self.exit(EXIT_CODE)
 
