@@ -85,7 +85,7 @@ def after_step(context: Context, step: Step) -> None:
         _refuse(context, refusal)
     if not step.status.has_failed() or suite.stack is None or "static" in scenario.effective_tags:
         return
-    lost = suite.engine_lost(during=f"scenario {scenario.name!r}")
+    lost = suite.engine_lost(f"scenario {scenario.name!r}", step.exception)
     if lost is not None:
         # Nothing after this can run: say so once, and report the rest as not run.
         print(f"{PREFIX} stopped: {lost}", file=sys.__stderr__ or sys.stderr, flush=True)

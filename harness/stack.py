@@ -227,8 +227,11 @@ class Stack:
         asked, reason = self._frozen
         now = self.poller.clock()
         if now - asked >= FROZEN_CHECK:
-            state = _or_why(self.state)
-            if isinstance(state, ContainerState):
+            try:
+                state = self.state()
+            except ENGINE_ERRORS as error:
+                reason = f"the Docker engine does not answer: {type(error).__name__}"
+            else:
                 covered = self.verdict is not None and self.verdict.covers(state)
                 reason = verdicts.paused(state) or (self.verdict.reason if covered and self.verdict else None)
             self._frozen = (now, reason)

@@ -23,7 +23,7 @@ from harness.config import Settings, new_project_name
 from harness.consumers import Consumers
 from harness.definition import ServiceDefinition
 from harness.engine import Engine
-from harness.errors import EngineLost, HarnessError
+from harness.errors import EngineLost, HarnessError, engine_connection_error
 from harness.evidence import Evidence
 from harness.polling import Poller
 from harness.stack import Stack
@@ -130,11 +130,18 @@ class Suite:
             raise RuntimeError("runtime step in a run whose preflight did not connect to Docker")
         return self.stack
 
-    def engine_lost(self, during: str) -> EngineLost | None:
-        """After a failed step: whether the engine is gone (then nothing else can run)."""
-        if self.stack is None or self.engine_at is None or self.stack.engine_answers():
+    def engine_lost(self, during: str, failure: BaseException | None) -> EngineLost | None:
+        """After a failed step: whether the engine is gone, or went away during
+        the step and came back (a restart, whose restart policies brought back
+        what they would): either way nothing after it can be trusted to run."""
+        if self.stack is None or self.engine_at is None:
             return None
-        return EngineLost(self.engine_at.endpoint, during, "it no longer answers a ping")
+        if not self.stack.engine_answers():
+            return EngineLost(self.engine_at.endpoint, during, "it no longer answers a ping")
+        went_away = engine_connection_error(failure)
+        if went_away is not None:
+            return EngineLost(self.engine_at.endpoint, during, f"it went away and came back: {went_away}")
+        return None
 
     def end_scenario(self, failed: bool) -> None:
         if self._consumers is not None:

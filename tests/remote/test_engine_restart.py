@@ -38,7 +38,7 @@ def test_an_engine_restart_mid_run_ends_the_run_in_one_line_and_leaves_nothing(
     restarted = subprocess.run([str(REMOTE_ENGINE), "restart"], capture_output=True, text=True, timeout=120)
     assert restarted.returncode == 0, restarted.stderr
     ended = run.end(timeout=300)
-    reason = naming(ended.output, "Docker engine at .* stopped answering", "Cannot connect to the Docker daemon")
+    reason = naming(ended.output, "Docker engine at .* stopped answering")
     assert not ended.hung and ended.seconds_after_fault <= BOUND, f"{ended.seconds_after_fault:.1f} s"
     assert ended.returncode == 1, ended.output[-3000:]
     assert reason, ended.output[-3000:]
