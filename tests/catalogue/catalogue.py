@@ -10,6 +10,8 @@ A mutant's header comment names its mistake and the exact scenarios it fails:
     #   a relative path is from the repository root)
     # Fails exactly:
     #   definition.feature: Append-only persistence is switched on
+    # May also fail:      (optional: scenarios the mistake leaves to timing)
+    #   celery_broker.feature: ...
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ class Case:
     runs: str  # "all" | "static"
     fails: frozenset[str]  # "feature file: scenario name"
     environment: tuple[tuple[str, str], ...] = ()  # variables the run is given
+    # Scenarios whose outcome the mistake leaves to timing (`May also fail:`): neither required nor unexpected.
+    may_fail: frozenset[str] = frozenset()
 
     @property
     def name(self) -> str:
@@ -43,16 +47,16 @@ class Case:
     @classmethod
     def parse(cls, path: Path) -> Case:
         fields: dict[str, str] = {}
-        fails: set[str] = set()
-        listing = False
+        lists: dict[str, set[str]] = {"Fails exactly:": set(), "May also fail:": set()}
+        listing: set[str] | None = None
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.startswith("#"):
                 break
             text = line[1:].strip()
-            if listing and line.startswith("#   "):
-                fails.add(text)
+            if listing is not None and line.startswith("#   "):
+                listing.add(text)
                 continue
-            listing = text == "Fails exactly:"
+            listing = lists.get(text)
             key, _, value = text.partition(": ")
             fields.setdefault(key, value)
         runs = fields.get("Runs", "all").split()[0]
@@ -63,7 +67,8 @@ class Case:
             for name, _, value in (item.partition("=") for item in fields.get("Environment", "").split())
         )
         mistake = fields.get("Mistake") or fields.get("Equivalent", "")
-        return cls(path, mistake, runs, frozenset(fails), environment)
+        fails, may_fail = lists["Fails exactly:"], lists["May also fail:"]
+        return cls(path, mistake, runs, frozenset(fails), environment, frozenset(may_fail))
 
 
 @dataclass(frozen=True)

@@ -40,3 +40,13 @@ def test_a_case_may_name_the_environment_its_run_is_given(tmp_path: Path):
     )
     ((name, value),) = Case.parse(path).environment
     assert name == "REDIS_PASSWORD_FILE" and value.endswith("/tests/mutants/secrets/plain-password")
+
+
+def test_a_case_may_leave_scenarios_to_timing(tmp_path: Path):
+    path = tmp_path / "aof-off.yml"
+    path.write_text(
+        HEADER.replace("services: {}\n", "# May also fail:\n#   celery_broker.feature: redelivery\nservices: {}\n")
+    )
+    case = Case.parse(path)
+    assert len(case.fails) == 2
+    assert case.may_fail == {"celery_broker.feature: redelivery"}
