@@ -9,7 +9,6 @@ import re
 import shutil
 import signal
 import sys
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,8 +17,7 @@ from pathlib import Path
 import docker
 import docker.errors
 
-from harness.inventory import run_processes
-from tests.hardening.live_run import ROOT, Ended, LiveRun, clean, left_by
+from tests.hardening.live_run import ROOT, Ended, LiveRun, clean, left_by, wait_for_orphans
 
 IMAGE = "redis:7-alpine"
 # A name no one else uses, to keep the image while the fault removes its tag.
@@ -68,7 +66,7 @@ class Matrix:
 
     def _end(self, fault: str, run: LiveRun, *words: str) -> Outcome:
         ended = run.end(self.bound)
-        _wait_for_orphans(run.project)
+        wait_for_orphans(run.project)
         left = left_by(run.project)
         clean(run.project)  # recorded; now gone, so the next fault starts from a clean engine
         return Outcome(fault, ended, left, naming(ended.output, *words))
@@ -160,7 +158,7 @@ class Matrix:
         run.process.send_signal(signal.SIGKILL)
         run.fault()
         ended = run.end(self.bound)
-        _wait_for_orphans(run.project)
+        wait_for_orphans(run.project)
         left = left_by(run.project)
         second = self._start()
         after = second.end(self.bound)
@@ -215,10 +213,3 @@ def _image_kept(client: docker.DockerClient) -> Iterator[None]:
     finally:
         client.images.get(IMAGE_KEPT).tag(*IMAGE.split(":"))
         client.images.remove(IMAGE_KEPT)
-
-
-def _wait_for_orphans(project: str, timeout: float = 10) -> None:
-    """Processes of a killed run die with it (PR_SET_PDEATHSIG); give them a moment."""
-    deadline = time.monotonic() + timeout
-    while run_processes(project) and time.monotonic() < deadline:
-        time.sleep(0.05)

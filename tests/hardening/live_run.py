@@ -160,3 +160,11 @@ def clean(project: str) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.kill(int(line.split()[0]), signal.SIGKILL)
     sweep(docker.from_env(), project)
+
+
+def wait_for_orphans(project: str, timeout: float = 10) -> None:
+    """A run's processes die with it (PR_SET_PDEATHSIG, or at once if they were
+    still starting when it ended): give them a moment, bounded."""
+    deadline = time.monotonic() + timeout
+    while run_processes(project) and time.monotonic() < deadline:
+        time.sleep(0.05)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from harness.inventory import engine_objects, run_processes
-from tests.hardening.live_run import LiveRun, left_by
+from tests.hardening.live_run import LiveRun, left_by, wait_for_orphans
 
 pytestmark = pytest.mark.engine
 
@@ -35,6 +35,7 @@ def test_an_interrupted_run_removes_its_whole_project(signum: int, moment: str, 
     os.killpg(run.process.pid, signum)
     run.fault()
     ended = run.end(timeout=120)
+    wait_for_orphans(run.project)
     assert not ended.hung and ended.returncode != 0, ended.output
     assert "ABORTED" in ended.output, ended.output
     assert left_by(run.project) == [], ended.output
