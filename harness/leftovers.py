@@ -127,7 +127,11 @@ def sweep(client: docker.DockerClient, project: str, volumes: Collection[str] = 
             left += _remove(f"volume {volume.name}", functools.partial(volume.remove, force=True))
         for name in sorted(volumes):
             left += _remove(f"volume {name}", functools.partial(_remove_volume, client, name))
-        for network in client.networks.list(filters=by_project):
+        networks = [
+            *client.networks.list(filters=by_project),
+            *client.networks.list(filters={"label": f"{RUN_LABEL}={project}"}),  # a helper's, from elsewhere
+        ]
+        for network in networks:
             left += _remove(f"network {network.name}", network.remove)
     except ENGINE_ERRORS as error:
         return [*left, f"project {project}: the engine did not answer ({_short(error)})"]

@@ -150,6 +150,7 @@ def left_by(project: str) -> list[str]:
         + [f"volume {v.name}" for v in client.volumes.list(filters=by_project)]
         + [f"volume {v.name}" for v in client.volumes.list() if v.name == mark_name(project)]
         + [f"network {n.name}" for n in client.networks.list(filters=by_project)]
+        + [f"network {n.name}" for n in client.networks.list(filters={"label": f"{RUN_LABEL}={project}"})]
         + [f"process {p}" for p in run_processes(project)]
     )
 

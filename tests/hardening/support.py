@@ -13,8 +13,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import docker
-
 ROOT = Path(__file__).resolve().parents[2]
 REFUSAL = "OPTERP-20 acceptance cannot run: "
 
@@ -42,16 +40,6 @@ def refused(done: subprocess.CompletedProcess[str], *fragments: str) -> None:
     assert len(lines) == 1 and lines[0].startswith(REFUSAL), done.stderr
     for fragment in fragments:
         assert fragment in lines[0], lines[0]
-
-
-def project_objects(project: str) -> list[str]:
-    client = docker.from_env()
-    label = {"label": f"com.docker.compose.project={project}"}
-    return (
-        [f"container {c.name}" for c in client.containers.list(all=True, filters=label)]
-        + [f"volume {v.name}" for v in client.volumes.list(filters=label)]
-        + [f"network {n.name}" for n in client.networks.list(filters=label)]
-    )
 
 
 class _UnixHTTPServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
