@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import os
+import shutil
 import socket
 import tempfile
 import time
@@ -138,6 +139,19 @@ def sweep(client: docker.DockerClient, project: str, volumes: Collection[str] = 
     if not left:
         left += _remove(f"volume {mark_name(project)}", functools.partial(_remove_volume, client, mark_name(project)))
     return left
+
+
+def remove_abandoned(client: docker.DockerClient) -> list[str]:
+    """Remove what earlier runs of the suite left (they were killed, or their
+    engine went away), found by the marks they made; one line each."""
+    said = []
+    for mark in abandoned(client):
+        left = sweep(client, mark.project)
+        for scratch in leftover_scratch(mark.project):
+            shutil.rmtree(scratch, ignore_errors=True)
+        outcome = "removed" if not left else f"could not remove all of it: {'; '.join(left)}"
+        said.append(f"what an earlier run left ({mark}, which ended without cleaning up): {outcome}")
+    return said
 
 
 def leftover_scratch(project: str, tmp: Path | None = None) -> list[Path]:

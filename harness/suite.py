@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import docker
-
 from harness import engine, leftovers, ports, preflight
 from harness import image as images
 from harness.access import Access
@@ -72,7 +70,7 @@ class Suite:
         self._model = preflight.model(self.compose, self.settings.service)
         definition = self.definition()
         image = images.ensure(client, self.compose, self.settings.service, definition.image, self.settings.pull_timeout)
-        self.removed_abandoned = remove_abandoned(client)
+        self.removed_abandoned = leftovers.remove_abandoned(client)
         preflight.container_name_free(client, definition.container_name, self.compose.project)
         preflight.reachable_from_here(self.engine_at, self.access)
         ports.ensure_free(definition.published_host_ports, self.engine_at, client)
@@ -168,16 +166,3 @@ class Suite:
         if self._scratch is not None:
             shutil.rmtree(self._scratch, ignore_errors=True)
         return left
-
-
-def remove_abandoned(client: docker.DockerClient) -> list[str]:
-    """Remove what earlier runs of the suite left (they were killed, or their
-    engine went away), found by the marks they made; one line each."""
-    said = []
-    for mark in leftovers.abandoned(client):
-        left = leftovers.sweep(client, mark.project)
-        for scratch in leftovers.leftover_scratch(mark.project):
-            shutil.rmtree(scratch, ignore_errors=True)
-        outcome = "removed" if not left else f"could not remove all of it: {'; '.join(left)}"
-        said.append(f"what an earlier run left ({mark}, which ended without cleaning up): {outcome}")
-    return said
