@@ -110,11 +110,64 @@ def test_github_keeps_the_reports_and_summaries_even_when_the_run_fails():
     assert any(run.startswith("uv run behave") for run in runs)
     assert runs.index("uv run behave") < runs.index("uv run pytest")
     after = [step for step in steps if step.get("if") == "${{ !cancelled() }}"]
-    assert {step.get("uses", step.get("run", "")).split("@")[0] for step in after} == {
+    assert {step.get("uses", step.get("run", "").split("\n")[0]).split("@")[0] for step in after} == {
         'cat reports/signoff.md >> "$GITHUB_STEP_SUMMARY"',
         "mikepenz/action-junit-report",
         "actions/upload-artifact",
+        'if [ -n "$JIRA_BASE_URL" ] && [ "$SIGNOFF_COUNTS" = "true" ]; then',
     }
+
+
+def _signoff_script(pipeline: Path) -> tuple[str, dict[str, str]]:
+    """The shell that decides between publishing and a dry run, and the step's own env."""
+    if pipeline is GITHUB:
+        steps = yaml.safe_load(GITHUB.read_text())["jobs"]["acceptance"]["steps"]
+        [step] = [s for s in steps if "signoff publish" in s.get("run", "")]
+        return step["run"], step.get("env", {})
+    [line] = [line for line in yaml.safe_load(GITLAB.read_text())["acceptance"]["after_script"] if "signoff" in line]
+    return line, {}
+
+
+def _publishes(script: str, env: dict[str, str], tmp_path: Path) -> str:
+    """Run the pipeline's own shell with a stand-in `uv` that prints its arguments."""
+    stub = tmp_path / "uv"
+    stub.write_text('#!/bin/sh\necho "$@"\n')
+    stub.chmod(0o755)
+    done = subprocess.run(
+        ["sh", "-c", script], env={"PATH": f"{tmp_path}:/usr/bin:/bin", **env}, capture_output=True, text=True,
+        timeout=10,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+@pytest.mark.parametrize(
+    ("variables", "expected"),
+    [
+        ({"CI_COMMIT_BRANCH": "main", "CI_DEFAULT_BRANCH": "main"}, "run signoff publish"),
+        ({"CI_COMMIT_TAG": "v1.0", "CI_DEFAULT_BRANCH": "main"}, "run signoff publish"),
+        ({"CI_COMMIT_BRANCH": "feature/x", "CI_DEFAULT_BRANCH": "main"}, "run signoff publish --dry-run"),
+        ({"CI_MERGE_REQUEST_IID": "7", "CI_DEFAULT_BRANCH": "main"}, "run signoff publish --dry-run"),
+    ],
+    ids=["default-branch", "tag", "feature-branch", "merge-request"],
+)
+def test_gitlab_posts_the_sign_off_only_from_the_default_branch_and_tags(variables, expected, tmp_path):
+    script, _ = _signoff_script(GITLAB)
+    assert _publishes(script, {"JIRA_BASE_URL": "https://jira.example", **variables}, tmp_path) == expected
+    assert _publishes(script, variables, tmp_path) == "run signoff publish --dry-run"  # no Jira configured
+
+
+def test_github_posts_the_sign_off_only_from_the_default_branch_and_tags(tmp_path):
+    script, env = _signoff_script(GITHUB)
+    # GitHub evaluates the expression; it must name the default branch and tags, and nothing else.
+    assert env["SIGNOFF_COUNTS"] == (
+        "${{ github.ref == format('refs/heads/{0}', github.event.repository.default_branch)"
+        " || startsWith(github.ref, 'refs/tags/') }}"
+    )
+    jira = {"JIRA_BASE_URL": "https://jira.example"}
+    assert _publishes(script, {**jira, "SIGNOFF_COUNTS": "true"}, tmp_path) == "run signoff publish"
+    assert _publishes(script, {**jira, "SIGNOFF_COUNTS": "false"}, tmp_path) == "run signoff publish --dry-run"
+    assert _publishes(script, {"SIGNOFF_COUNTS": "true"}, tmp_path) == "run signoff publish --dry-run"
 
 
 @pytest.mark.parametrize("pipeline", [GITHUB, GITLAB], ids=["github", "gitlab"])
