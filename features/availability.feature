@@ -11,7 +11,7 @@ Feature: Redis starts and answers on the standard port
     Then the Redis service is running and healthy within 5 seconds
 
   @ac:ping
-  Scenario: A client on the host gets PONG through the published port
+  Scenario: A client on this machine gets PONG on port 6379
     Given the Redis service is running
     When a client on the host pings Redis on port 6379
     Then Redis answers "PONG"

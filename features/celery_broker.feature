@@ -31,10 +31,12 @@ Feature: Redis is a dependable Celery broker for the bulkhead queues
 
   @fit:redelivery
   Scenario: A task whose worker died mid-task is delivered again after the visibility timeout
+    The test shortens the visibility timeout to 1 second; production keeps kombu's default of one hour.
+
     Given a worker consumes the "sync" queue
     And it is in the middle of a task that is acknowledged only when done
     When that worker is killed and a new one starts on the queue
-    Then the new worker is given the task again within 1.5 seconds after its 1-second visibility timeout, and not before
+    Then the new worker is given the task again soon after the visibility timeout, and not before
 
   @fit:worker-reconnects
   Scenario: A consuming worker carries on by itself after Redis crashes and comes back

@@ -7,5 +7,5 @@ Feature: The operator documentation is true
   @ac:docs
   Scenario: The README's operator commands print what the README says
     Given the Redis service is running
-    When the operator runs every command the README documents, giving each 10 seconds
+    When the operator runs every command the README documents
     Then each command prints what the README says it prints

@@ -21,6 +21,7 @@ from harness.errors import ComposeFileRejected, ImageMissing
 class Image:
     description: str  # name, ID, origin and description label: which image really ran
     pulled: str  # whether this run pulled it, for the sign-off
+    from_registry: bool  # a registry's image (it has a repo digest), not one built or loaded here
 
 
 def ensure(client: docker.DockerClient, compose: Compose, service: str, image: str | None, timeout: float) -> Image:
@@ -37,8 +38,9 @@ def ensure(client: docker.DockerClient, compose: Compose, service: str, image: s
         except docker.errors.ImageNotFound as error:
             raise ImageMissing(image, "the pull finished but the engine does not have it") from error
     label = (found.labels or {}).get("org.opencontainers.image.description")
-    origin = "pulled from a registry" if found.attrs.get("RepoDigests") else "built or loaded locally"
-    return Image(f"{image} {found.short_id}, {origin}" + (f" ({label})" if label else ""), pulled)
+    from_registry = bool(found.attrs.get("RepoDigests"))
+    origin = "pulled from a registry" if from_registry else "built or loaded locally"
+    return Image(f"{image} {found.short_id}, {origin}" + (f" ({label})" if label else ""), pulled, from_registry)
 
 
 def pull(compose: Compose, service: str, image: str, timeout: float) -> float:

@@ -3,13 +3,17 @@
     uv run signoff publish [--dry-run] [--reports DIR] [--api 2|3] [--xray cloud|server]
 
 Reads reports/ (never runs anything), renders the checklist as wiki markup
-(REST v2) and ADF (REST v3), updates this suite's own comment on the issue
-or adds one, and attaches signoff.md, report.html, cucumber.json and the
-JUnit files. --dry-run writes the exact request bodies to reports/jira/.
+(REST v2) and ADF (REST v3), each within Jira's 32,767 characters, updates
+this suite's own comment on the issue or adds one, and attaches signoff.md,
+report.html, cucumber.json and the JUnit files, replacing the earlier files
+of the same names. --dry-run writes the exact request bodies to reports/jira/.
 
 Environment: JIRA_BASE_URL; then JIRA_EMAIL and JIRA_API_TOKEN (Cloud) or
 JIRA_PAT (Data Center); JIRA_API_VERSION (default 3 for Cloud, 2 for a PAT).
 Xray Cloud: XRAY_CLIENT_ID, XRAY_CLIENT_SECRET (XRAY_BASE_URL to override).
+Xray tag prefixes: XRAY_TEST_PREFIX (default TEST_), XRAY_REQUIREMENT_PREFIX
+(default REQ_); on Server/DC, XRAY_TEST_ENVIRONMENTS_FIELD (the Test
+Environments field's id, customfield_NNNNN) to send the test environment.
 Exit codes: 0 done; 1 Jira or Xray refused or did not answer; 2 bad input."""
 
 from __future__ import annotations
@@ -17,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
@@ -30,7 +33,6 @@ from harness.reporting.jira_client import Jira, JiraAuth, JiraError
 
 SIGNOFF_JSON = "signoff.json"
 ATTACHED = ("signoff.md", "report.html", "cucumber.json")
-_JIRA_KEY = re.compile(r"^@?([A-Z][A-Z0-9_]*-\d+)$")
 
 
 class BadInput(Exception):
@@ -48,6 +50,9 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     publish.add_argument("--timeout", type=float, default=30.0, help="seconds per request (default 30)")
     args = parser.parse_args(argv)
     env = os.environ if env is None else env
+    args.prefixes = xray.Prefixes(
+        env.get("XRAY_TEST_PREFIX", xray.TEST_PREFIX), env.get("XRAY_REQUIREMENT_PREFIX", xray.REQUIREMENT_PREFIX)
+    )
     try:
         print(run(args, env))
     except (BadInput, xray.MissingTestKeys) as error:
@@ -62,27 +67,42 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
 def run(args: argparse.Namespace, env: Mapping[str, str]) -> str:
     reports: Path = args.reports
     checklist, cucumber = _read_run(reports)
-    issue = issue_key(cucumber)
+    prefixes: xray.Prefixes = args.prefixes
+    issue = issue_key(cucumber, prefixes)
     files = attachments(reports)
     if args.xray:
-        missing = xray.without_test_key(cucumber)
+        missing = xray.without_test_key(cucumber, prefixes)
         if missing:
-            raise xray.MissingTestKeys(missing)
+            raise xray.MissingTestKeys(missing, prefixes.test)
     if args.dry_run:
         return dry_run(reports, checklist, files, issue)
     auth = jira_auth(env, args.api)
     jira = Jira(auth, timeout=args.timeout)
-    body = jira_format.adf(checklist) if auth.api == "3" else jira_format.wiki(checklist)
+    body = _render(checklist, auth.api)
     verb, comment = jira.post_comment(issue, body)
-    jira.attach(issue, files)
-    done = f"signoff publish: {verb} comment {comment} on {issue} (REST v{auth.api}), attached {len(files)} files"
+    replaced = jira.attach(issue, files)
+    done = (
+        f"signoff publish: {checklist.verdict}; {verb} comment {comment} on {issue} (REST v{auth.api}, "
+        f"{jira_format.size(body):,} of {jira_format.LIMIT:,} characters), attached {len(files)} files"
+        + (f" (replacing {replaced} earlier ones)" if replaced else "")
+    )
     if args.xray:
-        info = xray.execution_info(issue.split("-")[0], f"{issue} acceptance run {_now()}", issue)
+        info = xray.execution_info(
+            issue.split("-")[0], f"{issue} acceptance run {_now()}", issue, checklist.test_environment,
+            cloud=args.xray == "cloud", environments_field=env.get("XRAY_TEST_ENVIRONMENTS_FIELD", ""),
+        )  # fmt: skip
         cloud = _xray_cloud(env) if args.xray == "cloud" else None
-        key = xray.Xray(args.xray, args.timeout).import_cucumber(reports / "cucumber.json", info, jira=auth,
-                                                                  cloud=cloud)  # fmt: skip
+        report = xray.with_requirement_tags(cucumber, prefixes)
+        key = xray.Xray(args.xray, args.timeout).import_cucumber(report, info, jira=auth, cloud=cloud)
         done += f"; Xray test execution {key}"
     return done
+
+
+def _render(checklist: Checklist, api: str) -> str | dict[str, Any]:
+    try:
+        return jira_format.adf(checklist) if api == "3" else jira_format.wiki(checklist)
+    except ValueError as error:
+        raise BadInput(f"{error}: read the sign-off in signoff.md instead") from None
 
 
 def _read_run(reports: Path) -> tuple[Checklist, list[dict[str, Any]]]:
@@ -98,16 +118,18 @@ def _read_run(reports: Path) -> tuple[Checklist, list[dict[str, Any]]]:
     return checklist, cucumber
 
 
-def issue_key(cucumber: list[dict[str, Any]]) -> str:
+def issue_key(cucumber: list[dict[str, Any]], prefixes: xray.Prefixes | None = None) -> str:
     """The issue the sign-off is for: the Jira key the plan's features are
-    tagged with (those whose scenarios prove @ac: criteria)."""
+    tagged with (those whose scenarios prove @ac: criteria), plain or in
+    Xray's requirement convention."""
+    prefixes = prefixes or xray.Prefixes()
     keys = set()
     for feature in cucumber:
         proves_plan = any(
             tag.get("name", "").startswith("@ac:") for e in feature.get("elements", []) for tag in e.get("tags", [])
         )
         if proves_plan:
-            keys |= {m[1] for tag in feature.get("tags", []) if (m := _JIRA_KEY.match(tag.get("name", "")))}
+            keys |= {key for tag in feature.get("tags", []) if (key := prefixes.requirement_key(tag.get("name", "")))}
     if len(keys) != 1:
         raise BadInput(f"the plan's features name {len(keys)} Jira keys ({', '.join(sorted(keys)) or 'none'}), not one")
     return keys.pop()
@@ -120,12 +142,15 @@ def attachments(reports: Path) -> list[Path]:
 def dry_run(reports: Path, checklist: Checklist, files: list[Path], issue: str) -> str:
     out = reports / "jira"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "comment-v2.json").write_text(json.dumps({"body": jira_format.wiki(checklist)}, indent=2) + "\n")
-    (out / "comment-v3.json").write_text(json.dumps({"body": jira_format.adf(checklist)}, indent=2) + "\n")
+    v2, v3 = _render(checklist, "2"), _render(checklist, "3")
+    (out / "comment-v2.json").write_text(json.dumps({"body": v2}, indent=2) + "\n")
+    (out / "comment-v3.json").write_text(json.dumps({"body": v3}, indent=2) + "\n")
     (out / "attachments.txt").write_text("".join(f"{file}\n" for file in files))
     return (
-        f"signoff publish --dry-run: nothing sent; the comment for {issue} is in {out}/comment-v2.json (wiki markup) "
-        f"and {out}/comment-v3.json (ADF), the {len(files)} attachments are listed in {out}/attachments.txt"
+        f"signoff publish --dry-run: {checklist.verdict}; nothing sent; the comment for {issue} is in "
+        f"{out}/comment-v2.json (wiki markup, {jira_format.size(v2):,} characters) and {out}/comment-v3.json "
+        f"(ADF, {jira_format.size(v3):,} characters as sent; Jira's limit is {jira_format.LIMIT:,}), "
+        f"the {len(files)} attachments are listed in {out}/attachments.txt"
     )
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness import engine, leftovers, ports, preflight
+from harness import engine, engine_kind, leftovers, ports, preflight
 from harness import image as images
 from harness.access import Access
 from harness.compose import Compose
@@ -77,6 +77,9 @@ class Suite:
         self.evidence.environment["Docker Engine"] = version
         self.evidence.environment["image"] = image.description
         self.evidence.environment["image pulled"] = image.pulled
+        self.evidence.image_from_registry = image.from_registry
+        self.evidence.engine = engine_kind.of(client.info())
+        self.evidence.environment["engine kind"] = str(self.evidence.engine)
         # Marked before anything is made: if this run dies, the next one knows what it left.
         leftovers.claim(client, self.compose.project, self.settings.run_timeout + self.settings.pull_timeout)
         self.stack = Stack(

@@ -8,8 +8,10 @@ from behave.runner import Context
 from hamcrest import assert_that, equal_to, is_in, less_than_or_equal_to
 
 from harness import redis_client
-from harness.definition import DURABLE_FSYNC
+from harness.definition import DURABLE_FSYNC, FSYNC_WORDS
 from harness.errors import reported_as_failures
+
+STARTED_BY = {"up": "the start", "re-creation": "the re-creation"}  # for the sign-off's sentences
 
 
 @given("the Redis service is running")
@@ -34,7 +36,11 @@ def step_start(context: Context) -> None:
 @reported_as_failures
 def step_healthy_within(context: Context, bound: float) -> None:
     observed = context.suite.engine().wait_healthy(since=context.started_at, within=bound)
-    context.suite.evidence.record(f"seconds from {context.started_by} to healthy", round(observed.elapsed, 3))
+    context.suite.evidence.record(
+        f"seconds from {context.started_by} to healthy",
+        round(observed.elapsed, 3),
+        f"Healthy {observed.elapsed:.2f} s after {STARTED_BY.get(context.started_by, context.started_by)}.",
+    )
     assert_that(observed.elapsed, less_than_or_equal_to(bound), f"up to healthy: {observed.value}")
 
 
@@ -46,7 +52,8 @@ def step_ping_host(context: Context, port: int) -> None:
     host = (stack.published() or (stack.engine.ports_host, port))[0]
     context.answer = redis_client.answers_ping(redis_client.connect(host, port, password=suite.access.password))
     context.answered_by = f"redis-py at {host}:{port}"
-    context.suite.evidence.record(f"PING via {context.answered_by}", context.answer)
+    said = f"A client on this machine pinged port {port} and got {context.answer}."
+    context.suite.evidence.record(f"PING via {context.answered_by}", context.answer, said)
 
 
 @when("the operator pings Redis from inside the service")
@@ -56,7 +63,8 @@ def step_ping_inside(context: Context) -> None:
     done = suite.compose.exec(suite.settings.service, ["redis-cli", "ping"], password=suite.access.password)
     context.answer = (done.stdout + done.stderr).strip()
     context.answered_by = f"`docker compose exec {suite.settings.service} redis-cli ping`, exit {done.returncode}"
-    suite.evidence.record(f"PING via {context.answered_by}", context.answer)
+    said = f"redis-cli ping inside the service got {context.answer or 'nothing'} (exit code {done.returncode})."
+    suite.evidence.record(f"PING via {context.answered_by}", context.answer, said)
 
 
 @then('Redis answers "{answer}"')
@@ -75,7 +83,8 @@ def step_set(context: Context, value: str) -> None:
 @reported_as_failures
 def step_get(context: Context, value: str) -> None:
     got = context.suite.engine().redis().get(context.key)
-    context.suite.evidence.record("value read back", got)
+    said = "The value written was read back unchanged." if got == value else f"Read back {got!r} instead of {value!r}."
+    context.suite.evidence.record("value read back", got, said)
     assert_that(got, equal_to(value), f"GET {context.key}")
 
 
@@ -83,8 +92,14 @@ def step_get(context: Context, value: str) -> None:
 @reported_as_failures
 def step_server_facts(context: Context) -> None:
     context.facts = redis_client.server_facts(context.suite.engine().redis())
-    context.suite.evidence.record("server", str(context.facts))
-    context.suite.evidence.record("image that ran", context.suite.evidence.environment.get("image"))
+    facts = context.facts
+    said = (
+        f"The server is Redis {facts.version}, append-only log {'on' if facts.appendonly == 'yes' else 'off'}, "
+        f"written to disk {FSYNC_WORDS.get(facts.appendfsync, facts.appendfsync)}."
+    )
+    context.suite.evidence.record("server", str(facts), said)
+    image = context.suite.evidence.environment.get("image", "not observed")
+    context.suite.evidence.record("image that ran", image, f"The image that ran: {image}.")
     context.suite.evidence.environment["Redis"] = context.facts.version
 
 

@@ -22,6 +22,9 @@ from harness.errors import best_effort, reported_as_failures
 EXECUTION_TIMEOUT = 10.0  # seconds for queued tasks to be executed once a worker runs
 # A worker journals a task's start a few milliseconds after Redis handed it out.
 DELIVERY_SLACK = 0.05
+# How soon after the visibility timeout the task must reach the new worker: a
+# test setting (the workers run with a 1 s timeout, swept every second).
+REDELIVERY_BOUND = 1.5
 
 
 @given('a worker consumes the "{queue}" queue')
@@ -68,7 +71,11 @@ def _read_back(context: Context, bound: float, queue: str, since: float, measure
     read = celery.result(context.token, context.result, since=since, within=bound)
     executed_by = [e.pid for e in celery.executions(context.token)]
     workers = [p.pid for p in celery.running(queue)]
-    context.suite.evidence.record(f"seconds {measured} to the result", round(read.elapsed, 3))
+    context.suite.evidence.record(
+        f"seconds {measured} to the result",
+        round(read.elapsed, 3),
+        f"The result was back {read.elapsed:.2f} s {measured.replace('from', 'after')}.",
+    )
     assert_that(read.value, equal_to(context.token), f"result of task {context.token}")
     assert_that(
         executed_by, contains_exactly(is_in(workers)), f"pids that executed task {context.token} ({queue}: {workers})"
@@ -93,10 +100,15 @@ def step_crash_and_recreate(context: Context, delay: float) -> None:
     suite = context.suite
     stack = suite.engine()
     stack.crash_after(context.queued_at, delay)
-    suite.evidence.record("tasks waiting after the crash", suite.consumers().celery.queued(context.queue))
+    waiting = suite.consumers().celery.queued(context.queue)
+    suite.evidence.record("tasks waiting after the crash", waiting, f"{waiting} tasks were waiting after the crash.")
     stack.recreate()
     context.still_queued = suite.consumers().celery.queued(context.queue)
-    suite.evidence.record("tasks waiting after re-creation", context.still_queued)
+    suite.evidence.record(
+        "tasks waiting after re-creation",
+        context.still_queued,
+        f"{context.still_queued} tasks were waiting after the re-creation.",
+    )
 
 
 @when('a worker starts consuming the "{queue}" queue')
@@ -116,7 +128,11 @@ def step_exactly_once(context: Context, count: int) -> None:
         "twice or more": sum(1 for t in context.tokens if times[t] > 1),
         "still queued": celery.queued(context.queue),
     }
-    context.suite.evidence.record(f"{count} queued tasks after crash and re-creation", verdict)
+    said = (
+        f"Of {count} queued tasks, {verdict['executed']} ran, {verdict['twice or more']} more than once; "
+        f"{verdict['still queued']} were still queued."
+    )
+    context.suite.evidence.record(f"{count} queued tasks after crash and re-creation", verdict, said)
     assert_that(verdict, equal_to({"executed": count, "twice or more": 0, "still queued": 0}), "tasks")
 
 
@@ -126,7 +142,11 @@ def step_crash_and_back(context: Context) -> None:
     stack = context.suite.engine()
     context.crash = stack.crash()
     back = stack.wait_back(context.crash)
-    context.suite.evidence.record("seconds from crash to answering", round(back.elapsed, 3))
+    context.suite.evidence.record(
+        "seconds from crash to answering",
+        round(back.elapsed, 3),
+        f"Redis answered again {back.elapsed:.2f} s after the crash.",
+    )
 
 
 @given('the "{queue}" queue\'s worker is busy with a long task')
@@ -157,18 +177,18 @@ def step_kill_worker(context: Context) -> None:
     context.replacement = celery.start_worker(context.queue)
 
 
-@then(
-    "the new worker is given the task again within {bound:g} seconds after its {visibility:g}-second"
-    " visibility timeout, and not before"
-)
+@then("the new worker is given the task again soon after the visibility timeout, and not before")
 @reported_as_failures
-def step_redelivered(context: Context, bound: float, visibility: float) -> None:
-    assert visibility == VISIBILITY_TIMEOUT, f"the workers run with a {VISIBILITY_TIMEOUT:g} s visibility timeout"
+def step_redelivered(context: Context) -> None:
+    bound, visibility = REDELIVERY_BOUND, VISIBILITY_TIMEOUT
     celery, first = context.suite.consumers().celery, context.first
     again = celery.wait_started(first["token"], timeout=visibility + EXECUTION_TIMEOUT, nth=2).value
     delay = again.t - first.t
     context.suite.evidence.record(
-        "task delivered again", f"{delay:.3f} s after its first delivery, redelivered flag {again['redelivered']}"
+        "task delivered again",
+        f"{delay:.3f} s after its first delivery, redelivered flag {again['redelivered']}",
+        f"The task reached the new worker {delay:.2f} s after its first delivery "
+        f"(visibility timeout {visibility:g} s).",
     )
     assert_that(again.pid, equal_to(context.replacement.pid), "pid the task was delivered to again")
     assert_that(

@@ -15,7 +15,16 @@ from hamcrest import (
     none,
 )
 
-from harness.definition import DURABLE_FSYNC, HealthCheck, ServiceDefinition, declares_version
+from harness.definition import (
+    DATA_DIR,
+    DURABLE_FSYNC,
+    FSYNC_WORDS,
+    START_INTERVAL,
+    VOLUME_DRIVER,
+    HealthCheck,
+    ServiceDefinition,
+    declares_version,
+)
 from harness.errors import CommandFailed, reported_as_failures
 
 
@@ -32,6 +41,17 @@ def _health_check(context: Context) -> HealthCheck:
     return check
 
 
+def _health_said(check: HealthCheck | None) -> str:
+    if check is None or check.disabled:
+        return "The service has no health check."
+    said = (
+        "The health check runs the Redis command-line client's ping"
+        if "ping" in check.command_line
+        else ("The health check does not ping Redis")
+    )
+    return said + (", giving it the password when one is set." if "REDISCLI_AUTH" in check.command_line else ".")
+
+
 @given("the service definition as Docker Compose reads it")
 def step_definition(context: Context) -> None:
     try:
@@ -43,7 +63,12 @@ def step_definition(context: Context) -> None:
 
 @then("Docker Compose accepts the definition")
 def step_accepted(context: Context) -> None:
-    context.suite.evidence.record("`docker compose config`", context.rejected or "accepted")
+    said = (
+        f"Docker Compose rejected the file: {context.rejected}"
+        if context.rejected
+        else "Docker Compose accepted the file."
+    )
+    context.suite.evidence.record("`docker compose config`", context.rejected or "accepted", said)
     assert_that(context.rejected, none(), f"`docker compose config` on {context.suite.compose.file}")
     assert_that(context.suite.model()["services"], has_item(context.suite.settings.service), "services defined")
 
@@ -51,31 +76,38 @@ def step_accepted(context: Context) -> None:
 @then('the service runs the image "{image}"')
 def step_image(context: Context, image: str) -> None:
     definition = _definition(context)
-    context.suite.evidence.record("image in the definition", definition.image)
+    context.suite.evidence.record(
+        "image in the definition", definition.image, f"The service's image is {definition.image}."
+    )
     assert_that(definition.image, equal_to(image), "image of the service")
 
 
-@then("host port {host:d} is published to the service's port {port:d}/{protocol}")
-def step_port(context: Context, host: int, port: int, protocol: str) -> None:
+@then("Redis is offered on port {host:d} of this machine")
+def step_port(context: Context, host: int) -> None:
     ports = _definition(context).ports
-    context.suite.evidence.record("ports in the definition", ", ".join(str(p) for p in ports) or "none")
+    listed = ", ".join(str(p) for p in ports) or "none"
+    context.suite.evidence.record("ports in the definition", listed, f"The definition publishes: {listed}.")
     published = [(p.published, p.target, p.protocol) for p in ports]
-    assert_that(published, has_item((str(host), port, protocol)), f"ports: {[str(p) for p in ports] or 'none'}")
+    wanted = (str(host), context.suite.settings.redis_port, "tcp")  # to the port Redis listens on, over TCP
+    assert_that(published, has_item(wanted), f"ports: {[str(p) for p in ports] or 'none'}")
 
 
-@then("only on this machine's loopback address, unless the operator names another in REDIS_BIND_ADDRESS")
+@then("only to programs on this machine itself, unless the operator chooses another address")
 def step_bind_address(context: Context) -> None:
     ports = _definition(context).ports
     chosen = context.suite.access.bind_address
     addresses = sorted({p.host_ip or "every address" for p in ports if p.published})
-    context.suite.evidence.record("host addresses the port is published on", addresses)
+    context.suite.evidence.record(
+        "host addresses the port is published on", addresses, f"The port is published on {', '.join(addresses)} only."
+    )
     assert_that(addresses, equal_to([chosen]), f"REDIS_BIND_ADDRESS is {chosen!r} (unset means 127.0.0.1)")
 
 
-@then("the server is started with append-only persistence on")
+@then("Redis is set to log every write to its append-only file")
 def step_aof_option(context: Context) -> None:
     definition = _definition(context)
-    context.suite.evidence.record("command in the definition", " ".join(definition.command) or "(image default)")
+    command = " ".join(definition.command) or "(the image's default)"
+    context.suite.evidence.record("command in the definition", command, f"Redis is started as: {command}.")
     assert_that(
         definition.server_options.get("appendonly"),
         equal_to(["yes"]),
@@ -83,11 +115,16 @@ def step_aof_option(context: Context) -> None:
     )
 
 
-@then("the server is started to flush its append-only log to disk every second or after every write")
+@then("Redis is set to write its log to disk at least once a second")
 def step_fsync_option(context: Context) -> None:
     definition = _definition(context)
     stated = "" if definition.server_options.get("appendfsync") else " (not stated: Redis's default)"
-    context.suite.evidence.record("append-only log flushed", f"appendfsync {definition.appendfsync}{stated}")
+    flushed = FSYNC_WORDS.get(definition.appendfsync, definition.appendfsync)
+    context.suite.evidence.record(
+        "append-only log flushed",
+        f"appendfsync {definition.appendfsync}{stated}",
+        f"Redis writes its log to disk {flushed}{stated}.",
+    )
     command = list(definition.command)
     assert_that(definition.appendfsync, is_in(DURABLE_FSYNC), f"--appendfsync as redis-server reads command {command}")
 
@@ -96,7 +133,8 @@ def step_fsync_option(context: Context) -> None:
 def step_eviction_policy(context: Context, policy: str) -> None:
     definition = _definition(context)
     stated = definition.server_options.get("maxmemory-policy")
-    context.suite.evidence.record("--maxmemory-policy in the definition", stated or "not stated")
+    said = f"The eviction policy stated is {', '.join(stated)}." if stated else "No eviction policy is stated."
+    context.suite.evidence.record("--maxmemory-policy in the definition", stated or "not stated", said)
     assert_that(
         stated,
         equal_to([policy]),
@@ -107,7 +145,7 @@ def step_eviction_policy(context: Context, policy: str) -> None:
 @then("the health check pings Redis with the Redis command-line client")
 def step_health_test(context: Context) -> None:
     check = _definition(context).healthcheck
-    context.suite.evidence.record("health check test", list(check.test) if check else "none")
+    context.suite.evidence.record("health check test", list(check.test) if check else "none", _health_said(check))
     check = _health_check(context)
     assert_that(
         (check.disabled, check.test[:1], check.command_line),
@@ -125,7 +163,10 @@ def step_health_test(context: Context) -> None:
 def step_health_schedule(context: Context, interval: float, timeout: float, retries: int) -> None:
     check = _health_check(context)
     context.suite.evidence.record(
-        "health check schedule", f"interval {check.interval}s, timeout {check.timeout}s, retries {check.retries}"
+        "health check schedule",
+        f"interval {check.interval}s, timeout {check.timeout}s, retries {check.retries}",
+        f"The health check runs every {check.interval:g} s, times out after {check.timeout:g} s and allows "
+        f"{check.retries} retries.",
     )
     assert_that(
         {"interval": check.interval, "timeout": check.timeout, "retries": check.retries},
@@ -134,27 +175,34 @@ def step_health_schedule(context: Context, interval: float, timeout: float, retr
     )
 
 
-@then("the health check probes every {interval:g} seconds during a start period")
-def step_health_start(context: Context, interval: float) -> None:
+@then("while the service starts, the health check probes it several times a second")
+def step_health_start(context: Context) -> None:
     check = _health_check(context)
+    said = (
+        f"For {check.start_period:g} s after a start, the health check probes every {check.start_interval:g} s."
+        if check.start_interval and check.start_period
+        else "The health check probes no faster while the service starts."
+    )
     context.suite.evidence.record(
-        "health check start", f"start_period {check.start_period}s, start_interval {check.start_interval}s"
+        "health check start", f"start_period {check.start_period}s, start_interval {check.start_interval}s", said
     )
     assert_that(
         {"start_interval": check.start_interval, "start_period": check.start_period or 0.0},
-        has_entries(start_interval=equal_to(interval), start_period=greater_than(0)),
+        has_entries(start_interval=equal_to(START_INTERVAL), start_period=greater_than(0)),
         "start_interval does nothing without a start_period",
     )
 
 
-@then('the named volume "{volume}" with the {driver} driver holds the data directory "{path}"')
-def step_volume(context: Context, volume: str, driver: str, path: str) -> None:
+@then('Redis keeps its data in the volume "{volume}", stored on this machine')
+def step_volume(context: Context, volume: str) -> None:
     definition = _definition(context)
-    observed = {"mounts": [str(m) for m in definition.mounts], "driver": definition.volume_drivers.get(volume)}
-    context.suite.evidence.record("mounts and volume driver", observed)
+    mounts, driver = [str(m) for m in definition.mounts], definition.volume_drivers.get(volume)
+    observed = {"mounts": mounts, "driver": driver}
+    said = f"Mounted in the container: {'; '.join(mounts) or 'nothing'}. The volume's driver: {driver or 'none'}."
+    context.suite.evidence.record("mounts and volume driver", observed, said)
     assert_that(
         observed,
-        has_entries(mounts=has_item(f"volume {volume} at {path}"), driver=driver),
+        has_entries(mounts=has_item(f"volume {volume} at {DATA_DIR}"), driver=VOLUME_DRIVER),
         "service mounts and the top-level volume's driver",
     )
 
@@ -164,22 +212,26 @@ def step_volume(context: Context, volume: str, driver: str, path: str) -> None:
 def step_no_version(context: Context) -> None:
     path = context.suite.settings.compose_file
     version = declares_version(path)
-    context.suite.evidence.record("top-level version key", "absent" if version is None else repr(version))
+    said = "The file declares no version." if version is None else f"The file still declares version {version}."
+    context.suite.evidence.record("top-level version key", "absent" if version is None else repr(version), said)
     assert_that(version, none(), f"top-level `version` in {path} (obsolete in Compose v2)")
 
 
 @then('the restart policy is "{policy}"')
 def step_restart(context: Context, policy: str) -> None:
     restart = _definition(context).restart
-    context.suite.evidence.record("restart policy in the definition", restart)
+    context.suite.evidence.record("restart policy in the definition", restart, f"The restart policy is {restart}.")
     assert_that(restart, equal_to(policy), "restart policy of the service")
 
 
 @then('the service is attached to the bridge network "{network}"')
 def step_network(context: Context, network: str) -> None:
     definition = _definition(context)
-    observed = {"attached": list(definition.networks), "driver": definition.network_drivers.get(network)}
-    context.suite.evidence.record("networks and driver", observed)
+    attached, driver = list(definition.networks), definition.network_drivers.get(network)
+    observed = {"attached": attached, "driver": driver}
+    networks = ", ".join(attached) or "no network"
+    said = f"The service is attached to {networks}; {network}'s driver is {driver or 'not set'}."
+    context.suite.evidence.record("networks and driver", observed, said)
     assert_that(
         observed,
         has_entries(attached=has_item(network), driver="bridge"),
@@ -190,5 +242,6 @@ def step_network(context: Context, network: str) -> None:
 @then('the container is named "{name}"')
 def step_container_name(context: Context, name: str) -> None:
     container_name = _definition(context).container_name
-    context.suite.evidence.record("container_name in the definition", container_name)
+    said = f"The container is named {container_name}." if container_name else "The container has no fixed name."
+    context.suite.evidence.record("container_name in the definition", container_name, said)
     assert_that(container_name, equal_to(name), "container_name of the service")

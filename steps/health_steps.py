@@ -7,7 +7,19 @@ from behave.runner import Context
 from hamcrest import assert_that, equal_to, greater_than, less_than_or_equal_to, not_
 
 from harness import faults
+from harness.containers import Probe
 from harness.errors import best_effort, reported_as_failures
+
+
+def _answer(output: str) -> str:
+    return " ".join(output.split()).rstrip(".") or "nothing"
+
+
+def _probe_said(probe: Probe | None) -> str:
+    if probe is None:
+        return "Docker logged no health probe."
+    verdict = "passed" if probe.exit_code == 0 else "failed"
+    return f"Docker's last health probe {verdict}: Redis answered {_answer(probe.output)}."
 
 
 @when("the operator stops the Redis service")
@@ -26,7 +38,8 @@ def step_stopped(context: Context) -> None:
 @reported_as_failures
 def step_exited_cleanly(context: Context) -> None:
     state = context.suite.engine().state()
-    context.suite.evidence.record("after stop", str(state))
+    said = f"After the stop the container's state was {state.status} (exit code {state.exit_code})."
+    context.suite.evidence.record("after stop", str(state), said)
     assert_that((state.status, state.exit_code), equal_to(("exited", 0)), f"after stop: {state}")
 
 
@@ -62,8 +75,12 @@ def step_restarted(context: Context, bound: float) -> None:
 @reported_as_failures
 def step_recovered(context: Context, bound: float) -> None:
     observed = context.suite.engine().wait_recovered(context.crash, within=bound)
-    context.suite.evidence.record("seconds from crash to healthy", round(observed.elapsed, 3))
-    context.suite.evidence.record("health log", str(observed.value.last_probe))
+    context.suite.evidence.record(
+        "seconds from crash to healthy",
+        round(observed.elapsed, 3),
+        f"Healthy again {observed.elapsed:.2f} s after the crash.",
+    )
+    context.suite.evidence.record("health log", str(observed.value.last_probe), _probe_said(observed.value.last_probe))
     assert_that(observed.elapsed, less_than_or_equal_to(bound), str(observed.value))
 
 
@@ -91,7 +108,10 @@ def step_password_undone(context: Context) -> None:
 @reported_as_failures
 def step_run_health_check(context: Context) -> None:
     context.probe = context.suite.engine().run_health_check()
-    context.suite.evidence.record("configured health check run", str(context.probe))
+    probe = context.probe
+    verdict = "passed" if probe.exit_code == 0 else "failed"
+    said = f"The health check, run by hand, {verdict}: Redis answered {_answer(probe.output)}."
+    context.suite.evidence.record("configured health check run", str(probe), said)
 
 
 @then("the health check fails")

@@ -17,7 +17,15 @@ def step_exhaust(context: Context) -> None:
     original = memory.maxmemory(client)
     context.add_cleanup(best_effort(lambda: memory.relieve(stack.redis(), original, prefix)))
     context.pressure = memory.exhaust(client, prefix)
-    context.suite.evidence.record("under memory pressure", str(context.pressure))
+    pressure = context.pressure
+    refused = (
+        f"and then refused a write ({pressure.refusal.split(':')[0]})" if pressure.refusal else "and never refused"
+    )
+    said = (
+        f"With memory capped at {pressure.maxmemory // 1024} KiB and policy {pressure.policy}, Redis took "
+        f"{pressure.accepted // 1024} KiB more {refused}; {pressure.evicted} keys were evicted."
+    )
+    context.suite.evidence.record("under memory pressure", str(pressure), said)
 
 
 @then("Redis refuses the write that does not fit, with an out-of-memory error")
@@ -41,6 +49,11 @@ def step_all_kept(context: Context, tasks: int) -> None:
         "tasks queued": consumers.celery.queued_plainly(client, context.queue),
         "job stored": consumers.schedulers.lookup(context.job_id) is not None,
     }
-    context.suite.evidence.record("after memory ran out", observed)
+    kept = [
+        "the lock held by its worker" if observed["lock held by its worker"] else "the lock LOST",
+        f"{observed['tasks queued']} tasks queued",
+        "the job stored" if observed["job stored"] else "the job LOST",
+    ]
+    context.suite.evidence.record("after memory ran out", observed, f"After memory ran out: {', '.join(kept)}.")
     expected = {"lock held by its worker": True, "tasks queued": tasks, "job stored": True}
     assert_that(observed, equal_to(expected), f"what the consumers keep in Redis, after: {context.pressure}")

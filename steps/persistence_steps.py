@@ -22,7 +22,11 @@ def step_stored(context: Context) -> None:
 @reported_as_failures
 def step_restart(context: Context) -> None:
     observed = context.suite.engine().restart()
-    context.suite.evidence.record("seconds from restart to answering", round(observed.elapsed, 3))
+    context.suite.evidence.record(
+        "seconds from restart to answering",
+        round(observed.elapsed, 3),
+        f"Answering {observed.elapsed:.2f} s after the restart.",
+    )
 
 
 @when("the operator removes the container, keeps its data, and starts it again")
@@ -30,7 +34,11 @@ def step_restart(context: Context) -> None:
 def step_recreate(context: Context) -> None:
     context.started_at, context.started_by = context.suite.poller.clock(), "re-creation"
     observed = context.suite.engine().recreate()
-    context.suite.evidence.record("seconds from re-creation to answering", round(observed.elapsed, 3))
+    context.suite.evidence.record(
+        "seconds from re-creation to answering",
+        round(observed.elapsed, 3),
+        f"Answering {observed.elapsed:.2f} s after the re-creation.",
+    )
 
 
 @when("the Redis process crashes {delay:g} second after the write was acknowledged")
@@ -43,5 +51,6 @@ def step_crash_after_write(context: Context, delay: float) -> None:
 @reported_as_failures
 def step_value_kept(context: Context) -> None:
     got = context.suite.engine().redis().get(context.key)
-    context.suite.evidence.record(f"read back {context.key}", got)
+    said = "The value written was read back unchanged." if got == context.value else "The value written was LOST."
+    context.suite.evidence.record(f"read back {context.key}", got, said)
     assert_that(got, equal_to(context.value), f"GET {context.key} after the event")

@@ -23,7 +23,9 @@ COMMANDS = [
 ]
 
 
-@when("a client without the password connects from this machine's network address and from another container network")
+@when(
+    "a client without the password tries to reach Redis over the network, as another machine or another container would"
+)
 @reported_as_failures
 def step_from_elsewhere(context: Context) -> None:
     suite = context.suite
@@ -34,10 +36,12 @@ def step_from_elsewhere(context: Context) -> None:
     # opticserp_network is Docker's to isolate, whatever the service says.
     attempts += exposure.from_other_network(stack.client, stack.state().image_id, stack.compose.project, port)
     context.attempts = attempts
-    suite.evidence.record("clients without the password, from elsewhere", [str(a) for a in attempts])
+    served = sum(a.let_in for a in attempts)
+    said = f"{len(attempts)} tries from other addresses and another container network: {served} served."
+    suite.evidence.record("clients without the password, from elsewhere", [str(a) for a in attempts], said)
 
 
-@then("neither is answered by Redis, except to be told that authentication is required")
+@then("Redis serves none of them, at most telling them that a password is required")
 def step_none_let_in(context: Context) -> None:
     attempts = context.attempts
     assert_that(attempts, is_not(empty()), "places a client tried from")
@@ -64,7 +68,9 @@ def step_with_password(context: Context) -> None:
 def step_unauthenticated(context: Context) -> None:
     client = context.suite.engine().redis(anonymous=True)
     context.answers = exposure.unauthenticated(client, COMMANDS)
-    context.suite.evidence.record("commands without the password", context.answers)
+    served = exposure.served(context.answers)
+    said = f"{len(context.answers)} commands without the password (read, write, reconfigure): {len(served)} served."
+    context.suite.evidence.record("commands without the password", context.answers, said)
 
 
 @then("Redis refuses every one of them until the client authenticates")
@@ -80,7 +86,8 @@ def step_authenticated_and_healthy(context: Context) -> None:
     answer = redis_client.answers_ping(stack.redis())
     assert_that(answer, equal_to("PONG"), "PING from a client with the password")
     healthy = stack.wait_healthy_on_pong(within=HEALTH_BOUND)
-    context.suite.evidence.record("health with a password", str(healthy.value.last_probe))
+    said = "With a password set, the health check reported healthy after a probe that got PONG."
+    context.suite.evidence.record("health with a password", str(healthy.value.last_probe), said)
 
 
 @then("the password appears in no container setting, Compose configuration, process list or log")
@@ -96,7 +103,11 @@ def step_password_hidden(context: Context) -> None:
         secrecy.Place("container logs", container.logs().decode(errors="replace")),
     ]
     findings = secrecy.search(stack.access.password or "", places)
-    context.suite.evidence.record("the password searched for", [str(f) for f in findings])
+    shown = [f.place for f in findings if f.hits]
+    said = f"The password was searched for in {len(findings)} places: " + (
+        f"found in {', '.join(shown)}." if shown else "found in none."
+    )
+    context.suite.evidence.record("the password searched for", [str(f) for f in findings], said)
     assert_that([str(f) for f in findings if f.hits], empty(), "places that show the password")
 
 
@@ -105,8 +116,15 @@ def step_password_hidden(context: Context) -> None:
 def step_look_at_users(context: Context) -> None:
     stack = context.suite.engine()
     context.uids, context.owners = stack.server_uids(), stack.data_owners()
-    context.suite.evidence.record("uid of redis-server", context.uids)
-    context.suite.evidence.record("owners of /data", sorted(set(context.owners.values())))
+    uids, owners = context.uids, sorted(set(context.owners.values()))
+    context.suite.evidence.record(
+        "uid of redis-server", uids, f"Redis runs as uid {', '.join(map(str, uids)) or 'none found'}."
+    )
+    context.suite.evidence.record(
+        "owners of /data",
+        owners,
+        f"The data files belong to uid {', '.join(map(str, owners)) or 'nobody (none found)'}.",
+    )
 
 
 @then("Redis runs as a user other than root")

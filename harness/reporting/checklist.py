@@ -1,7 +1,9 @@
-"""The sign-off checklist as data: for each criterion its verdict, the
-scenarios that prove it and the evidence observed; the environment and the
-run. signoff.md, the Jira comment (wiki markup and ADF) and
-reports/signoff.json are all rendered from this one value."""
+"""The sign-off as data: the run's verdict (PASSED, PROVISIONAL or FAILED) and
+why; the deliberate changes from the plan; what this run did not verify; for
+each criterion its verdict, the scenarios that prove it and the evidence
+observed, in sentences; the environment and the run. signoff.md, the Jira
+comment (wiki markup and ADF) and reports/signoff.json are all rendered from
+this one value."""
 
 from __future__ import annotations
 
@@ -12,14 +14,20 @@ from typing import Any
 
 from harness.errors import PreflightError
 from harness.evidence import Evidence
-from harness.reporting.criteria import ALSO, CONSUMERS, PLAN
+from harness.reporting.criteria import CHANGES, CONSUMERS, FURTHER, PLAN, STRATEGY, Criterion
 
 ISSUE = "OPTERP-20"
 TITLE = f"{ISSUE} sign-off: Redis in Docker Compose"
+# A criterion's verdict.
 PASSED, FAILED, NOT_RUN = "passed", "FAILED", "not run"
+# The run's verdict: PASSED only on what the plan assumes (the registry's image,
+# Docker Desktop on Windows); PROVISIONAL when all passed on something else.
+RUN_PASSED, RUN_PROVISIONAL, RUN_FAILED = "PASSED", "PROVISIONAL", "FAILED"
+CELL = 200  # characters of one sentence of evidence or one failure reason; the rest is in report.html
 # The environment table's rows, in order: the engine, where its ports were reached, the tools, the image.
 ENVIRONMENT = (
     "Docker Engine",
+    "engine kind",
     "Docker endpoint",
     "published ports reached at",
     "Docker Compose",
@@ -29,15 +37,18 @@ ENVIRONMENT = (
     "access",
 )
 SECTIONS = (
-    ("Acceptance criteria (as the plan lists them)", PLAN),
-    ("Also verified (the plan's configuration and testing strategy)", ALSO),
-    ("Fit for the plan's consumers (each through its own client library)", CONSUMERS),
+    (f"Acceptance criteria (the plan's {len(PLAN)})", PLAN),
+    (f"Testing strategy (the plan's {len(STRATEGY)} tests)", STRATEGY),
+    ("Further checks (the plan's configuration, and security)", FURTHER),
+    (f"Fit for the plan's consumers (OPTERP-21, OPTERP-22, OPTERP-24: {len(CONSUMERS)} criteria)", CONSUMERS),
 )
+CHANGES_TITLE = "Changes from the plan (for the product owner to approve)"
+NOT_VERIFIED_TITLE = "Not verified by this run"
 
 
 @dataclass(frozen=True)
 class ScenarioResult:
-    criterion: str
+    criterion: str  # the tag, without its prefix
     name: str
     verdict: str  # PASSED | FAILED | NOT_RUN
     reason: str = ""
@@ -46,11 +57,11 @@ class ScenarioResult:
 @dataclass(frozen=True)
 class Item:
     text: str  # the criterion, in the plan's words
-    label: str  # its tag without the @
+    label: str  # its tags, with the @
     verdict: str  # PASSED | FAILED | NOT_RUN
     shown: str  # the verdict as printed ("not run: <why>" for a refused run)
     scenarios: tuple[ScenarioResult, ...]
-    facts: tuple[str, ...]  # "what: value", as observed
+    facts: tuple[str, ...]  # what was observed, one sentence each
 
 
 @dataclass(frozen=True)
@@ -60,14 +71,24 @@ class Section:
 
 
 @dataclass(frozen=True)
+class ChangeRow:
+    text: str
+    why: str
+    label: str  # the tags of the criterion that proves it
+    verdict: str  # that criterion's verdict in this run
+
+
+@dataclass(frozen=True)
 class Checklist:
-    headline: str  # the verdict of the whole run, in one sentence
+    verdict: str  # RUN_PASSED | RUN_PROVISIONAL | RUN_FAILED
+    headline: str  # the verdict's reasons, in one sentence
     detail: str  # what follows it (a refusal's one line), or ""
-    ready: bool  # every criterion passed
+    changes: tuple[ChangeRow, ...]
+    not_verified: tuple[str, ...]
     sections: tuple[Section, ...]
     environment: tuple[tuple[str, str], ...]
-    note: str  # about the image, when it is not the registry's; or ""
     run: tuple[tuple[str, str], ...]
+    test_environment: str  # the engine kind as a Jira label (Xray's test environment), or ""
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2) + "\n"
@@ -93,13 +114,15 @@ class Checklist:
             for section in data["sections"]
         )
         return cls(
+            data["verdict"],
             data["headline"],
             data["detail"],
-            data["ready"],
+            tuple(ChangeRow(**change) for change in data["changes"]),
+            tuple(data["not_verified"]),
             sections,
             tuple((k, v) for k, v in data["environment"]),
-            data["note"],
             tuple((k, v) for k, v in data["run"]),
+            data["test_environment"],
         )
 
 
@@ -107,25 +130,45 @@ def build(
     scenarios: list[ScenarioResult], evidence: Evidence, run: list[tuple[str, str]], refusal: PreflightError | None
 ) -> Checklist:
     sections = []
-    verdicts: dict[str, str] = {}
+    verdicts: dict[str, str] = {}  # criterion key -> verdict
     for title, criteria in SECTIONS:
-        items = []
-        for criterion in criteria:
-            found = tuple(s for s in scenarios if s.criterion == criterion.tag)
-            verdict = verdicts[criterion.tag] = verdict_of(found)
-            facts = tuple(dict.fromkeys(f"{f.what}: {f.value}" for f in evidence.about(criterion.tag)))
-            shown = f"not run: {refusal.summary}" if refusal else verdict
-            items.append(Item(criterion.text, criterion.label, verdict, shown, found, facts))
+        items = [_item(criterion, scenarios, evidence, refusal) for criterion in criteria]
+        verdicts.update((c.key, item.verdict) for c, item in zip(criteria, items, strict=True))
         sections.append(Section(title, tuple(items)))
     env = evidence.environment
     environment = [(key, str(env.get(key, "not observed"))) for key in ENVIRONMENT] + [("OS", platform.platform())]
-    note = ""
-    if "image" in env and "pulled from a registry" not in env["image"]:
-        origin = env["image"].split(", ", 1)[-1]
-        note = f"the image is not the registry's redis:7-alpine. It was {origin}."
-    headline, detail = _headline(verdicts, refusal)
-    ready = not refusal and all(v == PASSED for v in verdicts.values())
-    return Checklist(headline, detail, ready, tuple(sections), tuple(environment), note, tuple(run))
+    changes = tuple(ChangeRow(c.text, c.why, _criterion(c.proven_by).label, verdicts[c.proven_by]) for c in CHANGES)
+    unproven = _unproven_platform(evidence)
+    not_run = [key for key, v in verdicts.items() if v == NOT_RUN]
+    not_verified = [sentence for _, sentence in unproven]
+    if refusal:
+        not_verified = [f"Any criterion: the run stopped before it started anything ({refusal.summary})."]
+    elif not_run:
+        not_verified.append(f"{len(not_run)} criteria were not run: {_listed(not_run)}.")
+    verdict, headline, detail = _verdict(verdicts, refusal, [reason for reason, _ in unproven])
+    return Checklist(
+        verdict, headline, detail, changes, tuple(not_verified), tuple(sections), tuple(environment), tuple(run),
+        evidence.engine.label if evidence.engine else "",
+    )  # fmt: skip
+
+
+def _item(
+    criterion: Criterion, scenarios: list[ScenarioResult], evidence: Evidence, refusal: PreflightError | None
+) -> Item:
+    found = tuple(
+        ScenarioResult(s.criterion, s.name, s.verdict, clip(s.reason))
+        for tag in criterion.proven_by
+        for s in scenarios
+        if s.criterion == tag
+    )
+    verdict = verdict_of(found)
+    facts = tuple(dict.fromkeys(clip(f.said) for tag in criterion.proven_by for f in evidence.about(tag)))
+    shown = f"not run: {refusal.summary}" if refusal else verdict
+    return Item(criterion.text, criterion.label, verdict, shown, found, facts)
+
+
+def _criterion(key: str) -> Criterion:
+    return next(c for _, criteria in SECTIONS for c in criteria if c.key == key)
 
 
 def verdict_of(scenarios: tuple[ScenarioResult, ...] | list[ScenarioResult]) -> str:
@@ -136,21 +179,66 @@ def verdict_of(scenarios: tuple[ScenarioResult, ...] | list[ScenarioResult]) -> 
     return NOT_RUN
 
 
-def _headline(verdicts: dict[str, str], refusal: PreflightError | None) -> tuple[str, str]:
-    if refusal:
-        return f"Not run: {refusal.summary}.", str(refusal)
-    failed = [tag for tag, v in verdicts.items() if v == FAILED]
-    not_run = [tag for tag, v in verdicts.items() if v == NOT_RUN]
-    if failed:
-        return f"Sign-off blocked: {len(failed)} criteria failed ({', '.join(failed)}).", ""
-    if not_run:
-        return f"Incomplete: {len(not_run)} criteria not run ({', '.join(not_run)}).", ""
-    plan = len(PLAN) + len(ALSO)
+def _unproven_platform(evidence: Evidence) -> list[tuple[str, str]]:
+    """What the plan assumes that this run did not run on: (the reason in the
+    headline, the sentence under Not verified)."""
+    out = []
+    if evidence.image_from_registry is None:
+        out.append(("the image was not checked", "The registry's redis:7-alpine: the run did not check the image."))
+    elif not evidence.image_from_registry:
+        origin = evidence.environment.get("image", "").split(", ", 1)[-1]
+        out.append(
+            (
+                "the image was built or loaded locally, not the registry's redis:7-alpine",
+                f"The registry's redis:7-alpine: the image that ran was {origin}.",
+            )
+        )
+    if evidence.engine is None:
+        out.append(("the engine's kind was not observed", "Docker Desktop on Windows: the engine was not observed."))
+    elif not evidence.engine.plan_target:
+        out.append(
+            (
+                f"the engine was {evidence.engine.product} on {evidence.engine.host}, not Docker Desktop on Windows",
+                f"Docker Desktop on Windows, which the plan targets: the engine was {evidence.engine}.",
+            )
+        )
+    return out
+
+
+def _counts() -> str:
     return (
-        f"Ready for sign-off: all {plan} criteria of the plan and all {len(CONSUMERS)} criteria of its "
-        "consumers passed.",
+        f"the plan's {len(PLAN)} acceptance criteria and {len(STRATEGY)} tests, {len(FURTHER)} further checks "
+        f"and {len(CONSUMERS)} criteria of its consumers"
+    )
+
+
+def _listed(keys: list[str], most: int = 6) -> str:
+    shown = ", ".join(keys[:most])
+    return shown + (f" and {len(keys) - most} more" if len(keys) > most else "")
+
+
+def _verdict(verdicts: dict[str, str], refusal: PreflightError | None, unproven: list[str]) -> tuple[str, str, str]:
+    if refusal:
+        return RUN_FAILED, f"The run did not start: {refusal.summary}.", str(refusal)
+    failed = [key for key, v in verdicts.items() if v == FAILED]
+    not_run = [key for key, v in verdicts.items() if v == NOT_RUN]
+    if failed or not_run:
+        total = len(verdicts)
+        parts = [f"{len(failed)} of {total} criteria failed ({_listed(failed)})"] if failed else []
+        parts += [f"{len(not_run)} of {total} were not run ({_listed(not_run)})"] if not_run else []
+        return RUN_FAILED, f"{' and '.join(parts)}.", ""
+    if unproven:
+        return RUN_PROVISIONAL, f"every criterion passed ({_counts()}), but {'; '.join(unproven)}.", ""
+    return (
+        RUN_PASSED,
+        f"every criterion passed ({_counts()}) on the registry's image and Docker Desktop on Windows.",
         "",
     )
+
+
+def clip(text: str, limit: int = CELL) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # Run rows shown as code: a path and a digest.
@@ -159,8 +247,15 @@ CODE_ROWS = ("compose file", "sha256")
 
 def markdown(checklist: Checklist) -> str:
     """signoff.md, for people."""
-    headline = f"**{checklist.headline}**" + (f" {checklist.detail}" if checklist.detail else "")
-    lines = [f"# {TITLE}", "", headline, ""]
+    headline = f"**{checklist.verdict}**: {checklist.headline}" + (f" {checklist.detail}" if checklist.detail else "")
+    lines = [f"# {TITLE}", "", headline, "", f"## {CHANGES_TITLE}", ""]
+    for change in checklist.changes:
+        lines.append(f"- {change.text} *Why:* {change.why} Proven by `{change.label}`: **{change.verdict}**.")
+    lines += ["", f"## {NOT_VERIFIED_TITLE}", ""]
+    lines += [f"- {sentence}" for sentence in checklist.not_verified] or [
+        "- Nothing: the run was on what the plan assumes."
+    ]
+    lines.append("")
     for section in checklist.sections:
         lines += [f"## {section.title}", ""]
         for item in section.items:
@@ -169,13 +264,10 @@ def markdown(checklist: Checklist) -> str:
             for scenario in item.scenarios:
                 reason = f": {scenario.reason}" if scenario.reason else ""
                 lines.append(f"  - scenario *{scenario.name}*: {scenario.verdict}{reason}")
-            lines += [f"  - observed {fact}" for fact in item.facts]
+            lines += [f"  - observed: {fact}" for fact in item.facts]
         lines.append("")
     lines += ["## Environment", "", "| | |", "|---|---|"]
     lines += [f"| {key} | {value} |" for key, value in checklist.environment]
-    if checklist.note:
-        first, _, rest = checklist.note.partition(". ")
-        lines += ["", f"**Note: {first}.** {rest}"]
     lines += ["", "## Run", "", "| | |", "|---|---|"]
     lines += [f"| {key} | `{value}` |" if key in CODE_ROWS else f"| {key} | {value} |" for key, value in checklist.run]
     lines.append("")

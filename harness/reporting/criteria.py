@@ -1,6 +1,9 @@
-"""The acceptance criteria of OPTERP-20, worded and ordered as the plan lists
-them, each with the `@ac:` tag its scenarios carry; then what the plan's
-consumers need of Redis, each with its `@fit:` tag."""
+"""What the sign-off checks, in the plan's own words and order: its 10
+acceptance criteria, the 3 tests of its testing strategy, further checks of
+its configuration, and what the plan's consumers need of Redis. Each names
+the tags whose scenarios prove it (`@ac:` for the plan, `@fit:` for a
+consumer). Also the deliberate changes from the plan, for the product owner
+to approve."""
 
 from __future__ import annotations
 
@@ -12,21 +15,25 @@ TAG_PREFIXES = ("ac:", "fit:")
 
 @dataclass(frozen=True)
 class Criterion:
-    tag: str  # without its prefix
+    key: str  # unique in the sign-off; the tag that proves it, unless `tags` says otherwise
     text: str
     prefix: str = "ac"
+    tags: tuple[str, ...] = ()  # the tags (without prefix) whose scenarios prove it, when not just `key`
+
+    @property
+    def proven_by(self) -> tuple[str, ...]:
+        return self.tags or (self.key,)
 
     @property
     def label(self) -> str:
-        return f"@{self.prefix}:{self.tag}"
+        return ", ".join(f"@{self.prefix}:{tag}" for tag in self.proven_by)
 
 
-# The plan's "Acceptance Criteria" checklist, verbatim but for what "exposed"
-# means now that the port is published on loopback by default.
+# The plan's "Acceptance Criteria" checklist, verbatim.
 PLAN = (
     Criterion("compose-file", "docker-compose.yml created"),
     Criterion("image", "Redis 7-alpine service defined"),
-    Criterion("port", "Port 6379 exposed (on this machine only, unless REDIS_BIND_ADDRESS names another address)"),
+    Criterion("port", "Port 6379 exposed"),
     Criterion("aof", "AOF persistence enabled"),
     Criterion("healthcheck", "Health check configured"),
     Criterion("volume", "Volume for data persistence"),
@@ -36,26 +43,31 @@ PLAN = (
     Criterion("docs", "Documentation updated"),
 )
 
-# The plan's configuration details and testing strategy, also proven; and
-# the security the plan names as a next step, proven now.
-ALSO = (
+# The plan's "Testing Strategy": its three tests.
+STRATEGY = (
+    Criterion("smoke", "1. Smoke test: Redis starts, turns healthy and answers PONG", tags=("starts", "ping")),
+    Criterion("persistence", "2. Persistence test: a written key survives a restart (and re-creation and a crash)"),
+    Criterion("recovery", "3. Health check test: stopped stays stopped, healthy again after a start (and a crash)"),
+)
+
+# The plan's configuration details (Step 2) and set/get test (Step 3), and the
+# security the plan names as a next step, proven now.
+FURTHER = (
     Criterion("set-get", 'Set/get: "Hello Redis" is read back'),
-    Criterion("persistence", "Persistence test: a written key survives restart, re-creation and a crash"),
-    Criterion("recovery", "Health check test: stopped stays stopped, healthy again after start and after a crash"),
     Criterion("restart-policy", "Restart policy unless-stopped"),
     Criterion("network", "Network opticserp_network (bridge)"),
     Criterion("container-name", "Container name opticserp_redis"),
     Criterion(
         "security",
-        "Redis is not open to the network: no client from elsewhere gets in without the "
-        "password, a password set is demanded and shown nowhere, Redis does not run as root",
+        "Redis is not open to the network: nobody gets in from elsewhere without the password, a password "
+        "set is demanded and shown nowhere, Redis does not run as root",
     ),
 )
 
 # Fit for the plan's consumers ("Used by"), each through its own client library.
 CONSUMERS = tuple(
-    Criterion(tag, text, "fit")
-    for tag, text in (
+    Criterion(key, text, "fit")
+    for key, text in (
         (
             "lock-exclusive",
             "Sync lock (OPTERP-21): one contending worker at a time is inside the lock, and every "
@@ -98,9 +110,54 @@ CONSUMERS = tuple(
     )
 )
 
+ALL = (*PLAN, *STRATEGY, *FURTHER, *CONSUMERS)
+
+
+@dataclass(frozen=True)
+class Change:
+    """A deliberate departure from the plan's text, and the criterion that proves it holds."""
+
+    text: str
+    why: str
+    proven_by: str  # a criterion's key
+
+
+CHANGES = (
+    Change(
+        "Port 6379 is published on this machine only (127.0.0.1), not on every address; REDIS_BIND_ADDRESS "
+        "publishes it on another.",
+        "The official image turns Redis's protected mode off and Docker's published ports bypass host "
+        "firewalls; the plan's consumers connect to localhost.",
+        "port",
+    ),
+    Change(
+        "Redis is started with the eviction policy noeviction.",
+        "When memory is full, writes fail loudly; any other policy may silently drop the sync lock, "
+        "queued tasks or stored jobs.",
+        "no-eviction",
+    ),
+    Change(
+        "The health check probes every 0.25 s for the first 30 s after a start, then every 10 s as planned. "
+        "This needs Docker Compose 2.20.2 and Docker Engine 25 or newer.",
+        "A started Redis is reported healthy within about a second instead of after 10 s.",
+        "healthcheck",
+    ),
+    Change(
+        "A password can be set (REDIS_PASSWORD_FILE); without one, Redis runs as the plan has it. The empty "
+        "stand-in for the password file needs Docker Compose 2.23.1 or newer.",
+        "The plan names password authentication as its next step; Redis published beyond this machine needs it.",
+        "security",
+    ),
+    Change(
+        "Redis runs as the image's redis user, not as root.",
+        "A compromised Redis process does not get root in its container.",
+        "security",
+    ),
+)
+
 
 def criterion_of(tags: object) -> str:
-    """The criterion an element's tags name ('run' when none does)."""
+    """The criterion tag an element's tags name ('run' when none does)."""
     for tag in tags:  # type: ignore[attr-defined]
         prefix, sep, name = str(tag).partition(":")
         if sep and f"{prefix}:" in TAG_PREFIXES:

@@ -1,11 +1,11 @@
 """Jira's REST API, as much as the sign-off needs: find this suite's own
 comment on the issue (by its marker), update it or add one, and attach the
-run's reports. Plain HTTP through `requests`: the request bodies are exactly
-what --dry-run writes, and every failure maps to one line."""
+run's reports, replacing the files of the same name this user attached
+before. Plain HTTP through `requests`: the request bodies are exactly what
+--dry-run writes, and every failure maps to one line with Jira's own reason."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,10 +13,10 @@ from typing import Any
 
 import requests
 
-from harness.reporting.jira_format import MARKER
+from harness.reporting.jira_format import LEGACY_MARKERS, MARKER, serialize
 
 PAGE = 50  # comments per request
-MOST_PAGES = 40  # bounds the search for our own comment: 2,000 comments
+MOST_PAGES = 100  # bounds the search for our own comment: 100 pages (5,000 comments at 50 a page)
 
 
 class JiraError(Exception):
@@ -49,33 +49,48 @@ class Jira:
         )  # fmt: skip
 
     def own_comment(self, issue: str) -> str | None:
-        """The id of the comment an earlier run posted, found by its marker."""
-        for page in range(MOST_PAGES):
+        """The id of the comment an earlier run posted, found by its marker. Jira
+        may return fewer comments than asked for: the next page starts after
+        those it returned."""
+        start = 0
+        for _ in range(MOST_PAGES):
             found = self._call(
                 "GET",
                 f"issue/{issue}/comment",
                 f"reading the comments of {issue}",
-                params={"startAt": page * PAGE, "maxResults": PAGE},
+                params={"startAt": start, "maxResults": PAGE},
             ).json()
             comments = found.get("comments", [])
             for comment in comments:
-                if MARKER in json.dumps(comment.get("body", "")):
+                if is_ours(comment.get("body", "")):
                     return str(comment["id"])
-            if not comments or page * PAGE + len(comments) >= int(found.get("total", 0)):
+            start += len(comments)
+            if not comments or start >= int(found.get("total", 0)):
                 return None
         return None
 
     def post_comment(self, issue: str, body: Any) -> tuple[str, str]:
         """Update this suite's comment if there is one, else add it; returns (verb, id)."""
         existing = self.own_comment(issue)
+        payload = {"headers": {"Content-Type": "application/json"}, "data": serialize({"body": body}).encode()}
         if existing:
-            self._call("PUT", f"issue/{issue}/comment/{existing}", f"updating comment {existing} on {issue}",
-                       json={"body": body})  # fmt: skip
+            self._call("PUT", f"issue/{issue}/comment/{existing}", f"updating comment {existing} on {issue}", **payload)
             return "updated", existing
-        created = self._call("POST", f"issue/{issue}/comment", f"commenting on {issue}", json={"body": body})
+        created = self._call("POST", f"issue/{issue}/comment", f"commenting on {issue}", **payload)
         return "added", str(created.json().get("id", "?"))
 
-    def attach(self, issue: str, files: list[Path]) -> None:
+    def attach(self, issue: str, files: list[Path]) -> int:
+        """Attach `files`, then delete the earlier attachments of the same names
+        that this user made (so a failed upload never loses the last good one);
+        returns how many were replaced."""
+        me = self._call("GET", "myself", "reading who the credentials belong to").json()
+        found = self._call("GET", f"issue/{issue}", f"reading the attachments of {issue}",
+                           params={"fields": "attachment"}).json()  # fmt: skip
+        names = {file.name for file in files}
+        earlier = [
+            a for a in (found.get("fields") or {}).get("attachment") or []
+            if a.get("filename") in names and same_user(a.get("author") or {}, me)
+        ]  # fmt: skip
         for file in files:
             with file.open("rb") as content:
                 self._call(
@@ -85,6 +100,31 @@ class Jira:
                     headers={"X-Atlassian-Token": "no-check"},  # Jira's XSRF check, required for attachments
                     files={"file": (file.name, content, _mime(file))},
                 )
+        for old in earlier:
+            self._call("DELETE", f"attachment/{old['id']}", f"removing the earlier {old.get('filename')} from {issue}")
+        return len(earlier)
+
+
+def is_ours(body: object) -> bool:
+    """Whether a comment's body (wiki source or ADF) carries our marker, or an earlier version's."""
+    text = body if isinstance(body, str) else " ".join(_texts(body))
+    return any(marker in text for marker in (MARKER, *LEGACY_MARKERS))
+
+
+def _texts(node: object) -> list[str]:
+    if isinstance(node, dict):
+        return ([node["text"]] if isinstance(node.get("text"), str) else []) + _texts(node.get("content") or [])
+    if isinstance(node, list):
+        return [text for child in node for text in _texts(child)]
+    return []
+
+
+def same_user(author: dict[str, Any], me: dict[str, Any]) -> bool:
+    """Cloud names users by accountId; Data Center by key (and name)."""
+    for field_name in ("accountId", "key", "name"):
+        if author.get(field_name) and author.get(field_name) == me.get(field_name):
+            return True
+    return False
 
 
 def send(
@@ -107,8 +147,23 @@ def send(
     except requests.ConnectionError as error:
         raise JiraError(f"{what}: cannot reach {site} ({type(error).__name__})") from error
     if response.status_code >= 400:
-        raise JiraError(f"{what}: {explain(response.status_code)}")
+        said = jira_says(response)
+        raise JiraError(f"{what}: {explain(response.status_code)}" + (f": {said}" if said else ""))
     return response
+
+
+def jira_says(response: requests.Response, limit: int = 300) -> str:
+    """Jira's own reason, from its error body ({"errorMessages": [...], "errors": {field: message}})."""
+    try:
+        document = response.json()
+    except ValueError:
+        return ""
+    if not isinstance(document, dict):
+        return ""
+    messages = [str(m) for m in document.get("errorMessages") or []]
+    messages += [f"{field}: {message}" for field, message in (document.get("errors") or {}).items()]
+    text = " ".join("; ".join(messages).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _mime(file: Path) -> str:

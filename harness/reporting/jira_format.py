@@ -1,102 +1,247 @@
-"""The sign-off checklist in Jira's own formats: wiki markup for REST v2 (Data
-Center and Cloud) and the Atlassian Document Format for REST v3 (Cloud).
-Jira shows Markdown as raw text, so signoff.md cannot be sent as it is."""
+"""The sign-off in Jira's own formats: wiki markup for REST v2 (Data Center and
+Cloud) and the Atlassian Document Format for REST v3 (Cloud). Jira shows
+Markdown as raw text, so signoff.md cannot be sent as it is.
+
+Jira refuses a comment over 32,767 characters (JRASERVER-64351), and does not
+document how it counts ADF; so each body is measured as it is sent (UTF-16
+units, as Java counts, of the wiki text or of the ADF's compact JSON) and, if
+it does not fit, rendered again with less detail: the evidence first, then
+the names of passed scenarios. The full detail is in the attached signoff.md."""
 
 from __future__ import annotations
 
+import json
 import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from harness.reporting.checklist import FAILED, PASSED, TITLE, Checklist, Item
+from harness.reporting.checklist import (
+    CHANGES_TITLE,
+    FAILED,
+    NOT_VERIFIED_TITLE,
+    PASSED,
+    RUN_FAILED,
+    RUN_PASSED,
+    TITLE,
+    Checklist,
+    Item,
+    ScenarioResult,
+    Section,
+    clip,
+)
 
-# In the comment's text, so a later run finds and updates its own comment.
-MARKER = "opterp20-acceptance-signoff"
+# In the comment's text, so a later run finds and updates its own comment. It
+# has no character wiki markup would escape, so Data Center stores it as it
+# is and a search of the stored source finds it.
+MARKER = "opterp20.acceptance.signoff"
+# What earlier versions posted: the plain marker (ADF) and its escaped form (wiki).
+LEGACY_MARKERS = ("opterp20-acceptance-signoff", "opterp20\\-acceptance\\-signoff")
 FOOTER = f"Posted by the signoff publish command of the OPTERP-20 acceptance suite ({MARKER})."
+LIMIT = 32_767  # Jira's most characters in a comment
+BUDGET = 32_000  # what we allow ourselves, below it
+ELSEWHERE = "Too long for one comment: the observed evidence is in the attached signoff.md."
 
-# Characters wiki markup gives a meaning to (tables, macros, links, images,
-# text effects, emoticons); a backslash before one shows it as it is.
-_WIKI_SPECIAL = re.compile(r"([|{}\[\]*_+^~!#?()\-])")
+
+@dataclass(frozen=True)
+class Detail:
+    """How much of the checklist a body carries."""
+
+    evidence: bool  # the observed facts
+    passed_names: bool  # passed scenarios named, or only counted
+    reason: int  # characters of a failure's reason
+    failed_shown: int  # failed scenarios named per criterion; the rest counted
+
+
+# Most first; each drops what matters least to a reader of the comment.
+LEVELS = (
+    Detail(True, True, 200, 99),
+    Detail(False, True, 200, 99),
+    Detail(False, False, 200, 99),
+    Detail(False, False, 80, 99),
+    Detail(False, False, 80, 1),
+)
+
+_WIKI_SPECIAL = re.compile(r"([|{}\[\]*_+^~!#?()])")
+# A hyphen between two letters or digits (OPTERP-20, re-creation) never starts
+# strikethrough or a dash; any other is escaped.
+_LONE_HYPHEN = re.compile(r"(?<![A-Za-z0-9])-|-(?![A-Za-z0-9])")
+_CODE = re.compile(r"`([^`]+)`")
 _WIKI_ICON = {PASSED: "(/)", FAILED: "(x)"}
-
-
-def wiki_text(text: str) -> str:
-    """`text` shown literally in wiki markup, on one line. A backslash itself
-    cannot be escaped with one (`\\\\` is a line break): it becomes its entity."""
-    flat = " ".join(text.split())
-    return "&#92;".join(_WIKI_SPECIAL.sub(r"\\\1", part) for part in flat.split("\\"))
-
-
-def wiki(checklist: Checklist) -> str:
-    lines = [f"h2. {wiki_text(TITLE)}", ""]
-    detail = f" {wiki_text(checklist.detail)}" if checklist.detail else ""
-    lines += [f"*{wiki_text(checklist.headline)}*{detail}", ""]
-    for section in checklist.sections:
-        lines += [f"h3. {wiki_text(section.title)}", "||Criterion||Verdict||Scenarios||Observed||"]
-        lines += [_wiki_row(item) for item in section.items]
-        lines.append("")
-    lines += ["h3. Environment", "||Fact||Value||"]
-    lines += [f"|{wiki_text(key)}|{wiki_text(value)}|" for key, value in checklist.environment]
-    if checklist.note:
-        lines += ["", f"*Note:* {wiki_text(checklist.note)}"]
-    lines += ["", "h3. Run", "||Fact||Value||"]
-    lines += [f"|{wiki_text(key)}|{wiki_text(value)}|" for key, value in checklist.run]
-    lines += ["", "----", f"_{wiki_text(FOOTER)}_"]
-    return "\n".join(lines) + "\n"
-
-
-def _wiki_row(item: Item) -> str:
-    icon = _WIKI_ICON.get(item.verdict, "(?)")
-    scenarios = [wiki_text(f"{s.name}: {s.verdict}" + (f": {s.reason}" if s.reason else "")) for s in item.scenarios]
-    facts = [wiki_text(fact) for fact in item.facts]
-    return (
-        f"|{wiki_text(item.text)} ({{{{{item.label}}}}})|{icon} {wiki_text(item.shown)}"
-        f"|{_cell(scenarios)}|{_cell(facts)}|"
-    )
-
-
-def _cell(lines: list[str]) -> str:
-    # A table cell is one line of markup; `\\` breaks it visibly. An empty cell needs a space.
-    return " \\\\ ".join(lines) or " "
-
-
-# -- ADF ----------------------------------------------------------------------
+_PANEL = {
+    RUN_PASSED: ("success", "#E3FCEF"),
+    RUN_FAILED: ("error", "#FFEBE6"),
+}  # anything else (PROVISIONAL): a warning
 _STATUS_COLOUR = {PASSED: "green", FAILED: "red"}
 
 
-def adf(checklist: Checklist) -> dict[str, Any]:
-    content: list[dict[str, Any]] = [_heading(2, TITLE)]
-    headline = [_text(checklist.headline, strong=True)]
-    if checklist.detail:
-        headline.append(_text(f" {checklist.detail}"))
-    content.append(_paragraph(headline))
+def size(body: str | dict[str, Any]) -> int:
+    """The body's length as sent, in UTF-16 units (Java's String.length)."""
+    text = body if isinstance(body, str) else serialize(body)
+    return len(text.encode("utf-16-le")) // 2
+
+
+def serialize(document: object) -> str:
+    """The JSON that is sent: compact, not ASCII-escaped, so what is measured is what Jira receives."""
+    return json.dumps(document, separators=(",", ":"), ensure_ascii=False)
+
+
+def _fitted(render: Callable[[Checklist, Detail], Any], checklist: Checklist) -> Any:
+    for detail in LEVELS:
+        body = render(checklist, detail)
+        if size(body) <= BUDGET:
+            return body
+    raise ValueError(f"the sign-off needs {size(body):,} characters even without its evidence, over Jira's {LIMIT:,}")
+
+
+# -- wiki markup ----------------------------------------------------------------
+def wiki_text(text: str) -> str:
+    """`text` shown literally in wiki markup, on one line; `code` in monospace.
+    A backslash itself cannot be escaped with one (`\\\\` is a line break): it
+    becomes its entity."""
+    flat = " ".join(text.split())
+    parts = _CODE.split(flat)  # even: text, odd: code
+    return "".join(f"{{{{{_escape(part)}}}}}" if odd else _escape(part) for odd, part in _alternate(parts))
+
+
+def _escape(text: str) -> str:
+    def one(part: str) -> str:
+        return _LONE_HYPHEN.sub(r"\\-", _WIKI_SPECIAL.sub(r"\\\1", part))
+
+    return "&#92;".join(one(part) for part in text.split("\\"))
+
+
+def _alternate(parts: list[str]) -> list[tuple[bool, str]]:
+    return [(n % 2 == 1, part) for n, part in enumerate(parts) if part]
+
+
+def wiki(checklist: Checklist) -> str:
+    return str(_fitted(_wiki, checklist))
+
+
+def _wiki(checklist: Checklist, level: Detail) -> str:
+    _, colour = _PANEL.get(checklist.verdict, ("warning", "#FFFAE6"))
+    detail = f" {wiki_text(checklist.detail)}" if checklist.detail else ""
+    lines = [
+        f"h2. {wiki_text(TITLE)}",
+        f"{{panel:title={checklist.verdict}|bgColor={colour}}}",
+        f"*{checklist.verdict}*: {wiki_text(checklist.headline)}{detail}",
+        "{panel}",
+        f"h3. {wiki_text(CHANGES_TITLE)}",
+    ]
+    lines += [
+        f"* {wiki_text(c.text)} _Why:_ {wiki_text(c.why)} Proven by {{{{{c.label}}}}}: *{wiki_text(c.verdict)}*"
+        for c in checklist.changes
+    ]
+    lines.append(f"h3. {wiki_text(NOT_VERIFIED_TITLE)}")
+    lines += [f"* {wiki_text(s)}" for s in checklist.not_verified] or [
+        "* Nothing: the run was on what the plan assumes."
+    ]
+    if not level.evidence:
+        lines.append(f"_{wiki_text(ELSEWHERE)}_")
     for section in checklist.sections:
-        content.append(_heading(3, section.title))
-        header = _row([_header_cell(name) for name in ("Criterion", "Verdict", "Scenarios", "Observed")])
-        content.append(_table([header, *(_adf_row(item) for item in section.items)]))
+        lines += [f"h3. {wiki_text(section.title)}", "||Criterion||Verdict||Scenarios||"]
+        lines += [_wiki_row(item, level) for item in section.items]
+        if level.evidence and any(item.facts for item in section.items):
+            lines.append("*Observed*")
+            lines += [f"* {{{{{item.label}}}}}: {wiki_text(fact)}" for item in section.items for fact in item.facts]
+    lines += ["h3. Environment", "||Fact||Value||"]
+    lines += [f"|{wiki_text(key)}|{wiki_text(value)}|" for key, value in checklist.environment]
+    lines += ["h3. Run", "||Fact||Value||"]
+    lines += [f"|{wiki_text(key)}|{wiki_text(value)}|" for key, value in checklist.run]
+    lines += ["----", f"_{wiki_text(FOOTER)}_"]
+    return "\n".join(lines) + "\n"
+
+
+def _wiki_row(item: Item, level: Detail) -> str:
+    icon = _WIKI_ICON.get(item.verdict, "(?)")
+    scenarios = " \\\\ ".join(wiki_text(line) for line in _scenario_lines(item.scenarios, level)) or " "
+    return f"|{wiki_text(item.text)} ({{{{{item.label}}}}})|{icon} {wiki_text(item.shown)}|{scenarios}|"
+
+
+def _scenario_lines(scenarios: tuple[ScenarioResult, ...], level: Detail) -> list[str]:
+    """One line per scenario, as far as `level` allows; the rest counted."""
+    failed = [s for s in scenarios if s.verdict == FAILED]
+    named = failed[: level.failed_shown] + [s for s in scenarios if s.verdict != FAILED and level.passed_names]
+    shown = [s for s in scenarios if s in named]
+    lines = [f"{s.name}: {s.verdict}" + (f": {clip(s.reason, level.reason)}" if s.reason else "") for s in shown]
+    counted = Counter(s.verdict for s in scenarios if s not in named)
+    lines += [f"{n} {'more ' if lines else ''}scenarios {verdict}" for verdict, n in counted.items()]
+    return lines
+
+
+# -- ADF ----------------------------------------------------------------------
+def adf(checklist: Checklist) -> dict[str, Any]:
+    body: dict[str, Any] = _fitted(_adf, checklist)
+    return body
+
+
+def _adf(checklist: Checklist, level: Detail) -> dict[str, Any]:
+    panel_type, _ = _PANEL.get(checklist.verdict, ("warning", ""))
+    verdict = [_text(checklist.verdict, strong=True), _text(f": {checklist.headline}")]
+    if checklist.detail:
+        verdict.append(_text(f" {checklist.detail}"))
+    content: list[dict[str, Any]] = [
+        _heading(2, TITLE),
+        {"type": "panel", "attrs": {"panelType": panel_type}, "content": [_paragraph(verdict)]},
+        _heading(3, CHANGES_TITLE),
+        _bullets(
+            [
+                [
+                    _text(f"{c.text} "),
+                    _text("Why: ", em=True),
+                    _text(f"{c.why} Proven by "),
+                    _text(c.label, code=True),
+                    _text(": "),
+                    _text(c.verdict, strong=True),
+                ]
+                for c in checklist.changes
+            ]
+        ),  # fmt: skip
+        _heading(3, NOT_VERIFIED_TITLE),
+        _bullets(
+            [_inline(s) for s in checklist.not_verified] or [[_text("Nothing: the run was on what the plan assumes.")]]
+        ),
+    ]
+    if not level.evidence:
+        content.append(_paragraph([_text(ELSEWHERE, em=True)]))
+    for section in checklist.sections:
+        content += [_heading(3, section.title), _criteria_table(section, level)]
+        facts = [[_text(item.label, code=True), *_inline(f": {fact}")] for item in section.items for fact in item.facts]
+        if level.evidence and facts:
+            content.append(
+                {"type": "expand", "attrs": {"title": f"Observed: {section.title}"}, "content": [_bullets(facts)]}
+            )
     for title, rows in (("Environment", checklist.environment), ("Run", checklist.run)):
-        content.append(_heading(3, title))
-        content.append(_table([_row([_cell_of([key]), _cell_of([value])]) for key, value in rows]))
-        if title == "Environment" and checklist.note:
-            content.append(_paragraph([_text("Note: ", strong=True), _text(checklist.note)]))
+        content += [_heading(3, title), _table([_row([_cell_of([key]), _cell_of([value])]) for key, value in rows])]
     content += [{"type": "rule"}, _paragraph([_text(FOOTER, em=True)])]
     return {"version": 1, "type": "doc", "content": content}
 
 
-def _adf_row(item: Item) -> dict[str, Any]:
+def _criteria_table(section: Section, level: Detail) -> dict[str, Any]:
+    header = _row([_header_cell(name) for name in ("Criterion", "Verdict", "Scenarios")])
+    return _table([header, *(_adf_row(item, level) for item in section.items)])
+
+
+def _adf_row(item: Item, level: Detail) -> dict[str, Any]:
     status = {
         "type": "status",
         "attrs": {"text": item.shown.upper(), "color": _STATUS_COLOUR.get(item.verdict, "neutral")},
     }
-    criterion = _paragraph([_text(f"{item.text} "), _text(item.label, code=True)])
-    scenarios = [f"{s.name}: {s.verdict}" + (f": {s.reason}" if s.reason else "") for s in item.scenarios]
+    criterion = _paragraph([*_inline(f"{item.text} "), _text(item.label, code=True)])
     return _row(
         [
             {"type": "tableCell", "content": [criterion]},
             {"type": "tableCell", "content": [_paragraph([status])]},
-            _cell_of(scenarios),
-            _cell_of(list(item.facts)),
+            _cell_of(_scenario_lines(item.scenarios, level)),
         ]
     )
+
+
+def _inline(text: str) -> list[dict[str, Any]]:
+    """Text with its `code` spans marked as code."""
+    return [_text(part, code=odd) for odd, part in _alternate(_CODE.split(text))]
 
 
 def _text(text: str, *, strong: bool = False, em: bool = False, code: bool = False) -> dict[str, Any]:
@@ -112,13 +257,17 @@ def _paragraph(nodes: list[dict[str, Any]]) -> dict[str, Any]:
     return {"type": "paragraph", "content": [n for n in nodes if n.get("type") != "text" or n["text"]]}
 
 
+def _bullets(items: list[list[dict[str, Any]]]) -> dict[str, Any]:
+    return {"type": "bulletList", "content": [{"type": "listItem", "content": [_paragraph(i)]} for i in items]}
+
+
 def _heading(level: int, text: str) -> dict[str, Any]:
     return {"type": "heading", "attrs": {"level": level}, "content": [_text(text)]}
 
 
 def _cell_of(lines: list[str]) -> dict[str, Any]:
     """A cell of plain lines, one paragraph each (a cell needs at least one)."""
-    return {"type": "tableCell", "content": [_paragraph([_text(line)]) for line in lines] or [_paragraph([])]}
+    return {"type": "tableCell", "content": [_paragraph(_inline(line)) for line in lines] or [_paragraph([])]}
 
 
 def _header_cell(text: str) -> dict[str, Any]:

@@ -5,9 +5,10 @@ signoff.json and, through `signoff publish`, the Jira comment are rendered from.
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ class RunInfo:
     compose_file: Path
     started: datetime
     duration: float
+    ci: Mapping[str, str] = field(default_factory=lambda: dict(os.environ), repr=False)  # CI's variables
 
     @property
     def sha256(self) -> str:
@@ -35,21 +37,42 @@ class RunInfo:
 
     @property
     def git_commit(self) -> str:
-        def git(*args: str) -> str:
-            done = subprocess.run(["git", *args], cwd=self.compose_file.parent, capture_output=True, text=True)
-            return done.stdout.strip() if done.returncode == 0 else ""
-
-        commit = git("rev-parse", "--short", "HEAD")
+        commit = self._git("rev-parse", "--short", "HEAD")
         if not commit:
             return "(not in a git checkout)"
-        dirty = git("status", "--porcelain", "--", self.compose_file.name)
+        dirty = self._git("status", "--porcelain", "--", self.compose_file.name)
         return commit + (" (compose file modified)" if dirty else "")
+
+    @property
+    def branch(self) -> str:
+        """As CI names it (GitHub Actions, GitLab CI), else the checkout's."""
+        ci = self.ci.get("GITHUB_REF_NAME") or self.ci.get("CI_COMMIT_TAG") or self.ci.get("CI_COMMIT_REF_NAME")
+        return ci or self._git("rev-parse", "--abbrev-ref", "HEAD") or "(not in a git checkout)"
+
+    @property
+    def pipeline(self) -> str:
+        ci = self.ci
+        if ci.get("GITHUB_RUN_ID"):
+            server = ci.get("GITHUB_SERVER_URL", "https://github.com")
+            return f"{server}/{ci.get('GITHUB_REPOSITORY', '')}/actions/runs/{ci['GITHUB_RUN_ID']}"
+        return ci.get("CI_PIPELINE_URL") or "not run by CI"
+
+    def _git(self, *args: str) -> str:
+        try:
+            done = subprocess.run(
+                ["git", *args], cwd=self.compose_file.parent, capture_output=True, text=True, timeout=10
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return ""
+        return done.stdout.strip() if done.returncode == 0 else ""
 
     def rows(self) -> list[tuple[str, str]]:
         return [
             ("compose file", str(self.compose_file)),
             ("sha256", self.sha256),
             ("git commit", self.git_commit),
+            ("branch", self.branch),
+            ("pipeline", self.pipeline),
             ("started", f"{self.started:%Y-%m-%d %H:%M:%S %Z}"),
             ("duration", f"{self.duration:.1f} s"),
         ]

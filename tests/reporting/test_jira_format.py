@@ -1,6 +1,6 @@
-"""The Jira renderings of the sign-off, from a run with a failed criterion.
-The ADF body is validated against the schema Atlassian publishes in the npm
-package @atlaskit/adf-schema, fetched at test time at a pinned version."""
+"""The Jira renderings of the sign-off. The ADF body is validated against the
+schema Atlassian publishes in the npm package @atlaskit/adf-schema, fetched at
+test time at a pinned version. Both bodies are measured as they are sent."""
 
 from __future__ import annotations
 
@@ -10,11 +10,15 @@ from typing import Any
 import jsonschema
 import pytest
 
-from harness.evidence import Evidence
 from harness.reporting import checklist as checklist_module
 from harness.reporting import jira_format
-from harness.reporting.checklist import FAILED, PASSED, Checklist, ScenarioResult, build
+from harness.reporting.checklist import CHANGES_TITLE, NOT_VERIFIED_TITLE, SECTIONS, Checklist
 from tests import adf_schema as adf_schema_module
+from tests.reporting.runs import failing_run, heaviest_run, passing_run, provisional_run
+
+RUNS = {"passing": passing_run, "provisional": provisional_run, "failing": failing_run, "heaviest": heaviest_run}
+PANELS = {"passing": "success", "provisional": "warning", "failing": "error", "heaviest": "error"}
+HEADINGS = [CHANGES_TITLE, NOT_VERIFIED_TITLE, *(title for title, _ in SECTIONS), "Environment", "Run"]
 
 
 @pytest.fixture(scope="session")
@@ -22,68 +26,112 @@ def adf_schema(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     return adf_schema_module.fetch(tmp_path_factory.mktemp("adf-schema"))
 
 
-def failed_run() -> Checklist:
-    """A run where the ping criterion failed, with `|`, `{`, `[` and a backslash in its evidence."""
-    evidence = Evidence(environment={"Docker Engine": "26.1.5", "image": "redis:7-alpine abc, built or loaded locally"})
-    evidence.begin("ping", "A client on the host gets PONG through the published port")
-    evidence.record("PING via redis-py", "ConnectionError: {host} | port 6379 [refused] C:\\temp")
-    evidence.begin("starts", "Redis starts successfully and turns healthy quickly")
-    evidence.record("seconds from up to healthy", 0.52)
-    scenarios = [
-        ScenarioResult("starts", "Redis starts successfully and turns healthy quickly", PASSED),
-        ScenarioResult("ping", "A client on the host gets PONG through the published port", FAILED,
-                       "Redis answers 'PONG': expected 'PONG' but: was <{error | no route}>"),
-    ]  # fmt: skip
-    run = [("compose file", "/repo/docker-compose.yml"), ("duration", "21.7 s")]
-    return build(scenarios, evidence, run, None)
+def _texts(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        return ([node["text"]] if "text" in node and isinstance(node["text"], str) else []) + _texts(
+            node.get("content", [])
+        )
+    return [t for child in node for t in _texts(child)] if isinstance(node, list) else []
 
 
-def test_the_adf_body_validates_against_atlassians_schema(adf_schema):
-    body = jira_format.adf(failed_run())
-    jsonschema.Draft4Validator(adf_schema).validate(body)
+@pytest.mark.parametrize("run", RUNS)
+def test_the_adf_body_validates_against_atlassians_schema(adf_schema, run):
+    jsonschema.Draft4Validator(adf_schema).validate(jira_format.adf(RUNS[run]()))
 
 
 def test_an_empty_text_node_fails_the_schema(adf_schema):
     """The real pitfall: Jira rejects an ADF document with an empty text node."""
-    body = jira_format.adf(failed_run())
+    body = jira_format.adf(failing_run())
     body["content"].append({"type": "paragraph", "content": [{"type": "text", "text": ""}]})
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.Draft4Validator(adf_schema).validate(body)
 
 
-def test_adf_carries_the_verdicts_and_the_marker():
-    text = json.dumps(jira_format.adf(failed_run()))
+@pytest.mark.parametrize("run", ["passing", "provisional", "failing"])
+def test_every_output_opens_with_the_verdict_and_has_every_section(run):
+    checklist = RUNS[run]()
+    markdown, wiki, adf = checklist_module.markdown(checklist), jira_format.wiki(checklist), jira_format.adf(checklist)
+    assert markdown.splitlines()[2].startswith(f"**{checklist.verdict}**: ")
+    assert wiki.splitlines()[1] == f"{{panel:title={checklist.verdict}|bgColor={wiki.splitlines()[1].split('=')[-1]}"
+    assert wiki.splitlines()[2].startswith(f"*{checklist.verdict}*: ")
+    panel = adf["content"][1]
+    assert panel["type"] == "panel" and panel["attrs"]["panelType"] == PANELS[run]
+    assert _texts(panel)[0] == checklist.verdict
+    adf_headings = [_texts(n)[0] for n in adf["content"] if n["type"] == "heading"][1:]
+    assert adf_headings == HEADINGS
+    for heading in HEADINGS:
+        assert f"## {heading}" in markdown or heading in ("Environment", "Run")
+        assert f"h3. {jira_format.wiki_text(heading)}" in wiki
+
+
+def test_adf_keeps_the_evidence_in_expand_blocks_and_marks_verdicts():
+    body = jira_format.adf(failing_run())
+    expands = [n for n in body["content"] if n["type"] == "expand"]
+    assert expands and all(n["attrs"]["title"].startswith("Observed: ") for n in expands)
+    assert "A client on this machine pinged port 6379 and got PONG." in " ".join(_texts(expands))
+    text = json.dumps(body)
     assert '"text": "FAILED", "color": "red"' in text and '"text": "PASSED", "color": "green"' in text
-    assert jira_format.MARKER in text and "Sign-off blocked" in text
+
+
+@pytest.mark.parametrize("run", RUNS)
+def test_both_bodies_fit_in_a_jira_comment_as_sent(run):
+    checklist = RUNS[run]()
+    for body in (jira_format.wiki(checklist), jira_format.adf(checklist)):
+        assert jira_format.size(body) <= jira_format.BUDGET < jira_format.LIMIT
+
+
+def test_evidence_that_does_not_fit_moves_to_the_attachment(capsys):
+    checklist = heaviest_run()
+    full = jira_format._adf(checklist, jira_format.LEVELS[0])  # what it would be with everything in it
+    assert jira_format.size(full) > jira_format.LIMIT
+    for body in (jira_format.wiki(checklist), jira_format.adf(checklist)):
+        text = body if isinstance(body, str) else " ".join(_texts(body))
+        assert "the observed evidence is in the attached signoff.md" in text
+        assert "ping failed: expected" in text  # failures keep their reasons
+    for name, run in RUNS.items():
+        sizes = [jira_format.size(jira_format.wiki(run())), jira_format.size(jira_format.adf(run()))]
+        print(f"{name}: wiki {sizes[0]:,}, ADF {sizes[1]:,} characters")  # for the closing note
+    assert "heaviest" in capsys.readouterr().out
+
+
+def test_the_size_is_counted_as_java_counts_characters():
+    assert jira_format.size("é") == 1 and jira_format.size("😀") == 2
+    assert jira_format.size({"a": "é"}) == len('{"a":"é"}')
 
 
 def test_wiki_markup_escapes_what_would_break_a_table_or_start_a_macro():
-    markup = jira_format.wiki(failed_run())
-    row = next(line for line in markup.splitlines() if "PING via redis" in line)
-    assert "\\{host\\} \\| port 6379 \\[refused\\] C:&#92;temp" in row
-    assert row.count("|") - row.count("\\|") == 5  # the four cells' delimiters, nothing from the evidence
+    markup = jira_format.wiki(failing_run())
+    fact = next(line for line in markup.splitlines() if "ConnectionError" in line)
+    assert "\\{host\\} \\| port 6379 \\[refused\\] C:&#92;temp, see {{ss \\-ltn}}" in fact
+    row = next(line for line in markup.splitlines() if line.startswith("|Redis connectivity tested"))
+    assert row.count("|") - row.count("\\|") == 4  # the three cells' delimiters, nothing from the evidence
     assert "(x) FAILED" in row and "{{@ac:ping}}" in row
-    assert "h2. OPTERP\\-20 sign\\-off: Redis in Docker Compose" in markup
-    assert "*Sign\\-off blocked: 1 criteria failed \\(ping\\).*" in markup
-    assert jira_format.MARKER.replace("-", "\\-") in markup
 
 
-def test_the_rendered_wiki_comment(capsys):
-    """Printed for the closing note: a run with one failed criterion, as Jira receives it."""
-    print(jira_format.wiki(failed_run()))
-    assert "(/) passed" in capsys.readouterr().out
+def test_issue_keys_and_the_marker_appear_verbatim_in_wiki_markup():
+    markup = jira_format.wiki(passing_run())
+    assert "h2. OPTERP-20 sign-off: Redis in Docker Compose" in markup
+    assert "Sync lock \\(OPTERP-21\\)" in markup and "OPTERP\\-" not in markup
+    assert jira_format.wiki_text(jira_format.MARKER) == jira_format.MARKER and jira_format.MARKER in markup
+    assert jira_format.wiki_text("a -b- c -- d") == "a \\-b\\- c \\-\\- d"  # strikethrough and dashes stay literal
 
 
 def test_signoff_markdown_is_rendered_from_the_same_checklist():
-    text = checklist_module.markdown(failed_run())
-    assert "**Sign-off blocked: 1 criteria failed (ping).**" in text
-    assert "- [ ] A client on the host gets PONG" not in text or "**FAILED**" in text
+    text = checklist_module.markdown(failing_run())
+    assert "**FAILED**: 2 of 29 criteria failed (ping, smoke)." in text
     assert "| compose file | `/repo/docker-compose.yml` |" in text
 
 
-def test_the_checklist_survives_its_json_form():
-    original = failed_run()
+@pytest.mark.parametrize("run", RUNS)
+def test_the_checklist_survives_its_json_form(run):
+    original = RUNS[run]()
     assert Checklist.from_json(original.to_json()) == original
+
+
+def test_the_rendered_wiki_comment(capsys):
+    """Printed for the closing note: a provisional run, as Jira receives it."""
+    print(jira_format.wiki(provisional_run()))
+    assert "(/) passed" in capsys.readouterr().out
 
 
 def test_wiki_escaping_keeps_plain_text_plain():

@@ -1,7 +1,11 @@
 """`signoff publish`: request-shape tests against a local HTTP server that
-records what it is sent and answers as Jira and Xray document. No Jira or Xray
-is reachable from here, so these prove the requests' shape, not that a live
-Jira accepts them."""
+records what it is sent and answers as Jira and Xray document: it stores v2
+bodies verbatim and returns them as stored, pages comments (at most 20 per
+page, whatever was asked), rejects a comment over 32,767 characters with
+Jira's own error body, refuses attachments without `X-Atlassian-Token:
+no-check`, and lists and deletes attachments. No Jira or Xray is reachable
+from here, so these prove the requests' shape, not that a live Jira accepts
+them."""
 
 from __future__ import annotations
 
@@ -18,9 +22,16 @@ import pytest
 
 from harness import signoff_cli
 from harness.reporting import jira_format
-from tests.reporting.test_jira_format import failed_run
+from tests.reporting.runs import failing_run as failed_run
+from tests.reporting.runs import heaviest_run
 
 SECRET = "tok-3f9c-secret"
+PAGE_CAP = 20  # Jira caps maxResults on its own; the client must page by what it got
+TOO_LONG = {
+    "errorMessages": [],
+    "errors": {"comment": "The entered text is too long. It exceeds the allowed limit of 32,767 characters."},
+}
+ME = {"accountId": "5b10a2844c20165700ede21g", "key": "JIRAUSER10100", "name": "ci-bot"}
 
 
 @dataclass
@@ -33,16 +44,22 @@ class Recorded:
 
 @dataclass
 class FakeJira:
-    """Answers like Jira: GET comments (paged), POST/PUT a comment, POST attachments, Xray imports."""
+    """Answers like Jira: GET comments (paged), POST/PUT a comment (refused over
+    the limit), attachments (listed, added with the XSRF header, deleted), myself, Xray imports."""
 
     url: str = ""
     requests: list[Recorded] = field(default_factory=list)
     comments: list[dict[str, Any]] = field(default_factory=list)
+    attachments: list[dict[str, Any]] = field(default_factory=list)
     status: int = 200  # forced answer for every request, when not 200
     delay: float = 0.0
 
     def calls(self, method: str, fragment: str) -> list[Recorded]:
         return [r for r in self.requests if r.method == method and fragment in r.path]
+
+    def attach(self, filename: str, author: dict[str, str]) -> None:
+        self.attachments.append({"id": str(9000 + len(self.requests) * 10 + len(self.attachments)),
+                                 "filename": filename, "author": author})  # fmt: skip
 
 
 @pytest.fixture
@@ -60,19 +77,37 @@ def jira() -> Iterator[FakeJira]:
                 return self._json(fake.status, {"errorMessages": ["refused"]})
             if self.command == "GET" and "/comment" in self.path:
                 start = int(self.path.split("startAt=")[1].split("&")[0]) if "startAt=" in self.path else 0
-                page = fake.comments[start : start + 50]
-                return self._json(200, {"startAt": start, "total": len(fake.comments), "comments": page})
+                page = fake.comments[start : start + PAGE_CAP]
+                return self._json(200, {"startAt": start, "maxResults": PAGE_CAP, "total": len(fake.comments),
+                                        "comments": page})  # fmt: skip
+            if self.command in ("POST", "PUT") and "/comment" in self.path:
+                comment = json.loads(body)["body"]  # v2: the wiki source, stored verbatim; v3: ADF
+                measured = comment if isinstance(comment, str) else json.dumps(comment, separators=(",", ":"))
+                if len(measured.encode("utf-16-le")) // 2 > jira_format.LIMIT:
+                    return self._json(400, TOO_LONG)
             if self.command == "POST" and self.path.endswith("/comment"):
-                fake.comments.append({"id": str(100 + len(fake.comments)), "body": json.loads(body)["body"]})
+                fake.comments.append({"id": str(100 + len(fake.comments)), "body": comment})
                 return self._json(201, {"id": fake.comments[-1]["id"]})
             if self.command == "PUT" and "/comment/" in self.path:
                 comment_id = self.path.rsplit("/", 1)[1]
-                for comment in fake.comments:
-                    if comment["id"] == comment_id:
-                        comment["body"] = json.loads(body)["body"]
+                for stored in fake.comments:
+                    if stored["id"] == comment_id:
+                        stored["body"] = comment
                 return self._json(200, {"id": comment_id})
+            if self.path.endswith("/myself"):
+                return self._json(200, ME)
+            if self.command == "GET" and "fields=attachment" in self.path:
+                return self._json(200, {"key": "OPTERP-20", "fields": {"attachment": fake.attachments}})
+            if self.command == "DELETE" and "/attachment/" in self.path:
+                before = len(fake.attachments)
+                fake.attachments[:] = [a for a in fake.attachments if a["id"] != self.path.rsplit("/", 1)[1]]
+                return self._json(204 if len(fake.attachments) < before else 404, {})
             if self.path.endswith("/attachments"):
-                return self._json(200, [{"id": "9"}])
+                if self.headers.get("X-Atlassian-Token") != "no-check":
+                    return self._json(403, {"errorMessages": ["XSRF check failed"]})
+                name = body.split(b'filename="')[1].split(b'"')[0].decode()
+                fake.attach(name, ME)
+                return self._json(200, [fake.attachments[-1]])
             if self.path.endswith("/authenticate"):
                 return self._json(200, "xray-token")
             if "/import/execution/" in self.path:
@@ -80,14 +115,14 @@ def jira() -> Iterator[FakeJira]:
             return self._json(404, {})
 
         def _json(self, status: int, document: Any) -> None:
-            data = json.dumps(document).encode()
+            data = b"" if status == 204 else json.dumps(document).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
 
-        do_GET = do_POST = do_PUT = _answer  # noqa: N815 - http.server's naming
+        do_GET = do_POST = do_PUT = do_DELETE = _answer  # noqa: N815 - http.server's naming
 
         def log_message(self, *args: object) -> None:
             pass
@@ -115,8 +150,16 @@ def reports(tmp_path: Path) -> Path:
             "uri": "features/availability.feature",
             "tags": [{"name": "@OPTERP-20", "line": 1}],
             "elements": [
-                {"type": "scenario", "name": "Redis starts", "tags": [{"name": "@ac:starts", "line": 7}]},
-                {"type": "scenario", "name": "PONG on the port", "tags": [{"name": "@ac:ping", "line": 13}]},
+                {
+                    "type": "scenario",
+                    "name": "Redis starts",
+                    "tags": [{"name": "@OPTERP-20", "line": 1}, {"name": "@ac:starts", "line": 7}],
+                },
+                {
+                    "type": "scenario",
+                    "name": "PONG on the port",
+                    "tags": [{"name": "@OPTERP-20", "line": 1}, {"name": "@ac:ping", "line": 13}],
+                },
             ],
         },
         {
@@ -170,11 +213,59 @@ def test_a_later_run_updates_its_own_comment_instead_of_adding_another(reports, 
     assert len(ours) == 1 and len(jira.calls("POST", "/comment")) == 1
     [updated] = jira.calls("PUT", "/rest/api/3/issue/OPTERP-20/comment/")
     assert updated.path.endswith(f"/comment/{ours[0]['id']}")
-    assert any("startAt=50" in r.path for r in jira.calls("GET", "/comment"))  # it read the second page
+    assert any("startAt=60" in r.path for r in jira.calls("GET", "/comment"))  # it read every page
+
+
+def data_center(jira: FakeJira) -> dict[str, str]:
+    return {"JIRA_BASE_URL": jira.url, "JIRA_PAT": SECRET}
+
+
+@pytest.mark.parametrize("api", ["2", "3"], ids=["data-center-v2", "cloud-v3"])
+def test_two_runs_leave_one_comment_under_the_limit_and_no_file_attached_twice(reports, jira, api):
+    someone = {"accountId": "someone-else", "key": "JIRAUSER99", "name": "po"}
+    jira.comments = [{"id": str(n), "body": f"someone else's comment {n}"} for n in range(45)]  # three pages
+    jira.attach("report.html", someone)  # another user's file of the same name stays
+    env = data_center(jira) if api == "2" else cloud(jira)
+    assert publish(reports, env) == 0
+    assert publish(reports, env) == 0
+    ours = [c for c in jira.comments if jira_format.MARKER in json.dumps(c["body"], ensure_ascii=False)]
+    assert len(ours) == 1 and len(jira.calls("POST", "/comment")) == 1 and len(jira.calls("PUT", "/comment/")) == 1
+    assert jira_format.size(ours[0]["body"]) <= jira_format.LIMIT
+    mine = [a["filename"] for a in jira.attachments if a["author"] == ME]
+    assert sorted(mine) == sorted(["signoff.md", "report.html", "cucumber.json", "TESTS-availability.xml"])
+    assert [a["author"] for a in jira.attachments if a["filename"] == "report.html"].count(someone) == 1
+    assert len(jira.calls("DELETE", "/attachment/")) == 4  # the first run's four, after the second run's uploads
+    assert any("startAt=40" in r.path for r in jira.calls("GET", "/comment"))  # it paged by what it was given
+
+
+@pytest.mark.parametrize(
+    "legacy", ["opterp20\\-acceptance\\-signoff", "opterp20-acceptance-signoff"], ids=["wiki-escaped", "plain"]
+)
+def test_the_comment_an_earlier_version_posted_is_updated_not_duplicated(reports, jira, legacy):
+    jira.comments = [{"id": "7", "body": f"h2. OPTERP-20 sign\\-off ... _Posted by ... \\({legacy}\\)._"}]
+    assert publish(reports, data_center(jira)) == 0
+    assert len(jira.comments) == 1 and jira.calls("PUT", "/rest/api/2/issue/OPTERP-20/comment/7")
+
+
+def test_a_comment_jira_finds_too_long_fails_with_jiras_own_reason(reports, jira, capsys, monkeypatch):
+    (reports / "signoff.json").write_text(heaviest_run().to_json())
+    monkeypatch.setattr(jira_format, "BUDGET", 10**6)  # as if the sign-off did not measure itself
+    assert publish(reports, cloud(jira)) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Jira answered HTTP 400: comment: The entered text is too long." in err
+
+
+def test_the_recording_server_refuses_an_attachment_without_the_xsrf_header(jira):
+    """The server's own check, so the header test below cannot pass by accident."""
+    import requests
+
+    answer = requests.post(f"{jira.url}/rest/api/3/issue/OPTERP-20/attachments", files={"file": ("a.md", b"x")},
+                           timeout=5)  # fmt: skip
+    assert answer.status_code == 403 and jira.attachments == []
 
 
 def test_data_center_sends_wiki_markup_through_v2_with_a_bearer_token(reports, jira):
-    assert publish(reports, {"JIRA_BASE_URL": jira.url, "JIRA_PAT": SECRET}) == 0
+    assert publish(reports, data_center(jira)) == 0
     [posted] = jira.calls("POST", "/rest/api/2/issue/OPTERP-20/comment")
     assert json.loads(posted.body)["body"] == jira_format.wiki(failed_run())
     assert posted.headers["Authorization"] == f"Bearer {SECRET}"
@@ -253,7 +344,47 @@ def test_xray_cloud_authenticates_then_imports_multipart_with_the_executions_fie
 
 def test_xray_server_imports_through_raven_with_jiras_credentials(reports, jira):
     _with_test_keys(reports)
-    assert publish(reports, {"JIRA_BASE_URL": jira.url, "JIRA_PAT": SECRET}, "--xray", "server") == 0
+    assert publish(reports, data_center(jira), "--xray", "server") == 0
     [imported] = jira.calls("POST", "/rest/raven/2.0/import/execution/cucumber/multipart")
     assert imported.headers["Authorization"] == f"Bearer {SECRET}"
     assert b'name="result"; filename="cucumber.json"' in imported.body
+
+
+def _parts(recorded: Recorded) -> dict[str, Any]:
+    """The multipart's JSON parts by field name."""
+    boundary = recorded.headers["Content-Type"].split("boundary=")[1].encode()
+    parts = {}
+    for chunk in recorded.body.split(b"--" + boundary)[1:-1]:
+        head, _, content = chunk.partition(b"\r\n\r\n")
+        name = head.split(b'name="')[1].split(b'"')[0].decode()
+        parts[name] = json.loads(content.rstrip(b"\r\n"))
+    return parts
+
+
+def test_xray_cloud_gets_the_requirement_in_its_convention_and_the_test_environment(reports, jira):
+    _with_test_keys(reports)
+    env = {**cloud(jira), "XRAY_CLIENT_ID": "id", "XRAY_CLIENT_SECRET": SECRET, "XRAY_BASE_URL": jira.url}
+    assert publish(reports, env, "--xray", "cloud") == 0
+    parts = _parts(jira.calls("POST", "/import/execution/cucumber/multipart")[0])
+    assert parts["info"]["xrayFields"] == {"environments": ["docker-engine-linux"]}
+    tags = [t["name"] for t in parts["results"][0]["tags"]]
+    assert tags == ["@OPTERP-20", "@REQ_OPTERP-20"]
+
+
+def test_xray_with_plain_test_keys_and_its_own_prefixes_as_data_centers_export_writes_them(reports, jira):
+    cucumber = json.loads((reports / "cucumber.json").read_text())
+    for number, element in enumerate(e for f in cucumber for e in f["elements"]):
+        element["tags"] += [*cucumber[0]["tags"], {"name": f"@OPTERP-{300 + number}", "line": 1}]  # feature tags too
+    (reports / "cucumber.json").write_text(json.dumps(cucumber))
+    env = {**data_center(jira), "XRAY_TEST_PREFIX": "", "XRAY_REQUIREMENT_PREFIX": "STORY_",
+           "XRAY_TEST_ENVIRONMENTS_FIELD": "customfield_10130"}  # fmt: skip
+    assert publish(reports, env, "--xray", "server") == 0
+    parts = _parts(jira.calls("POST", "/rest/raven/2.0/import/execution/cucumber/multipart")[0])
+    assert parts["info"]["fields"]["customfield_10130"] == ["docker-engine-linux"]
+    assert "@STORY_OPTERP-20" in [t["name"] for t in parts["result"][0]["tags"]]
+
+
+def test_a_scenario_whose_only_key_is_its_features_is_refused_with_plain_prefixes(reports, jira, capsys):
+    env = {**data_center(jira), "XRAY_TEST_PREFIX": ""}
+    assert publish(reports, env, "--xray", "server") == 2  # @OPTERP-20 is the requirement, not a Test
+    assert "(@<KEY>-<n>)" in capsys.readouterr().err and jira.requests == []
