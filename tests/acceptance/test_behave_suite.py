@@ -17,6 +17,7 @@ import jsonschema
 import pytest
 
 from harness.inventory import run_processes
+from harness.reporting import jira_format
 from tests import adf_schema, working_tree
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,7 +93,10 @@ def test_one_run_writes_every_report(full_run):
     jsonschema.validate(report, json.loads(SCHEMA.read_text()))
     assert sum(len(f["elements"]) for f in report) == junit_totals(REPORTS)["tests"]
     signoff = (REPORTS / "signoff.md").read_text()
-    assert "**Ready for sign-off: all 17 criteria of the plan and all 11 criteria of its consumers passed.**" in signoff
+    # PASSED only on the registry's image and Docker Desktop on Windows; anywhere else all passed is PROVISIONAL.
+    verdict = signoff.splitlines()[2]
+    all_passed = ("**PASSED**: every criterion passed", "**PROVISIONAL**: every criterion passed")
+    assert verdict.startswith(all_passed), verdict
     assert signoff.strip() in full_run.stdout  # also printed at the end of the run
 
 
@@ -105,8 +109,9 @@ def test_the_runs_sign_off_is_rendered_for_jira_and_its_adf_validates(full_run, 
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     v2 = json.loads((REPORTS / "jira" / "comment-v2.json").read_text())["body"]
-    assert "Ready for sign\\-off" in v2 and "(x)" not in v2
+    assert "every criterion passed" in v2 and "(x)" not in v2
     v3 = json.loads((REPORTS / "jira" / "comment-v3.json").read_text())["body"]
+    assert max(jira_format.size(v2), jira_format.size(v3)) <= jira_format.BUDGET
     jsonschema.Draft4Validator(adf_schema.fetch(tmp_path)).validate(v3)
 
 

@@ -59,7 +59,7 @@ def test_daemon_unreachable(run, tmp_path: Path):
     junit = ET.parse(tmp_path / "reports" / "TESTS-run.xml").getroot()
     assert (junit.get("errors"), junit.find("testcase/error").get("type")) == ("1", "DockerDaemonUnreachable")
     signoff = (tmp_path / "reports" / "signoff.md").read_text()
-    assert "**Not run: Docker daemon unreachable.**" in signoff
+    assert "**FAILED**: The run did not start: Docker daemon unreachable." in signoff
     assert "not run: Docker daemon unreachable" in signoff.split("## Environment")[0]
 
 
