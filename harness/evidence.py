@@ -38,6 +38,14 @@ class Evidence:
     def record(self, what: str, value: object, said: str) -> None:
         self.facts.append(Fact(self.criterion, self.scenario, what, value, said))
 
+    def answering_after_crash(self, seconds: float) -> None:
+        """A fact every crash scenario records: how long Redis took to answer again."""
+        self.record(
+            "seconds from crash to answering",
+            round(seconds, 3),
+            f"Redis answered again {seconds:.2f} s after the crash.",
+        )
+
     def about(self, criterion: str) -> list[Fact]:
         return [fact for fact in self.facts if fact.criterion == criterion]
 

@@ -50,9 +50,6 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     publish.add_argument("--timeout", type=float, default=30.0, help="seconds per request (default 30)")
     args = parser.parse_args(argv)
     env = os.environ if env is None else env
-    args.prefixes = xray.Prefixes(
-        env.get("XRAY_TEST_PREFIX", xray.TEST_PREFIX), env.get("XRAY_REQUIREMENT_PREFIX", xray.REQUIREMENT_PREFIX)
-    )
     try:
         print(run(args, env))
     except (BadInput, xray.MissingTestKeys) as error:
@@ -67,7 +64,9 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
 def run(args: argparse.Namespace, env: Mapping[str, str]) -> str:
     reports: Path = args.reports
     checklist, cucumber = _read_run(reports)
-    prefixes: xray.Prefixes = args.prefixes
+    prefixes = xray.Prefixes(
+        env.get("XRAY_TEST_PREFIX", xray.TEST_PREFIX), env.get("XRAY_REQUIREMENT_PREFIX", xray.REQUIREMENT_PREFIX)
+    )
     issue = issue_key(cucumber, prefixes)
     files = attachments(reports)
     if args.xray:
@@ -118,11 +117,10 @@ def _read_run(reports: Path) -> tuple[Checklist, list[dict[str, Any]]]:
     return checklist, cucumber
 
 
-def issue_key(cucumber: list[dict[str, Any]], prefixes: xray.Prefixes | None = None) -> str:
+def issue_key(cucumber: list[dict[str, Any]], prefixes: xray.Prefixes) -> str:
     """The issue the sign-off is for: the Jira key the plan's features are
     tagged with (those whose scenarios prove @ac: criteria), plain or in
     Xray's requirement convention."""
-    prefixes = prefixes or xray.Prefixes()
     keys = set()
     for feature in cucumber:
         proves_plan = any(

@@ -142,11 +142,7 @@ def step_crash_and_back(context: Context) -> None:
     stack = context.suite.engine()
     context.crash = stack.crash()
     back = stack.wait_back(context.crash)
-    context.suite.evidence.record(
-        "seconds from crash to answering",
-        round(back.elapsed, 3),
-        f"Redis answered again {back.elapsed:.2f} s after the crash.",
-    )
+    context.suite.evidence.answering_after_crash(back.elapsed)
 
 
 @given('the "{queue}" queue\'s worker is busy with a long task')

@@ -44,10 +44,11 @@ def _health_check(context: Context) -> HealthCheck:
 def _health_said(check: HealthCheck | None) -> str:
     if check is None or check.disabled:
         return "The service has no health check."
+    pings = "ping" in check.command_line
     said = (
         "The health check runs the Redis command-line client's ping"
-        if "ping" in check.command_line
-        else ("The health check does not ping Redis")
+        if pings
+        else "The health check does not ping Redis"
     )
     return said + (", giving it the password when one is set." if "REDISCLI_AUTH" in check.command_line else ".")
 

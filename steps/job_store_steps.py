@@ -23,11 +23,7 @@ def step_stored_job(context: Context) -> None:
 @reported_as_failures
 def step_crash_after_store(context: Context, delay: float) -> None:
     back = context.suite.engine().crash_after(context.stored.t, delay)
-    context.suite.evidence.record(
-        "seconds from crash to answering",
-        round(back.elapsed, 3),
-        f"Redis answered again {back.elapsed:.2f} s after the crash.",
-    )
+    context.suite.evidence.answering_after_crash(back.elapsed)
 
 
 @when("a new scheduler process starts")

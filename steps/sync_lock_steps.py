@@ -116,11 +116,7 @@ def step_free_at_expiry(context: Context, bound: float) -> None:
 @reported_as_failures
 def step_crash_after_lock(context: Context, delay: float) -> None:
     back = context.suite.engine().crash_after(context.holding.taken, delay)
-    context.suite.evidence.record(
-        "seconds from crash to answering",
-        round(back.elapsed, 3),
-        f"Redis answered again {back.elapsed:.2f} s after the crash.",
-    )
+    context.suite.evidence.answering_after_crash(back.elapsed)
 
 
 @then("the same worker still holds the lock")

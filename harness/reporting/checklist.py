@@ -139,13 +139,14 @@ def build(
     environment = [(key, str(env.get(key, "not observed"))) for key in ENVIRONMENT] + [("OS", platform.platform())]
     changes = tuple(ChangeRow(c.text, c.why, _criterion(c.proven_by).label, verdicts[c.proven_by]) for c in CHANGES)
     unproven = _unproven_platform(evidence)
+    failed = [key for key, v in verdicts.items() if v == FAILED]
     not_run = [key for key, v in verdicts.items() if v == NOT_RUN]
     not_verified = [sentence for _, sentence in unproven]
     if refusal:
         not_verified = [f"Any criterion: the run stopped before it started anything ({refusal.summary})."]
     elif not_run:
         not_verified.append(f"{len(not_run)} criteria were not run: {_listed(not_run)}.")
-    verdict, headline, detail = _verdict(verdicts, refusal, [reason for reason, _ in unproven])
+    verdict, headline, detail = _verdict(len(verdicts), failed, not_run, refusal, [reason for reason, _ in unproven])
     return Checklist(
         verdict, headline, detail, changes, tuple(not_verified), tuple(sections), tuple(environment), tuple(run),
         evidence.engine.label if evidence.engine else "",
@@ -217,13 +218,12 @@ def _listed(keys: list[str], most: int = 6) -> str:
     return shown + (f" and {len(keys) - most} more" if len(keys) > most else "")
 
 
-def _verdict(verdicts: dict[str, str], refusal: PreflightError | None, unproven: list[str]) -> tuple[str, str, str]:
+def _verdict(
+    total: int, failed: list[str], not_run: list[str], refusal: PreflightError | None, unproven: list[str]
+) -> tuple[str, str, str]:
     if refusal:
         return RUN_FAILED, f"The run did not start: {refusal.summary}.", str(refusal)
-    failed = [key for key, v in verdicts.items() if v == FAILED]
-    not_run = [key for key, v in verdicts.items() if v == NOT_RUN]
     if failed or not_run:
-        total = len(verdicts)
         parts = [f"{len(failed)} of {total} criteria failed ({_listed(failed)})"] if failed else []
         parts += [f"{len(not_run)} of {total} were not run ({_listed(not_run)})"] if not_run else []
         return RUN_FAILED, f"{' and '.join(parts)}.", ""
@@ -237,6 +237,7 @@ def _verdict(verdicts: dict[str, str], refusal: PreflightError | None, unproven:
 
 
 def clip(text: str, limit: int = CELL) -> str:
+    """`text` on one line, cut to `limit` characters with an ellipsis."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

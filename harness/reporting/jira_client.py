@@ -13,7 +13,8 @@ from typing import Any
 
 import requests
 
-from harness.reporting.jira_format import LEGACY_MARKERS, MARKER, serialize
+from harness.reporting.checklist import clip
+from harness.reporting.jira_format import LEGACY_MARKERS, MARKER, adf_texts, serialize
 
 PAGE = 50  # comments per request
 MOST_PAGES = 100  # bounds the search for our own comment: 100 pages (5,000 comments at 50 a page)
@@ -107,16 +108,8 @@ class Jira:
 
 def is_ours(body: object) -> bool:
     """Whether a comment's body (wiki source or ADF) carries our marker, or an earlier version's."""
-    text = body if isinstance(body, str) else " ".join(_texts(body))
+    text = body if isinstance(body, str) else " ".join(adf_texts(body))
     return any(marker in text for marker in (MARKER, *LEGACY_MARKERS))
-
-
-def _texts(node: object) -> list[str]:
-    if isinstance(node, dict):
-        return ([node["text"]] if isinstance(node.get("text"), str) else []) + _texts(node.get("content") or [])
-    if isinstance(node, list):
-        return [text for child in node for text in _texts(child)]
-    return []
 
 
 def same_user(author: dict[str, Any], me: dict[str, Any]) -> bool:
@@ -162,8 +155,7 @@ def jira_says(response: requests.Response, limit: int = 300) -> str:
         return ""
     messages = [str(m) for m in document.get("errorMessages") or []]
     messages += [f"{field}: {message}" for field, message in (document.get("errors") or {}).items()]
-    text = " ".join("; ".join(messages).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return clip("; ".join(messages), limit)
 
 
 def _mime(file: Path) -> str:

@@ -24,6 +24,7 @@ from harness.reporting.checklist import (
     PASSED,
     RUN_FAILED,
     RUN_PASSED,
+    RUN_PROVISIONAL,
     TITLE,
     Checklist,
     Item,
@@ -69,10 +70,11 @@ _WIKI_SPECIAL = re.compile(r"([|{}\[\]*_+^~!#?()])")
 _LONE_HYPHEN = re.compile(r"(?<![A-Za-z0-9])-|-(?![A-Za-z0-9])")
 _CODE = re.compile(r"`([^`]+)`")
 _WIKI_ICON = {PASSED: "(/)", FAILED: "(x)"}
-_PANEL = {
+_PANEL = {  # the verdict's ADF panel type and wiki panel colour
     RUN_PASSED: ("success", "#E3FCEF"),
+    RUN_PROVISIONAL: ("warning", "#FFFAE6"),
     RUN_FAILED: ("error", "#FFEBE6"),
-}  # anything else (PROVISIONAL): a warning
+}
 _STATUS_COLOUR = {PASSED: "green", FAILED: "red"}
 
 
@@ -121,7 +123,7 @@ def wiki(checklist: Checklist) -> str:
 
 
 def _wiki(checklist: Checklist, level: Detail) -> str:
-    _, colour = _PANEL.get(checklist.verdict, ("warning", "#FFFAE6"))
+    _, colour = _PANEL[checklist.verdict]
     detail = f" {wiki_text(checklist.detail)}" if checklist.detail else ""
     lines = [
         f"h2. {wiki_text(TITLE)}",
@@ -178,7 +180,7 @@ def adf(checklist: Checklist) -> dict[str, Any]:
 
 
 def _adf(checklist: Checklist, level: Detail) -> dict[str, Any]:
-    panel_type, _ = _PANEL.get(checklist.verdict, ("warning", ""))
+    panel_type, _ = _PANEL[checklist.verdict]
     verdict = [_text(checklist.verdict, strong=True), _text(f": {checklist.headline}")]
     if checklist.detail:
         verdict.append(_text(f" {checklist.detail}"))
@@ -237,6 +239,15 @@ def _adf_row(item: Item, level: Detail) -> dict[str, Any]:
             _cell_of(_scenario_lines(item.scenarios, level)),
         ]
     )
+
+
+def adf_texts(node: object) -> list[str]:
+    """Every text in an ADF node, in document order."""
+    if isinstance(node, dict):
+        return ([node["text"]] if isinstance(node.get("text"), str) else []) + adf_texts(node.get("content") or [])
+    if isinstance(node, list):
+        return [text for child in node for text in adf_texts(child)]
+    return []
 
 
 def _inline(text: str) -> list[dict[str, Any]]:

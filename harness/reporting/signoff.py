@@ -15,7 +15,7 @@ from typing import Any
 
 from harness.errors import PreflightError
 from harness.evidence import Evidence
-from harness.reporting.checklist import FAILED, NOT_RUN, PASSED, Checklist, ScenarioResult, build, markdown
+from harness.reporting.checklist import FAILED, NOT_RUN, PASSED, Checklist, ScenarioResult, build, clip, markdown
 from harness.reporting.criteria import criterion_of
 
 __all__ = ["FAILED", "NOT_RUN", "PASSED", "RunInfo", "ScenarioResult", "checklist", "one_line", "render", "results"]
@@ -107,8 +107,7 @@ def one_line(message: str, limit: int = 400) -> str:
         message = message.removeprefix(prefix)
     if "Traceback" in message:  # an unexpected error: its last line says what it was
         message = message.strip().splitlines()[-1]
-    text = " ".join(line.strip() for line in message.splitlines() if line.strip())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return clip(message, limit)
 
 
 def checklist(

@@ -26,14 +26,6 @@ def adf_schema(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     return adf_schema_module.fetch(tmp_path_factory.mktemp("adf-schema"))
 
 
-def _texts(node: Any) -> list[str]:
-    if isinstance(node, dict):
-        return ([node["text"]] if "text" in node and isinstance(node["text"], str) else []) + _texts(
-            node.get("content", [])
-        )
-    return [t for child in node for t in _texts(child)] if isinstance(node, list) else []
-
-
 @pytest.mark.parametrize("run", RUNS)
 def test_the_adf_body_validates_against_atlassians_schema(adf_schema, run):
     jsonschema.Draft4Validator(adf_schema).validate(jira_format.adf(RUNS[run]()))
@@ -56,8 +48,8 @@ def test_every_output_opens_with_the_verdict_and_has_every_section(run):
     assert wiki.splitlines()[2].startswith(f"*{checklist.verdict}*: ")
     panel = adf["content"][1]
     assert panel["type"] == "panel" and panel["attrs"]["panelType"] == PANELS[run]
-    assert _texts(panel)[0] == checklist.verdict
-    adf_headings = [_texts(n)[0] for n in adf["content"] if n["type"] == "heading"][1:]
+    assert jira_format.adf_texts(panel)[0] == checklist.verdict
+    adf_headings = [jira_format.adf_texts(n)[0] for n in adf["content"] if n["type"] == "heading"][1:]
     assert adf_headings == HEADINGS
     for heading in HEADINGS:
         assert f"## {heading}" in markdown or heading in ("Environment", "Run")
@@ -68,7 +60,7 @@ def test_adf_keeps_the_evidence_in_expand_blocks_and_marks_verdicts():
     body = jira_format.adf(failing_run())
     expands = [n for n in body["content"] if n["type"] == "expand"]
     assert expands and all(n["attrs"]["title"].startswith("Observed: ") for n in expands)
-    assert "A client on this machine pinged port 6379 and got PONG." in " ".join(_texts(expands))
+    assert "A client on this machine pinged port 6379 and got PONG." in " ".join(jira_format.adf_texts(expands))
     text = json.dumps(body)
     assert '"text": "FAILED", "color": "red"' in text and '"text": "PASSED", "color": "green"' in text
 
@@ -85,7 +77,7 @@ def test_evidence_that_does_not_fit_moves_to_the_attachment(capsys):
     full = jira_format._adf(checklist, jira_format.LEVELS[0])  # what it would be with everything in it
     assert jira_format.size(full) > jira_format.LIMIT
     for body in (jira_format.wiki(checklist), jira_format.adf(checklist)):
-        text = body if isinstance(body, str) else " ".join(_texts(body))
+        text = body if isinstance(body, str) else " ".join(jira_format.adf_texts(body))
         assert "the observed evidence is in the attached signoff.md" in text
         assert "ping failed: expected" in text  # failures keep their reasons
     for name, run in RUNS.items():
