@@ -9,6 +9,7 @@ import os
 import docker
 import pytest
 
+from harness import leftovers
 from harness.engine import Engine, resolve
 
 
@@ -29,7 +30,11 @@ def remote_engine(request: pytest.FixtureRequest) -> Engine:
     if engine.local:
         raise pytest.UsageError(f"--remote-engine {endpoint} is on this machine; these tests need another one")
     try:
-        engine.client().ping()
+        client = engine.client()
+        client.ping()
     except docker.errors.DockerException as error:
         raise pytest.UsageError(f"--remote-engine {endpoint} does not answer: {error}") from error
+    # What a run killed earlier left there (its engine stopped under it, say) would be removed by the
+    # first run here, as every run does; removed first, so the tests' before-and-after snapshots agree.
+    leftovers.remove_abandoned(client)
     return engine

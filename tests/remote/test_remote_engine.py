@@ -119,4 +119,4 @@ def test_a_port_published_by_another_container_on_the_remote_machine_isrefused(r
         squatter.reload()
         assert squatter.status == "running"
     finally:
-        squatter.remove(force=True)
+        squatter.remove(force=True, v=True)  # and the anonymous volume the image's VOLUME /data made
