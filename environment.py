@@ -15,15 +15,15 @@ from types import FrameType
 from behave.model import Feature, Scenario, Step
 from behave.runner import Context
 
-from harness import hints
-from harness.config import Settings
-from harness.errors import PreflightError
+from harness.core import hints
+from harness.core.config import Settings
+from harness.core.errors import PreflightError
 from harness.reporting import junit
 from harness.reporting.criteria import criterion_of
 from harness.reporting.publish import publish
 from harness.reporting.signoff import RunInfo
-from harness.suite import Suite
-from harness.watchdog import Watchdog
+from harness.run.suite import Suite
+from harness.run.watchdog import Watchdog
 
 PREFIX = "OPTERP-20 acceptance"
 

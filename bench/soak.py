@@ -12,7 +12,7 @@ import sys
 
 from suite_runs import run_behave
 
-from harness.inventory import engine_objects
+from tests.support.inventory import engine_objects
 
 
 def main() -> int:

@@ -7,9 +7,9 @@ from behave import given, then, when
 from behave.runner import Context
 from hamcrest import assert_that, equal_to, is_in, less_than_or_equal_to
 
-from harness import redis_client
-from harness.definition import DURABLE_FSYNC, FSYNC_WORDS
-from harness.errors import reported_as_failures
+from harness.core.errors import reported_as_failures
+from harness.service import redis_client
+from harness.service.definition import DURABLE_FSYNC, FSYNC_WORDS
 
 STARTED_BY = {"up": "the start", "re-creation": "the re-creation"}  # for the sign-off's sentences
 

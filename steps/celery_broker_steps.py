@@ -15,9 +15,9 @@ from hamcrest import (
     less_than_or_equal_to,
 )
 
-from consumers.tasks import OCCUPY, OCCUPY_ACKS_LATE, RECORD
-from harness.celery_broker import VISIBILITY_TIMEOUT
-from harness.errors import best_effort, reported_as_failures
+from harness.consumers.celery_broker import VISIBILITY_TIMEOUT
+from harness.core.errors import best_effort, reported_as_failures
+from stand_ins.tasks import OCCUPY, OCCUPY_ACKS_LATE, RECORD
 
 EXECUTION_TIMEOUT = 10.0  # seconds for queued tasks to be executed once a worker runs
 # A worker journals a task's start a few milliseconds after Redis handed it out.

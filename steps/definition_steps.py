@@ -15,7 +15,8 @@ from hamcrest import (
     none,
 )
 
-from harness.definition import (
+from harness.core.errors import CommandFailed, reported_as_failures
+from harness.service.definition import (
     DATA_DIR,
     DURABLE_FSYNC,
     FSYNC_WORDS,
@@ -25,7 +26,6 @@ from harness.definition import (
     ServiceDefinition,
     declares_version,
 )
-from harness.errors import CommandFailed, reported_as_failures
 
 
 def _definition(context: Context) -> ServiceDefinition:

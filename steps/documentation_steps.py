@@ -6,8 +6,8 @@ from behave import then, when
 from behave.runner import Context
 from hamcrest import assert_that, empty, is_not
 
-from harness import operator_docs
-from harness.compose import REDISCLI_AUTH
+from harness.infra.compose import REDISCLI_AUTH
+from harness.probes import operator_docs
 
 COMMAND_BOUND = 10.0  # seconds each documented command may take (`up --wait` included)
 

@@ -6,9 +6,9 @@ from behave import given, then, when
 from behave.runner import Context
 from hamcrest import assert_that, empty, greater_than
 
-from harness.errors import reported_as_failures
-from harness.load import BoundedWriter, judge
-from harness.suite import Suite
+from harness.core.errors import reported_as_failures
+from harness.probes.load import BoundedWriter, judge
+from harness.run.suite import Suite
 
 # Recovery after repeated crashes is slowed by Docker's restart back-off, which
 # doubles from 100 ms while the container runs for less than 10 s.

@@ -6,9 +6,9 @@ from behave import given, then, when
 from behave.runner import Context
 from hamcrest import assert_that, equal_to, greater_than, less_than_or_equal_to, not_
 
-from harness import faults
-from harness.containers import Probe
-from harness.errors import best_effort, reported_as_failures
+from harness.core.errors import best_effort, reported_as_failures
+from harness.infra import faults
+from harness.infra.containers import Probe
 
 STAYS_STOPPED_FOR = 0.5  # seconds watched: five times Docker's 100 ms first restart delay
 

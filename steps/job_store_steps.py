@@ -7,7 +7,7 @@ from behave import given, then, when
 from behave.runner import Context
 from hamcrest import assert_that, equal_to, less_than_or_equal_to
 
-from harness.errors import best_effort, reported_as_failures
+from harness.core.errors import best_effort, reported_as_failures
 
 
 @given("a scheduler process has stored a job that is due and exited without running it")

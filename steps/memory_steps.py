@@ -5,8 +5,9 @@ from behave import then, when
 from behave.runner import Context
 from hamcrest import assert_that, equal_to, starts_with
 
-from harness import memory, sync_lock
-from harness.errors import best_effort, reported_as_failures
+from harness.consumers import sync_lock
+from harness.core.errors import best_effort, reported_as_failures
+from harness.probes import memory
 
 
 @when("Redis runs out of memory")

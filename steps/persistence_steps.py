@@ -6,7 +6,7 @@ from behave import given, then, when
 from behave.runner import Context
 from hamcrest import assert_that, equal_to
 
-from harness.errors import reported_as_failures
+from harness.core.errors import reported_as_failures
 
 
 @given("a client has stored a value under a key")

@@ -7,8 +7,9 @@ from behave import given, then, when
 from behave.runner import Context
 from hamcrest import assert_that, empty, equal_to, has_item, is_not, not_
 
-from harness import exposure, redis_client, secrecy
-from harness.errors import best_effort, reported_as_failures
+from harness.core.errors import best_effort, reported_as_failures
+from harness.probes import exposure, secrecy
+from harness.service import redis_client
 
 HEALTH_BOUND = 5.0  # seconds for the service to report healthy once it runs with a password
 # Reads, writes and the reconfiguration attackers use (REPLICAOF, FLUSHALL).

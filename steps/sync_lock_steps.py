@@ -5,8 +5,8 @@ from behave import given, then, when
 from behave.runner import Context
 from hamcrest import all_of, assert_that, equal_to, greater_than_or_equal_to, less_than_or_equal_to
 
-from harness import sync_lock
-from harness.errors import best_effort, reported_as_failures
+from harness.consumers import sync_lock
+from harness.core.errors import best_effort, reported_as_failures
 
 CONTENTION_EXPIRE = 60  # seconds: never reached while workers contend
 CONTENTION_TIMEOUT = 15.0  # seconds for every worker to finish its sections (they take about 0.2 s)

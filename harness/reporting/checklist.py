@@ -12,8 +12,8 @@ import platform
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from harness.errors import PreflightError
-from harness.evidence import Evidence
+from harness.core.errors import PreflightError
+from harness.core.evidence import Evidence
 from harness.reporting.criteria import CHANGES, CONSUMERS, FURTHER, PLAN, STRATEGY, Criterion
 
 ISSUE = "OPTERP-20"

@@ -12,7 +12,7 @@ from behave.formatter.json import PrettyJSONFormatter
 from behave.formatter.pretty import PrettyFormatter
 from behave_html_pretty_formatter import PrettyHTMLFormatter
 
-from harness.config import Settings
+from harness.core.config import Settings
 
 BEHAVE_JSON = "behave.json"
 HTML = "report.html"

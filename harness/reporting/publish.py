@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from harness.errors import PreflightError
-from harness.evidence import Evidence
+from harness.core.errors import PreflightError
+from harness.core.evidence import Evidence
 from harness.reporting import cucumber, signoff
 from harness.reporting.checklist import markdown
 

@@ -13,8 +13,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from harness.errors import PreflightError
-from harness.evidence import Evidence
+from harness.core.errors import PreflightError
+from harness.core.evidence import Evidence
 from harness.reporting.checklist import FAILED, NOT_RUN, PASSED, Checklist, ScenarioResult, build, clip, markdown
 from harness.reporting.criteria import criterion_of
 

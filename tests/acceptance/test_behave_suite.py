@@ -16,9 +16,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from harness.inventory import run_processes
 from harness.reporting import jira_format
 from tests import adf_schema, working_tree
+from tests.support.inventory import run_processes
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = ROOT / "tests" / "reporting" / "cucumber_json_schema.json"

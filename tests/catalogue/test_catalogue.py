@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from harness.inventory import engine_objects, run_processes
 from tests.catalogue.catalogue import EQUIVALENTS, MUTANTS, Case, run_suite
 from tests.catalogue.conftest import SCORE
+from tests.support.inventory import engine_objects, run_processes
 
 MUTANT_CASES = [Case.parse(p) for p in sorted(MUTANTS.glob("*.yml"))]
 EQUIVALENT_CASES = [Case.parse(p) for p in sorted(EQUIVALENTS.glob("*.yml"))]

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import docker
 
-from harness.containers import PROJECT_LABEL
-from harness.inventory import run_processes
-from harness.leftovers import RUN_LABEL, mark_name, sweep
+from harness.infra.containers import PROJECT_LABEL
+from harness.infra.leftovers import RUN_LABEL, mark_name, sweep
+from tests.support.inventory import run_processes
 
 ROOT = Path(__file__).resolve().parents[2]
 

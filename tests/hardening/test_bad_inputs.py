@@ -15,8 +15,8 @@ import docker
 import pytest
 import redis
 
-from harness.inventory import engine_objects
 from tests.hardening.support import ROOT, behave, fake_daemon, refused
+from tests.support.inventory import engine_objects
 
 pytestmark = pytest.mark.engine
 

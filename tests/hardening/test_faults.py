@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.inventory import engine_objects
 from tests.hardening.fault_matrix import Matrix, Outcome
+from tests.support.inventory import engine_objects
 
 pytestmark = pytest.mark.engine
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.inventory import engine_objects, run_processes
 from tests.hardening.live_run import LiveRun, left_by, wait_for_orphans
+from tests.support.inventory import engine_objects, run_processes
 
 pytestmark = pytest.mark.engine
 

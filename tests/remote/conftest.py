@@ -9,8 +9,8 @@ import os
 import docker
 import pytest
 
-from harness import leftovers
-from harness.engine import Engine, resolve
+from harness.infra import leftovers
+from harness.infra.engine import Engine, resolve
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

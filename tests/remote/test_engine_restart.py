@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from harness.engine import Engine
-from harness.inventory import engine_objects
+from harness.infra.engine import Engine
 from tests.hardening.fault_matrix import naming
 from tests.hardening.live_run import ROOT, LiveRun
+from tests.support.inventory import engine_objects
 
 pytestmark = pytest.mark.engine
 REMOTE_ENGINE = ROOT.parent / "shared" / "ci" / "remote-engine"

@@ -13,10 +13,10 @@ from pathlib import Path
 import docker
 import pytest
 
-from harness.engine import Engine
-from harness.inventory import engine_objects
+from harness.infra.engine import Engine
 from tests.acceptance.test_behave_suite import junit_totals
 from tests.hardening.support import behave, refused
+from tests.support.inventory import engine_objects
 
 pytestmark = pytest.mark.engine
 LOCAL_PORT = ("127.0.0.1", 6379)

@@ -4,8 +4,8 @@ themselves, so every criterion appears as a real run would show it."""
 
 from __future__ import annotations
 
-from harness.engine_kind import EngineKind
-from harness.evidence import Evidence
+from harness.core.engine_kind import EngineKind
+from harness.core.evidence import Evidence
 from harness.reporting.checklist import FAILED, PASSED, Checklist, ScenarioResult, build
 from harness.reporting.criteria import ALL
 

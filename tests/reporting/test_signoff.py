@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.errors import DockerDaemonUnreachable
+from harness.core.errors import DockerDaemonUnreachable
 from harness.reporting.checklist import (
     CELL,
     CHANGES_TITLE,

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from harness import signoff_cli
+from harness.reporting import cli as signoff_cli
 from harness.reporting import jira_format
 from tests.reporting.runs import failing_run as failed_run
 from tests.reporting.runs import heaviest_run

@@ -3,8 +3,8 @@ from pathlib import Path
 import pytest
 import redis
 
-from harness.access import LOOPBACK, Access
-from harness.errors import PasswordFileUnusable
+from harness.core.errors import PasswordFileUnusable
+from harness.service.access import LOOPBACK, Access
 
 
 def test_unset_means_loopback_and_no_password():

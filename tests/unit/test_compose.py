@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.compose import Compose, compose_version, parse_version
-from harness.errors import CommandFailed, CommandTimedOut
+from harness.core.errors import CommandFailed, CommandTimedOut
+from harness.infra.compose import Compose, compose_version, parse_version
 from tests.unit.fakes import FakeRun
 
 PREFIX = ["docker", "compose", "--project-name", "p1", "--file", "/x/docker-compose.yml"]

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from harness.config import Settings, new_project_name
+from harness.core.config import Settings, new_project_name
 
 
 def test_userdata_overrides_defaults_with_their_types():

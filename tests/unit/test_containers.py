@@ -1,4 +1,4 @@
-from harness.containers import ContainerState
+from harness.infra.containers import ContainerState
 
 STARTED = "2026-11-25T17:04:08.483329894Z"
 

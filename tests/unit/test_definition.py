@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.definition import ServiceDefinition, declares_version, seconds, server_options
+from harness.service.definition import ServiceDefinition, declares_version, seconds, server_options
 
 MODEL = {
     "services": {

@@ -3,8 +3,8 @@ import json
 
 import pytest
 
-from harness.engine import resolve
-from harness.errors import DockerContextUnusable, DockerDaemonUnreachable
+from harness.core.errors import DockerContextUnusable, DockerDaemonUnreachable
+from harness.infra.engine import resolve
 
 
 def _context(config_dir, name, host, current=False):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from harness import engine_kind
+from harness.core import engine_kind
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import environment
-from harness.errors import CommandFailed, PortInUse
+from harness.core.errors import CommandFailed, PortInUse
 
 
 def test_a_refusal_is_found_behind_the_errors_that_carry_it():

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from harness import exposure, secrecy
+from harness.probes import exposure, secrecy
 
 
 def test_only_a_pong_counts_as_let_in():

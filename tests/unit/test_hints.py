@@ -5,9 +5,10 @@ from unittest import mock
 
 import pytest
 
-from harness import hints, preflight
-from harness.engine import resolve
-from harness.errors import DockerDaemonUnreachable
+from harness.core import hints
+from harness.core.errors import DockerDaemonUnreachable
+from harness.infra.engine import resolve
+from harness.run import preflight
 
 
 @pytest.mark.parametrize(

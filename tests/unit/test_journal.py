@@ -1,7 +1,7 @@
 import json
 from pathlib import Path
 
-from consumers.journal import Journal, read
+from stand_ins.journal import Journal, read
 
 
 def test_entries_come_back_in_time_order_with_their_fields(tmp_path: Path):

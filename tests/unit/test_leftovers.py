@@ -12,8 +12,8 @@ from typing import Any
 import docker.errors
 import requests
 
-from harness import leftovers
-from harness.leftovers import LEASE_LABEL, OWNER_LABEL, RUN_LABEL, Mark, Owner
+from harness.infra import leftovers
+from harness.infra.leftovers import LEASE_LABEL, OWNER_LABEL, RUN_LABEL, Mark, Owner
 
 
 @dataclass

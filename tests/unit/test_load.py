@@ -1,6 +1,6 @@
 import redis
 
-from harness.load import BoundedWriter, judge
+from harness.probes.load import BoundedWriter, judge
 from tests.unit.fakes import FakeClock
 
 

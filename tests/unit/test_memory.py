@@ -7,7 +7,7 @@ from typing import Any
 
 import redis
 
-from harness import memory
+from harness.probes import memory
 
 
 class FakeRedis:

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.operator_docs import Documented, OperatorDocsError, Outcome, parse, run_all
+from harness.probes.operator_docs import Documented, OperatorDocsError, Outcome, parse, run_all
 from tests.unit.fakes import FakeRun
 
 README = """# x
@@ -71,7 +71,7 @@ def test_a_command_waiting_on_health_stops_once_its_outcome_is_decided(tmp_path)
     import sys
     import time
 
-    from harness.operator_docs import Decided, run_watched
+    from harness.probes.operator_docs import Decided, run_watched
 
     calls = []
 

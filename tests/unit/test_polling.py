@@ -1,7 +1,7 @@
 import pytest
 
-from harness.errors import DeadlineExceeded, TerminalState
-from harness.polling import Poller
+from harness.core.errors import DeadlineExceeded, TerminalState
+from harness.core.polling import Poller
 from tests.unit.fakes import FakeClock
 
 

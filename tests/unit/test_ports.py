@@ -4,9 +4,9 @@ from unittest import mock
 
 import pytest
 
-from harness import ports
-from harness.engine import resolve
-from harness.errors import PortInUse
+from harness.core.errors import PortInUse
+from harness.infra import ports
+from harness.infra.engine import resolve
 
 LOCAL = resolve({"DOCKER_HOST": "unix:///var/run/docker.sock"})
 REMOTE = resolve({"DOCKER_HOST": "tcp://10.203.0.2:2375"})

@@ -3,10 +3,10 @@ from unittest import mock
 
 import pytest
 
-from harness import preflight
-from harness.access import Access
-from harness.engine import resolve
-from harness.errors import ComposeV2Missing, ContainerNameTaken, RemoteEngineLoopbackOnly
+from harness.core.errors import ComposeV2Missing, ContainerNameTaken, RemoteEngineLoopbackOnly
+from harness.infra.engine import resolve
+from harness.run import preflight
+from harness.service.access import Access
 from tests.unit.fakes import FakeRun
 
 

@@ -7,17 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from harness import processes as processes_module
-from harness.errors import TerminalState
-from harness.inventory import run_processes
-from harness.polling import Poller
-from harness.processes import FEATURE, SCENARIO, SPARE, Processes
+from harness.consumers import processes as processes_module
+from harness.consumers.processes import FEATURE, SCENARIO, SPARE, Processes
+from harness.core.errors import TerminalState
+from harness.core.polling import Poller
+from tests.support.inventory import run_processes
 
 # Journals `ready`, then for each line on stdin journals it as an event; `exit N` ends it.
 ECHO = """
 import sys
-from consumers import environment
-from consumers.journal import Journal
+from stand_ins import environment
+from stand_ins.journal import Journal
 journal = Journal(environment.journal_dir(), "echo")
 journal.write("ready")
 for line in sys.stdin:

@@ -1,4 +1,4 @@
-from harness.sync_lock import Contention, Section, overlapping
+from harness.consumers.sync_lock import Contention, Section, overlapping
 
 
 def sections(*intervals: tuple[float, float]) -> list[Section]:

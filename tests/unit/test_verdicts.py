@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from harness.containers import ContainerState, Probe
-from harness.verdicts import CrashLoop, FailingProbe, Verdict, paused, refusing
+from harness.infra.containers import ContainerState, Probe
+from harness.topology.verdicts import CrashLoop, FailingProbe, Verdict, paused, refusing
 
 STARTED = datetime(2026, 12, 1, 10, 0, 0, tzinfo=UTC)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 import time
 
-from harness.watchdog import Watchdog
+from harness.run.watchdog import Watchdog
 
 
 def test_it_fires_after_the_bound_with_what_the_run_was_doing():

@@ -1,0 +1,233 @@
+"""Redis as OpticsERP's Celery broker: worker processes per queue (the
+bulkhead), and a producer on the host that sends tasks and reads results and
+queue lengths through Celery and kombu themselves."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import redis
+from celery import Celery
+from celery.exceptions import TimeoutError as CeleryTimeout
+from celery.result import AsyncResult
+from kombu.transport.redis import PRIORITY_STEPS, Channel
+
+from harness.consumers.processes import FEATURE, Process, Processes
+from harness.core.errors import DeadlineExceeded, HarnessError, TerminalState
+from harness.core.polling import Observed, Poller
+from harness.service.redis_client import SOCKET_TIMEOUT
+from stand_ins import environment, tasks
+from stand_ins.journal import Entry
+
+START_TIMEOUT = 15.0  # seconds for a worker to start and report ready
+QUEUES = ("sync", "default")  # the bulkhead: one queue, and its own workers, per workload
+VISIBILITY_TIMEOUT = 1.0  # seconds before an unacknowledged task is handed out again
+RESULT_SLACK = 3.0  # seconds to keep waiting past a result's bound, to measure it
+RESULT_SLICE = 0.5  # seconds per wait for a result, between checks that a worker is still there
+_WORKER_ENV = {environment.VISIBILITY_TIMEOUT: str(VISIBILITY_TIMEOUT)}
+
+
+@dataclass
+class CeleryBroker:
+    processes: Processes
+    redis_url: Callable[[], str]
+    poller: Poller
+    workers: dict[str, list[Process]] = field(default_factory=dict)  # queue -> its workers
+    killed: set[int] = field(default_factory=set)  # pids of workers the suite killed on purpose
+    _app: Celery | None = None
+
+    # -- workers ---------------------------------------------------------------
+    def start_worker(self, queue: str) -> Process:
+        """A new worker on `queue`, once it reports ready. Workers live for the feature."""
+        process = self._spawn(queue)
+        self.processes.wait_for(process, "worker-ready", timeout=START_TIMEOUT)
+        return process
+
+    def ensure_workers(self, queues: list[str]) -> None:
+        """A running worker on each queue; the missing ones start side by side."""
+        started = [self._spawn(queue) for queue in queues if not self.running(queue)]
+        for process in started:
+            self.processes.wait_for(process, "worker-ready", timeout=START_TIMEOUT)
+
+    def _spawn(self, queue: str) -> Process:
+        process = self.processes.take(
+            *_worker_kind(queue), redis_url=self.redis_url(), scope=FEATURE, extra_env=_WORKER_ENV
+        )
+        process.send("go")
+        self.workers.setdefault(queue, []).append(process)
+        # The other bulkhead queues will want a worker soon; let theirs load meanwhile.
+        for other in QUEUES:
+            self._warm(other)
+        return process
+
+    def _warm(self, queue: str) -> None:
+        self.processes.warm(*_worker_kind(queue), redis_url=self.redis_url(), extra_env=_WORKER_ENV)
+
+    def running(self, queue: str) -> list[Process]:
+        return [p for p in self.workers.get(queue, []) if p.alive]
+
+    def worker(self, queue: str) -> Process:
+        """A running worker on `queue`, started if there is none."""
+        alive = self.running(queue)
+        return alive[0] if alive else self.start_worker(queue)
+
+    def stop_workers(self, queue: str) -> None:
+        """No worker consumes `queue` any more. The next one to be wanted starts
+        loading now, as a spare: it connects to nothing until it is taken."""
+        for process in self.workers.pop(queue, []):
+            process.stop()
+        self._warm(queue)
+
+    def forget_workers(self) -> None:
+        """After the feature's processes were stopped."""
+        self.workers.clear()
+        self.killed.clear()
+
+    def worker_died(self) -> str | None:
+        """Why a wait for a worker is decided already: a worker of this feature
+        exited by itself (Redis refused a command it needs, say); None otherwise."""
+        for process in (p for workers in self.workers.values() for p in workers):
+            if process.pid not in self.killed and not process.alive:
+                return process.exit_reason()
+        return None
+
+    # -- the producer on the host ---------------------------------------------------
+    @property
+    def app(self) -> Celery:
+        """The producer, for Redis as it is reached now (a scenario may change that)."""
+        url = self.redis_url()
+        if self._app is None or self._app.conf.broker_url != url:
+            self.close()
+            self._app = Celery("opticserp-producer", set_as_current=False)
+            self._app.conf.update(bounded(tasks.settings(url, VISIBILITY_TIMEOUT)))
+        return self._app
+
+    def send(self, task: str, queue: str, token: str | None = None) -> tuple[str, AsyncResult]:
+        token = token or uuid.uuid4().hex
+        return token, self.app.send_task(task, args=[token], queue=queue)
+
+    def queued(self, queue: str) -> int:
+        """Messages waiting in `queue`, as kombu counts them. Not passive: Redis
+        drops an empty list, and kombu then calls the queue missing."""
+        with self.app.connection_for_read() as connection:
+            return int(connection.default_channel.queue_declare(queue=queue).message_count)
+
+    @staticmethod
+    def queued_plainly(client: redis.Redis, queue: str) -> int:
+        """Messages waiting in `queue`, read with one LLEN per list kombu keeps for
+        it (one per priority step). kombu's own count is a MULTI, which Redis
+        refuses whole once memory is full; a plain read it still serves."""
+        keys = [f"{queue}{Channel.sep}{pri}" if pri else queue for pri in PRIORITY_STEPS]
+        return sum(int(client.llen(key)) for key in keys)
+
+    def purge(self, queue: str) -> None:
+        with self.app.connection_for_write() as connection:
+            connection.default_channel.queue_purge(queue)
+
+    def release(self, token: str) -> None:
+        """End an `occupy` task."""
+        tasks.release_file(self.processes.journal_dir, token).touch()
+
+    def executions(self, token: str) -> list[Entry]:
+        """What workers journaled doing with one task, in time order."""
+        return [e for e in self.processes.entries() if e.event in ("executed", "started") and e["token"] == token]
+
+    def result(self, token: str, sent: AsyncResult, since: float, within: float) -> Observed[str]:
+        """The task's result through the result backend. Waits a little past
+        `within`, so a late result is measured, not just refused."""
+        deadline = since + within + RESULT_SLACK
+        while True:  # in slices, to stop as soon as no worker is left to produce it
+            try:
+                value = sent.get(timeout=min(RESULT_SLICE, max(0.0, deadline - self.poller.clock())))
+            except CeleryTimeout as error:
+                seen = [str(e) for e in self.executions(token)] or "no worker journaled it"
+                died = self.worker_died()
+                if died:
+                    raise TerminalState(f"result of task {token}", died, seen) from error
+                if self.poller.clock() >= deadline:
+                    raise DeadlineExceeded(f"result of task {token}", within + RESULT_SLACK, seen) from error
+                continue
+            return Observed(str(value), self.poller.clock() - since)
+
+    def wait_started(self, token: str, timeout: float, nth: int = 1) -> Observed[Entry]:
+        """The `nth` time a worker started (or executed) the task."""
+        observed = self.poller.until(
+            f"a worker starts task {token} (delivery {nth})",
+            lambda: self.executions(token),
+            lambda found: len(found) >= nth,
+            timeout=timeout,
+            give_up=lambda _: self.worker_died(),
+        )
+        return Observed(observed.value[nth - 1], observed.elapsed)
+
+    def wait_all_executed(self, tokens: list[str], timeout: float, still_queued: int | None = None) -> list[Entry]:
+        """Every task executed; decided at once if fewer were still queued in
+        Redis (`still_queued`, counted before any worker ran) than were sent."""
+        wanted = set(tokens)
+        lost = (
+            f"only {still_queued} of the {len(tokens)} tasks were still queued in Redis"
+            if still_queued is not None and still_queued < len(tokens)
+            else None
+        )
+        observed = self.poller.until(
+            f"all {len(tokens)} queued tasks executed",
+            lambda: [e for e in self.processes.entries("executed") if e["token"] in wanted],
+            lambda found: {e["token"] for e in found} >= wanted,
+            timeout=timeout,
+            give_up=lambda _: lost or self.worker_died(),
+        )
+        return observed.value
+
+    def kill_worker(self, pid: int) -> None:
+        """SIGKILL the worker with this pid, as an OOM kill or a power cut would."""
+        for process in (p for workers in self.workers.values() for p in workers):
+            if process.pid == pid:
+                self.killed.add(pid)
+                process.kill()
+                return
+        raise HarnessError(f"no worker of this run has pid {pid}")
+
+    def close(self) -> None:
+        if self._app is not None:
+            self._app.close()
+            self._app = None
+
+
+def bounded(settings: dict[str, Any]) -> dict[str, Any]:
+    """The producer's settings with every socket call bounded: kombu sets no
+    socket timeout of its own (celery #6348), so a frozen Redis would hang the
+    suite's own process in a read for good. The workers keep the consumer's
+    settings; the suite bounds its waits around them."""
+    transport = {**settings["broker_transport_options"], "socket_timeout": SOCKET_TIMEOUT, "socket_connect_timeout": 2}
+    return {
+        **settings,
+        "broker_transport_options": transport,
+        "broker_connection_timeout": 2,
+        "broker_connection_max_retries": 1,
+        "redis_socket_timeout": SOCKET_TIMEOUT,
+        "redis_socket_connect_timeout": 2,
+    }
+
+
+def _worker_kind(queue: str) -> tuple[str, list[str]]:
+    return f"celery-{queue}", [
+        "-m",
+        "celery",
+        "-A",
+        "stand_ins.tasks",
+        "worker",
+        "--pool=solo",
+        "--queues",
+        queue,
+        "--hostname",
+        f"{queue}@%h",
+        # No cluster chatter: the worker is up in about half a second.
+        "--without-mingle",
+        "--without-gossip",
+        "--without-heartbeat",
+        "--loglevel",
+        "INFO",
+    ]

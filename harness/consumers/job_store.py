@@ -1,0 +1,76 @@
+"""APScheduler's Redis job store as the sync scheduler uses it: scheduler
+processes that store and fire jobs (stand_ins/scheduler.py), and a look into
+the store through APScheduler itself."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from apscheduler.job import Job
+
+from harness.consumers.processes import Process, Processes
+from harness.core.polling import Observed, Poller
+from stand_ins.journal import Entry
+from stand_ins.scheduler import job_store
+
+START_TIMEOUT = 10.0  # seconds for a scheduler process to start and report
+FIRE_SLACK = 3.0  # seconds to keep waiting past a firing's bound, to measure it
+
+
+@dataclass
+class Schedulers:
+    processes: Processes
+    redis_url: Callable[[], str]
+    poller: Poller
+
+    def _start(self, orders: str) -> Process:
+        """A fresh scheduler process, given its orders."""
+        process = self.processes.take("scheduler", ["-m", "stand_ins.scheduler"], redis_url=self.redis_url())
+        process.send(orders)
+        return process
+
+    def store(self, job_id: str, token: str) -> Entry:
+        """A scheduler process stores a job due now and exits without running it."""
+        process = self._start(f"store {job_id} {token}")
+        stored = self.processes.wait_for(process, "stored", timeout=START_TIMEOUT).value
+        process.stop()
+        return stored
+
+    def run(self) -> Process:
+        """A new scheduler process that loads the stored jobs and fires the due ones."""
+        return self._start("run")
+
+    def fired(self, token: str) -> list[Entry]:
+        return [e for e in self.processes.entries("fired") if e["token"] == token]
+
+    def wait_fired(
+        self, scheduler: Process, token: str, since: float, within: float, lost: str | None = None
+    ) -> Observed[Entry]:
+        """The job firing anywhere; waits a little past `within`, to measure a
+        late one, unless `lost` says why it cannot fire."""
+        observed = self.poller.until(
+            f"the job with token {token} fired",
+            lambda: next(iter(self.fired(token)), None),
+            lambda entry: entry is not None,
+            timeout=within + FIRE_SLACK,
+            since=since,
+            give_up=lambda _: lost or scheduler.exit_reason(),
+        )
+        assert observed.value is not None
+        return Observed(observed.value, observed.elapsed)
+
+    def lookup(self, job_id: str) -> Job | None:
+        store = job_store(self.redis_url())
+        store.start(None, "default")  # a store outside a scheduler still needs its alias
+        try:
+            return store.lookup_job(job_id)
+        finally:
+            store.shutdown()
+
+    def remove_all(self) -> None:
+        store = job_store(self.redis_url())
+        try:
+            store.remove_all_jobs()
+        finally:
+            store.shutdown()

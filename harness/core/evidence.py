@@ -1,0 +1,59 @@
+"""What the run observed. Steps call `record(what, value, said)`; the criterion
+and scenario come from the scenario being run, so a shared step files its fact
+under whichever criterion it is proving. `value` is the raw fact, for
+evidence.json and scripts; `said` is the same fact in one sentence for the
+product owner, which the sign-off shows. Reports read these facts; steps never
+format reports."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+from harness.core.engine_kind import EngineKind
+
+
+@dataclass(frozen=True)
+class Fact:
+    criterion: str
+    scenario: str
+    what: str
+    value: object
+    said: str  # one plain sentence, no reprs, scripts or machine paths
+
+
+@dataclass
+class Evidence:
+    facts: list[Fact] = field(default_factory=list)
+    environment: dict[str, str] = field(default_factory=dict)  # engine, compose, image, Redis
+    failures: dict[str, str] = field(default_factory=dict)  # scenario name -> diagnostics
+    engine: EngineKind | None = None  # what kind of engine ran the service, once it answered
+    image_from_registry: bool | None = None  # whether the image that ran came from a registry
+    criterion: str = "run"
+    scenario: str = ""
+
+    def begin(self, criterion: str, scenario: str) -> None:
+        self.criterion, self.scenario = criterion, scenario
+
+    def record(self, what: str, value: object, said: str) -> None:
+        self.facts.append(Fact(self.criterion, self.scenario, what, value, said))
+
+    def answering_after_crash(self, seconds: float) -> None:
+        """A fact every crash scenario records: how long Redis took to answer again."""
+        self.record(
+            "seconds from crash to answering",
+            round(seconds, 3),
+            f"Redis answered again {seconds:.2f} s after the crash.",
+        )
+
+    def about(self, criterion: str) -> list[Fact]:
+        return [fact for fact in self.facts if fact.criterion == criterion]
+
+    def to_json(self) -> str:
+        document = {
+            "environment": self.environment,
+            "engine": asdict(self.engine) if self.engine else None,
+            "image_from_registry": self.image_from_registry,
+            "facts": [asdict(f) for f in self.facts],
+        }
+        return json.dumps(document, indent=2, default=str) + "\n"

@@ -1,0 +1,135 @@
+"""Whether Redis lets in a client that has no password, tried from where
+someone else could be: this machine's own network addresses (what another
+machine would connect to) and a container on a network other than
+opticserp_network. Every try is one PING, bounded in time."""
+
+from __future__ import annotations
+
+import fcntl
+import socket
+import struct
+import sys
+from dataclasses import dataclass
+
+import docker
+import redis
+
+from harness.infra import faults
+from harness.infra.engine import Engine
+from harness.service import redis_client
+
+# Per try from the container: on a local bridge an answer takes microseconds, so
+# a second of silence means the packets are dropped.
+PROBE_SECONDS = 1
+_SIOCGIFADDR = 0x8915
+_MARK = "--- target "
+
+
+@dataclass(frozen=True)
+class Attempt:
+    origin: str  # where the client stood and what it connected to
+    answer: str  # what it got: an error, NOAUTH, or PONG
+
+    @property
+    def let_in(self) -> bool:
+        """Redis served a client that never authenticated."""
+        return self.answer.strip() == "PONG"
+
+    def __str__(self) -> str:
+        return f"{self.origin}: {self.answer}"
+
+
+def machine_addresses(engine: Engine) -> list[str]:
+    """Where a client on another machine reaches the engine's machine: this
+    machine's own addresses for a local engine; for a remote one, the address
+    its published ports are reached at from here, itself another machine."""
+    return host_addresses() if engine.local else [engine.ports_host]
+
+
+def host_addresses() -> list[str]:
+    """This machine's IPv4 addresses other than loopback: where a client on
+    another machine would reach a port published on every address."""
+    if not sys.platform.startswith("linux"):
+        return []
+    found = []
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        for _, name in socket.if_nameindex():
+            try:
+                packed = fcntl.ioctl(probe.fileno(), _SIOCGIFADDR, struct.pack("256s", name[:15].encode()))
+            except OSError:
+                continue  # no IPv4 address on this interface
+            address = socket.inet_ntoa(packed[20:24])
+            if not address.startswith("127."):
+                found.append(address)
+    return found
+
+
+def from_host(addresses: list[str], port: int) -> list[Attempt]:
+    attempts = []
+    for address in addresses:
+        client = redis_client.connect(address, port, protocol=2)  # no password; a 2 s connect timeout
+        try:
+            answer = redis_client.answers_ping(client)
+        finally:
+            client.close()
+        attempts.append(Attempt(f"from this machine to {address}:{port}", answer))
+    return attempts
+
+
+def from_other_network(client: docker.DockerClient, image_id: str, project: str, port: int) -> list[Attempt]:
+    """PING the published port from a container on a network of its own,
+    through that network's gateway: this machine, as a container sees it."""
+    network = client.networks.create(f"{project}_outsider", driver="bridge", labels={faults.RUN_LABEL: project})
+    try:
+        network.reload()
+        host = network.attrs["IPAM"]["Config"][0]["Gateway"]
+        script = (
+            f'echo "{_MARK}{host}:{port}"; timeout {PROBE_SECONDS} redis-cli -h {host} -p {port} ping 2>&1; '
+            "exit 0"  # a refused try is an answer, not a failure of the helper
+        )
+        output = client.containers.run(
+            image_id,
+            [script],
+            entrypoint=["/bin/sh", "-c"],
+            network=network.name,
+            remove=True,
+            tmpfs={"/data": ""},
+            labels={faults.RUN_LABEL: project},
+        )
+    finally:
+        network.remove()
+    return _parse(output.decode(errors="replace"), str(network.name))
+
+
+def _parse(output: str, network: str) -> list[Attempt]:
+    attempts = []
+    for chunk in output.split(_MARK)[1:]:
+        target, _, answer = chunk.partition("\n")
+        answer = answer.strip()
+        if answer in ("", "Terminated"):  # what busybox `timeout` leaves when it stops redis-cli
+            answer = f"no answer within {PROBE_SECONDS} s"
+        attempts.append(Attempt(f"from a container on {network} to {target}", answer))
+    return attempts
+
+
+def unauthenticated(client: redis.Redis, commands: list[list[str]]) -> dict[str, str]:
+    """What Redis answers each command from a client that never authenticated."""
+    answers = {}
+    for command in commands:
+        try:
+            answers[" ".join(command)] = f"served: {client.execute_command(*command)!r}"[:80]
+        except redis.RedisError as error:
+            answers[" ".join(command)] = f"{type(error).__name__}: {error}"
+    return answers
+
+
+def served(answers: dict[str, str]) -> dict[str, str]:
+    """The commands Redis answered. Redis looks a command up before it checks
+    authentication, so a command renamed or removed away (`rename-command
+    FLUSHALL ""`, as Redis's security page advises) is refused either way, with
+    "unknown command": that is no answer."""
+    return {
+        command: answer
+        for command, answer in answers.items()
+        if not answer.startswith("Authentication") and "unknown command" not in answer
+    }

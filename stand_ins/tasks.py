@@ -1,0 +1,106 @@
+"""OpticsERP's Celery app (OPTERP-24), as a worker process runs it:
+
+    python -m celery -A stand_ins.tasks worker --pool=solo -Q sync ...
+
+It connects once the suite sends `go` on stdin. Redis is the broker and the
+result backend. Each task journals what it did; `occupy` tasks stand for long
+work (a sync run) and last until the suite creates their release file, or at
+most OCCUPY_LIMIT seconds."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from celery import Celery, Task
+from celery.signals import worker_init, worker_ready
+
+from stand_ins import environment
+from stand_ins.journal import Journal
+
+RECORD = "opticserp.record"
+OCCUPY = "opticserp.occupy"
+OCCUPY_ACKS_LATE = "opticserp.occupy_acks_late"
+OCCUPY_LIMIT = 60.0  # seconds: a forgotten long task ends by itself
+_POLL = 0.01
+
+
+def settings(redis_url: str, visibility_timeout: float) -> dict[str, Any]:
+    """The app's configuration; the suite's own producer uses the same."""
+    return {
+        "broker_url": redis_url,
+        "result_backend": redis_url,
+        "task_default_queue": "default",
+        # One message at a time, so a busy worker holds no others hostage.
+        "worker_prefetch_multiplier": 1,
+        "broker_connection_retry_on_startup": True,
+        "broker_transport_options": {
+            # How long an unacknowledged (acks_late) message waits before it
+            # is handed out again; swept every second so the wait is that long.
+            "visibility_timeout": visibility_timeout,
+            "unacked_restore_interval": 1,
+            "unacked_restore_throttle": 1,
+        },
+    }
+
+
+app = Celery("opticserp")
+if environment.REDIS_URL in os.environ:  # a worker; the suite imports only the names
+    environment.bind_to_parent()
+    app.conf.update(settings(environment.redis_url(), float(os.environ[environment.VISIBILITY_TIMEOUT])))
+
+
+def _journal() -> Journal:
+    return Journal(environment.journal_dir(), "celery-worker")
+
+
+@worker_init.connect
+def _await_orders(**_: Any) -> None:
+    """Started ahead of need, a worker has loaded Celery and the app but not
+    yet connected; it goes on when the suite sends `go` (anything else ends it)."""
+    if sys.stdin.readline().strip() != "go":
+        os._exit(0)
+
+
+@worker_ready.connect
+def _ready(**_: Any) -> None:
+    _journal().write("worker-ready")
+
+
+@app.task(name=RECORD, bind=True)
+def record(self: Task, token: str) -> str:
+    _journal().write("executed", task=RECORD, token=token, redelivered=_redelivered(self))
+    return token
+
+
+def release_file(journal_dir: Path, token: str) -> Path:
+    """Created by the suite to end an `occupy` task."""
+    return journal_dir / f"release-{token}"
+
+
+def _occupy(task: Task, token: str) -> str:
+    journal = _journal()
+    journal.write("started", task=task.name, token=token, redelivered=_redelivered(task))
+    release = release_file(environment.journal_dir(), token)
+    deadline = time.monotonic() + OCCUPY_LIMIT
+    while not release.exists() and time.monotonic() < deadline:
+        time.sleep(_POLL)
+    journal.write("finished", task=task.name, token=token, released=release.exists())
+    return token
+
+
+@app.task(name=OCCUPY, bind=True)
+def occupy(self: Task, token: str) -> str:
+    return _occupy(self, token)
+
+
+@app.task(name=OCCUPY_ACKS_LATE, bind=True, acks_late=True)
+def occupy_acks_late(self: Task, token: str) -> str:
+    return _occupy(self, token)
+
+
+def _redelivered(task: Task) -> bool:
+    return bool((task.request.delivery_info or {}).get("redelivered"))
