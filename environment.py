@@ -22,6 +22,7 @@ from harness.reporting import junit
 from harness.reporting.criteria import criterion_of
 from harness.reporting.publish import publish
 from harness.reporting.signoff import RunInfo
+from harness.run import scenario_state
 from harness.run.suite import Suite
 from harness.run.watchdog import Watchdog
 
@@ -58,6 +59,8 @@ def before_all(context: Context) -> None:
 
 def before_scenario(context: Context, scenario: Scenario) -> None:
     context.watchdog.now(f"scenario {scenario.name!r}")
+    # Set on the scenario's layer of the context: behave removes it when the scenario ends.
+    setattr(context, scenario_state.ATTRIBUTE, scenario_state.ScenarioState())
     context.suite.evidence.begin(criterion_of(scenario.effective_tags), scenario.name)
 
 
@@ -83,7 +86,7 @@ def after_step(context: Context, step: Step) -> None:
     if refusal is not None:
         # Found only when `up` ran (a port taken on a remote engine's machine): the same refusal, after cleanup.
         _refuse(context, refusal)
-    if not step.status.has_failed() or suite.stack is None or "static" in scenario.effective_tags:
+    if not step.status.has_failed() or suite.topology is None or "static" in scenario.effective_tags:
         return
     lost = suite.engine_lost(f"scenario {scenario.name!r}", step.exception)
     if lost is not None:
@@ -92,7 +95,7 @@ def after_step(context: Context, step: Step) -> None:
         suite.evidence.failures[scenario.name] = str(lost)
         context._runner.stop(str(lost))
         return
-    text = f"evidence for failed scenario {scenario.name!r}:\n{suite.stack.diagnostics()}"
+    text = f"evidence for failed scenario {scenario.name!r}:\n{suite.topology.diagnostics()}"
     print(f"\n--- {text}")
     suite.evidence.failures[scenario.name] = text
     context.attach("text/plain", text.encode())

@@ -3,11 +3,11 @@ features share, and connectivity through the host port and inside the service.""
 
 import uuid
 
-from behave import given, then, when
 from behave.runner import Context
 from hamcrest import assert_that, equal_to, is_in, less_than_or_equal_to
 
-from harness.core.errors import reported_as_failures
+from harness.run.scenario_state import state
+from harness.run.steps import given, then, when
 from harness.service import redis_client
 from harness.service.definition import DURABLE_FSYNC, FSYNC_WORDS
 
@@ -15,106 +15,96 @@ STARTED_BY = {"up": "the start", "re-creation": "the re-creation"}  # for the si
 
 
 @given("the Redis service is running")
-@reported_as_failures
 def step_running(context: Context) -> None:
-    context.suite.engine().ensure_running()
+    context.suite.node().ensure_running()
 
 
 @given("the Redis service is not running")
-@reported_as_failures
 def step_not_running(context: Context) -> None:
-    context.suite.engine().stop_fully()
+    context.suite.node().stop_fully()
 
 
 @when("the operator starts the Redis service")
-@reported_as_failures
 def step_start(context: Context) -> None:
-    context.started_at, context.started_by = context.suite.engine().start(), "up"
+    now = state(context)
+    now.started_at, now.started_by = context.suite.node().start(), "up"
 
 
 @then("the Redis service is running and healthy within {bound:g} seconds")
-@reported_as_failures
 def step_healthy_within(context: Context, bound: float) -> None:
-    observed = context.suite.engine().wait_healthy(since=context.started_at, within=bound)
+    now = state(context)
+    observed = context.suite.node().wait_healthy(since=now.started_at, within=bound)
     context.suite.evidence.record(
-        f"seconds from {context.started_by} to healthy",
+        f"seconds from {now.started_by} to healthy",
         round(observed.elapsed, 3),
-        f"Healthy {observed.elapsed:.2f} s after {STARTED_BY.get(context.started_by, context.started_by)}.",
+        f"Healthy {observed.elapsed:.2f} s after {STARTED_BY.get(now.started_by, now.started_by)}.",
     )
     assert_that(observed.elapsed, less_than_or_equal_to(bound), f"up to healthy: {observed.value}")
 
 
 @when("a client on the host pings Redis on port {port:d}")
-@reported_as_failures
 def step_ping_host(context: Context, port: int) -> None:
-    suite = context.suite
-    stack = suite.engine()
-    host = (stack.published() or (stack.engine.ports_host, port))[0]
-    context.answer = redis_client.answers_ping(redis_client.connect(host, port, password=suite.access.password))
-    context.answered_by = f"redis-py at {host}:{port}"
-    said = f"A client on this machine pinged port {port} and got {context.answer}."
-    context.suite.evidence.record(f"PING via {context.answered_by}", context.answer, said)
+    pinged = context.suite.node().ping_from_host(port)
+    state(context).answer, state(context).answered_by = pinged.answer, pinged.by
+    said = f"A client on this machine pinged port {port} and got {pinged.answer}."
+    context.suite.evidence.record(f"PING via {pinged.by}", pinged.answer, said)
 
 
 @when("the operator pings Redis from inside the service")
-@reported_as_failures
 def step_ping_inside(context: Context) -> None:
-    suite = context.suite
-    done = suite.compose.exec(suite.settings.service, ["redis-cli", "ping"], password=suite.access.password)
-    context.answer = (done.stdout + done.stderr).strip()
-    context.answered_by = f"`docker compose exec {suite.settings.service} redis-cli ping`, exit {done.returncode}"
-    said = f"redis-cli ping inside the service got {context.answer or 'nothing'} (exit code {done.returncode})."
-    suite.evidence.record(f"PING via {context.answered_by}", context.answer, said)
+    pinged = context.suite.node().ping_inside()
+    state(context).answer, state(context).answered_by = pinged.answer, pinged.by
+    said = f"redis-cli ping inside the service got {pinged.answer or 'nothing'} (exit code {pinged.exit_code})."
+    context.suite.evidence.record(f"PING via {pinged.by}", pinged.answer, said)
 
 
 @then('Redis answers "{answer}"')
 def step_answer(context: Context, answer: str) -> None:
-    assert_that(context.answer, equal_to(answer), context.answered_by)
+    assert_that(state(context).answer, equal_to(answer), state(context).answered_by)
 
 
 @when('a client stores "{value}" under a key')
-@reported_as_failures
 def step_set(context: Context, value: str) -> None:
-    context.key = f"opterp20:set-get:{uuid.uuid4().hex}"
-    context.suite.engine().redis().set(context.key, value)
+    state(context).key = f"opterp20:set-get:{uuid.uuid4().hex}"
+    context.suite.node().redis().set(state(context).key, value)
 
 
 @then('reading the key returns "{value}"')
-@reported_as_failures
 def step_get(context: Context, value: str) -> None:
-    got = context.suite.engine().redis().get(context.key)
+    key = state(context).key
+    got = context.suite.node().redis().get(key)
     said = "The value written was read back unchanged." if got == value else f"Read back {got!r} instead of {value!r}."
     context.suite.evidence.record("value read back", got, said)
-    assert_that(got, equal_to(value), f"GET {context.key}")
+    assert_that(got, equal_to(value), f"GET {key}")
 
 
 @when("a client asks the server what it is running")
-@reported_as_failures
 def step_server_facts(context: Context) -> None:
-    context.facts = redis_client.server_facts(context.suite.engine().redis())
-    facts = context.facts
+    facts = state(context).facts = redis_client.server_facts(context.suite.node().redis())
+    evidence = context.suite.evidence
     said = (
         f"The server is Redis {facts.version}, append-only log {'on' if facts.appendonly == 'yes' else 'off'}, "
         f"written to disk {FSYNC_WORDS.get(facts.appendfsync, facts.appendfsync)}."
     )
-    context.suite.evidence.record("server", str(facts), said)
-    image = context.suite.evidence.environment.get("image", "not observed")
-    context.suite.evidence.record("image that ran", image, f"The image that ran: {image}.")
-    context.suite.evidence.environment["Redis"] = context.facts.version
+    evidence.record("server", str(facts), said)
+    image = evidence.environment.get("image", "not observed")
+    evidence.record("image that ran", image, f"The image that ran: {image}.")
+    evidence.environment["Redis"] = facts.version
 
 
 @then("the server reports Redis major version {major:d}")
 def step_major(context: Context, major: int) -> None:
-    assert_that(context.facts.major, equal_to(major), f"INFO server: {context.facts}")
+    facts = state(context).facts
+    assert_that(facts.major, equal_to(major), f"INFO server: {facts}")
 
 
 @then("the server reports append-only persistence on")
 def step_aof_active(context: Context) -> None:
-    facts = context.facts
+    facts = state(context).facts
     assert_that((facts.appendonly, facts.aof_enabled), equal_to(("yes", 1)), f"CONFIG GET/INFO persistence: {facts}")
 
 
 @then("the server reports its append-only log flushed to disk every second or after every write")
 def step_fsync_active(context: Context) -> None:
-    facts = context.facts
+    facts = state(context).facts
     assert_that(facts.appendfsync, is_in(DURABLE_FSYNC), f"CONFIG GET appendfsync: {facts}")

@@ -5,6 +5,7 @@ queue lengths through Celery and kombu themselves."""
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,12 +23,11 @@ from harness.service.redis_client import SOCKET_TIMEOUT
 from stand_ins import environment, tasks
 from stand_ins.journal import Entry
 
-START_TIMEOUT = 15.0  # seconds for a worker to start and report ready
 QUEUES = ("sync", "default")  # the bulkhead: one queue, and its own workers, per workload
-VISIBILITY_TIMEOUT = 1.0  # seconds before an unacknowledged task is handed out again
+# A worker journals a task's start a few milliseconds after Redis handed it out.
+DELIVERY_SLACK = 0.05
 RESULT_SLACK = 3.0  # seconds to keep waiting past a result's bound, to measure it
 RESULT_SLICE = 0.5  # seconds per wait for a result, between checks that a worker is still there
-_WORKER_ENV = {environment.VISIBILITY_TIMEOUT: str(VISIBILITY_TIMEOUT)}
 
 
 @dataclass
@@ -35,26 +35,32 @@ class CeleryBroker:
     processes: Processes
     redis_url: Callable[[], str]
     poller: Poller
+    start_timeout: float  # seconds for a process to start and report
+    visibility_timeout: float  # seconds before an unacknowledged task is handed out again
     workers: dict[str, list[Process]] = field(default_factory=dict)  # queue -> its workers
     killed: set[int] = field(default_factory=set)  # pids of workers the suite killed on purpose
     _app: Celery | None = None
+
+    @property
+    def _worker_env(self) -> dict[str, str]:
+        return {environment.VISIBILITY_TIMEOUT: str(self.visibility_timeout)}
 
     # -- workers ---------------------------------------------------------------
     def start_worker(self, queue: str) -> Process:
         """A new worker on `queue`, once it reports ready. Workers live for the feature."""
         process = self._spawn(queue)
-        self.processes.wait_for(process, "worker-ready", timeout=START_TIMEOUT)
+        self.processes.wait_for(process, "worker-ready", timeout=self.start_timeout)
         return process
 
     def ensure_workers(self, queues: list[str]) -> None:
         """A running worker on each queue; the missing ones start side by side."""
         started = [self._spawn(queue) for queue in queues if not self.running(queue)]
         for process in started:
-            self.processes.wait_for(process, "worker-ready", timeout=START_TIMEOUT)
+            self.processes.wait_for(process, "worker-ready", timeout=self.start_timeout)
 
     def _spawn(self, queue: str) -> Process:
         process = self.processes.take(
-            *_worker_kind(queue), redis_url=self.redis_url(), scope=FEATURE, extra_env=_WORKER_ENV
+            *_worker_kind(queue), redis_url=self.redis_url(), scope=FEATURE, extra_env=self._worker_env
         )
         process.send("go")
         self.workers.setdefault(queue, []).append(process)
@@ -64,7 +70,7 @@ class CeleryBroker:
         return process
 
     def _warm(self, queue: str) -> None:
-        self.processes.warm(*_worker_kind(queue), redis_url=self.redis_url(), extra_env=_WORKER_ENV)
+        self.processes.warm(*_worker_kind(queue), redis_url=self.redis_url(), extra_env=self._worker_env)
 
     def running(self, queue: str) -> list[Process]:
         return [p for p in self.workers.get(queue, []) if p.alive]
@@ -102,7 +108,7 @@ class CeleryBroker:
         if self._app is None or self._app.conf.broker_url != url:
             self.close()
             self._app = Celery("opticserp-producer", set_as_current=False)
-            self._app.conf.update(bounded(tasks.settings(url, VISIBILITY_TIMEOUT)))
+            self._app.conf.update(bounded(tasks.settings(url, self.visibility_timeout)))
         return self._app
 
     def send(self, task: str, queue: str, token: str | None = None) -> tuple[str, AsyncResult]:
@@ -162,6 +168,38 @@ class CeleryBroker:
             give_up=lambda _: self.worker_died(),
         )
         return Observed(observed.value[nth - 1], observed.elapsed)
+
+    def occupy(
+        self,
+        task: str,
+        queue: str,
+        timeout: float,
+        until_released: Callable[[Callable[[], None]], None],
+        *,
+        on_its_worker: bool = False,
+    ) -> Entry:
+        """Send a long `task` to `queue` and wait until a worker has started it;
+        `until_released` is given what ends the task (before the wait, so a
+        failed wait still frees the worker). `on_its_worker`: it must start on
+        the queue's running worker (started first if there is none)."""
+        worker = self.worker(queue) if on_its_worker else None
+        token, _ = self.send(task, queue)
+        until_released(lambda: self.release(token))
+        started = self.wait_started(token, timeout=timeout).value
+        if worker is not None and started.pid != worker.pid:
+            raise HarnessError(f"task {token} for {queue} started on pid {started.pid}, not on its worker {worker.pid}")
+        return started
+
+    def tally(self, tokens: list[str], queue: str, timeout: float, still_queued: int) -> dict[str, int]:
+        """Once every task has run (or that is decided): how many of `tokens`
+        ran, how many more than once, and how many are still queued."""
+        executed = self.wait_all_executed(tokens, timeout=timeout, still_queued=still_queued)
+        times = Counter(e["token"] for e in executed if e.event == "executed")
+        return {
+            "executed": sum(1 for t in tokens if times[t] >= 1),
+            "twice or more": sum(1 for t in tokens if times[t] > 1),
+            "still queued": self.queued(queue),
+        }
 
     def wait_all_executed(self, tokens: list[str], timeout: float, still_queued: int | None = None) -> list[Entry]:
         """Every task executed; decided at once if fewer were still queued in

@@ -7,12 +7,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import redis
+
+from harness.consumers import sync_lock
 from harness.consumers.celery_broker import CeleryBroker
 from harness.consumers.job_store import Schedulers
 from harness.consumers.processes import FEATURE, SCENARIO, Processes
 from harness.consumers.sync_lock import SyncWorkers
+from harness.core.config import Settings
 from harness.core.polling import Poller
-from harness.topology.stack import Stack
+from harness.topology.node import Node
 
 
 @dataclass
@@ -24,15 +28,26 @@ class Consumers:
     schedulers: Schedulers
 
     @classmethod
-    def create(cls, stack: Stack, poller: Poller, scratch: Path) -> Consumers:
-        processes = Processes(scratch, stack.compose.project, poller, service_gone=stack.frozen)
+    def create(cls, node: Node, settings: Settings, poller: Poller, scratch: Path) -> Consumers:
+        processes = Processes(scratch, node.project.name, poller, service_gone=node.frozen)
+        started = settings.process_start_timeout
         return cls(
             scratch,
             processes,
-            SyncWorkers(processes, stack.redis_url, poller),
-            CeleryBroker(processes, stack.redis_url, poller),
-            Schedulers(processes, stack.redis_url, poller),
+            SyncWorkers(processes, node.redis_url, poller, started, settings.release_timeout),
+            CeleryBroker(processes, node.redis_url, poller, started, settings.visibility_timeout),
+            Schedulers(processes, node.redis_url, poller, started),
         )
+
+    def kept(self, client: redis.Redis, lock_owner: str, queue: str, job_id: str) -> dict[str, object]:
+        """What each consumer keeps in Redis, read through `client`: whether the
+        lock is still `lock_owner`'s, how many tasks `queue` holds, and whether
+        the job `job_id` is stored."""
+        return {
+            "lock held by its worker": sync_lock.owner(client) == lock_owner,
+            "tasks queued": self.celery.queued_plainly(client, queue),
+            "job stored": self.schedulers.lookup(job_id) is not None,
+        }
 
     def end_scenario(self, failed: bool) -> None:
         self.processes.stop(SCENARIO)

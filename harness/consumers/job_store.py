@@ -14,7 +14,6 @@ from harness.core.polling import Observed, Poller
 from stand_ins.journal import Entry
 from stand_ins.scheduler import job_store
 
-START_TIMEOUT = 10.0  # seconds for a scheduler process to start and report
 FIRE_SLACK = 3.0  # seconds to keep waiting past a firing's bound, to measure it
 
 
@@ -23,6 +22,7 @@ class Schedulers:
     processes: Processes
     redis_url: Callable[[], str]
     poller: Poller
+    start_timeout: float  # seconds for a process to start and report
 
     def _start(self, orders: str) -> Process:
         """A fresh scheduler process, given its orders."""
@@ -33,7 +33,7 @@ class Schedulers:
     def store(self, job_id: str, token: str) -> Entry:
         """A scheduler process stores a job due now and exits without running it."""
         process = self._start(f"store {job_id} {token}")
-        stored = self.processes.wait_for(process, "stored", timeout=START_TIMEOUT).value
+        stored = self.processes.wait_for(process, "stored", timeout=self.start_timeout).value
         process.stop()
         return stored
 

@@ -13,11 +13,11 @@ import redis
 from redis_lock import Lock
 
 from harness.consumers.processes import Process, Processes
+from harness.core.errors import HarnessError
 from harness.core.polling import Observed, Poller
 from stand_ins.sync_worker import LOCK_NAME
 
 WORKER = ("-m", "stand_ins.sync_worker")
-START_TIMEOUT = 10.0  # seconds for a worker process to start and report
 HANDOVER_SLACK = 2.0  # seconds to keep waiting past a handover bound, to measure it
 PROBE_INTERVAL = 0.02  # seconds between tries to take the lock when timing its expiry
 
@@ -82,6 +82,8 @@ class SyncWorkers:
     processes: Processes
     redis_url: Callable[[], str]
     poller: Poller
+    start_timeout: float  # seconds for a process to start and report
+    release_timeout: float  # seconds for a holder to release when told to
 
     def _start(self, *args: str) -> Process:
         return self.processes.start("sync-worker", [*WORKER, *args], redis_url=self.redis_url())
@@ -95,19 +97,19 @@ class SyncWorkers:
     def hold(self, expire: int) -> Holding:
         """A worker that has taken the lock and holds it until told to release."""
         process = self._take(expire)
-        taken = self.processes.wait_for(process, "acquired", timeout=START_TIMEOUT).value
+        taken = self.processes.wait_for(process, "acquired", timeout=self.start_timeout).value
         asked = self.processes.wait_for(process, "acquiring", timeout=0).value
         return Holding(process, taken["owner"], asked.t, taken.t)
 
     def wait(self, expire: int, client: redis.Redis) -> Process:
         """A worker blocked waiting for the lock, as Redis itself reports it."""
         process = self._take(expire)
-        self.processes.wait_for(process, "acquiring", timeout=START_TIMEOUT)
+        self.processes.wait_for(process, "acquiring", timeout=self.start_timeout)
         self.poller.until(
             f"sync worker {process.pid} blocked waiting for {LOCK_NAME}",
             lambda: blocked_clients(client),
             lambda names: f"sync-worker-{process.pid}" in names,
-            timeout=START_TIMEOUT,
+            timeout=self.start_timeout,
             give_up=lambda _: process.exit_reason(),
         )
         return process
@@ -127,6 +129,13 @@ class SyncWorkers:
         entry = observed.value
         assert entry is not None
         return Release("released" if entry.event == "released" else entry["error"], entry["requested"])
+
+    def released(self, holding: Holding) -> Release:
+        """`release`, where the step needs it done: the holder's error fails it."""
+        release = self.release(holding, self.release_timeout)
+        if release.outcome != "released":
+            raise HarnessError(f"sync worker {holding.process.pid} could not release {LOCK_NAME}: {release.outcome}")
+        return release
 
     def handover(self, release: Release, waiter: Process, within: float) -> float:
         """Seconds from the release to the waiter holding the lock. Waits a
@@ -150,7 +159,7 @@ class SyncWorkers:
             "--counter",
             str(counter),
         )
-        pids = set(self.processes.wait_for(supervisor, "ready", timeout=START_TIMEOUT).value["workers"])
+        pids = set(self.processes.wait_for(supervisor, "ready", timeout=self.start_timeout).value["workers"])
         began = self.poller.clock()
         supervisor.send("go")
         done = self.processes.wait_for(supervisor, "done", timeout=timeout, since=began)
@@ -181,6 +190,12 @@ def owner(client: redis.Redis) -> str | None:
 class Freed:
     at: float  # monotonic time of the first successful take
     tries: int
+
+
+def after_expiry(holding: Holding, freed: Freed, expire: int) -> float:
+    """Seconds from the lock's expiry (counted from when the holder asked for
+    it, the earliest it can have begun) to the first successful take."""
+    return freed.at - (holding.asked + expire)
 
 
 def first_take(client: redis.Redis, poller: Poller, expire: int, deadline: float) -> Observed[Freed]:

@@ -1,20 +1,12 @@
-"""Typed failures. Known conditions are named as facts and carry a one-line
-message that says what is wrong and what to do."""
+"""The failure taxonomy: typed failures, each a known condition named as a
+fact, with a one-line message that says what is wrong and what to do. The
+third-party errors that mean the same (the engine's, Redis's, kombu's) are
+grouped where their libraries are used: `infra/engine_errors.py` and
+`run/step_errors.py`."""
 
 from __future__ import annotations
 
-import functools
-import sys
-from collections.abc import Callable, Sequence
-from typing import ParamSpec, TypeVar
-
-import docker.errors
-import kombu.exceptions
-import redis
-import requests.exceptions
-
-P = ParamSpec("P")
-R = TypeVar("R")
+from collections.abc import Sequence
 
 
 class HarnessError(Exception):
@@ -199,57 +191,3 @@ class TerminalState(HarnessError):
     def __init__(self, what: str, reason: str, last: object) -> None:
         self.last = last
         super().__init__(f"{what}: gave up, {reason}; last observed: {last}")
-
-
-# An engine that went away answers the SDK with requests' own errors, not docker's.
-ENGINE_ERRORS = (docker.errors.DockerException, requests.exceptions.RequestException)
-EXPECTED = (HarnessError, redis.RedisError, kombu.exceptions.KombuError, *ENGINE_ERRORS)
-
-
-# What the docker CLI says when it cannot reach the engine.
-_CLI_UNREACHABLE = ("Cannot connect to the Docker daemon", "Is the docker daemon running", "error during connect")
-
-
-def engine_connection_error(error: BaseException | None) -> str | None:
-    """The engine connection failure behind an error, if there is one: the SDK's
-    requests error, or the CLI's words; each link of the chain seen once."""
-    seen: set[int] = set()
-    while error is not None and id(error) not in seen:
-        seen.add(id(error))
-        if isinstance(error, requests.exceptions.ConnectionError):
-            return " ".join(str(error).split())[:160]
-        if isinstance(error, CommandFailed) and any(words in error.stderr for words in _CLI_UNREACHABLE):
-            return error.reason[:160]
-        error = error.__cause__ or error.__context__
-    return None
-
-
-def best_effort(cleanup: Callable[[], object]) -> Callable[[], None]:
-    """A scenario's cleanup of what it changed in Redis or in the service. If
-    Redis or the engine cannot be reached, the scenario has usually failed and
-    said why already: a traceback would only hide that, so an expected failure
-    is one line on stderr, and the scenarios after it meet the state it left."""
-
-    def run() -> None:
-        try:
-            cleanup()
-        except EXPECTED as error:
-            print(f"cleanup after the scenario could not finish: {type(error).__name__}: {error}", file=sys.stderr)
-
-    return run
-
-
-def reported_as_failures(step: Callable[P, R]) -> Callable[P, R]:
-    """Step decorator: an expected failure of the service under test (a harness
-    error; a Redis, Docker API or kombu error, as a consumer's library reports
-    it) fails the step with its one-line message instead of a traceback;
-    anything else still shows its traceback."""
-
-    @functools.wraps(step)
-    def run(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return step(*args, **kwargs)
-        except EXPECTED as error:
-            raise AssertionError(f"{type(error).__name__}: {error}") from error
-
-    return run

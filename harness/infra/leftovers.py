@@ -25,8 +25,8 @@ from pathlib import Path
 import docker
 import docker.errors
 
-from harness.core.errors import ENGINE_ERRORS
 from harness.infra.containers import PROJECT_LABEL
+from harness.infra.engine_errors import ENGINE_ERRORS
 
 RUN_LABEL = "opticserp.acceptance.project"  # on the mark and on helper containers
 OWNER_LABEL = "opticserp.acceptance.owner"  # host/pid/process start of the run

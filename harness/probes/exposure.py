@@ -17,6 +17,7 @@ import redis
 from harness.infra import faults
 from harness.infra.engine import Engine
 from harness.service import redis_client
+from harness.topology.node import Node
 
 # Per try from the container: on a local bridge an answer takes microseconds, so
 # a second of silence means the packets are dropped.
@@ -37,6 +38,28 @@ class Attempt:
 
     def __str__(self) -> str:
         return f"{self.origin}: {self.answer}"
+
+
+# Reads, writes and the reconfiguration attackers use (REPLICAOF, FLUSHALL).
+ATTACKER_COMMANDS = [
+    ["PING"],
+    ["GET", "opterp20:probe"],
+    ["SET", "opterp20:probe", "x"],
+    ["KEYS", "*"],
+    ["CONFIG", "GET", "maxmemory"],
+    ["REPLICAOF", "NO", "ONE"],
+    ["FLUSHALL"],
+]
+
+
+def from_elsewhere(node: Node) -> list[Attempt]:
+    """PING the node's published port without a password from this machine's
+    network addresses (as another machine would), then from another container
+    network through this machine, as that network sees it. Redis's own address
+    on opticserp_network is Docker's to isolate, whatever the service says."""
+    port, project = node.published_port(), node.project
+    attempts = from_host(machine_addresses(project.engine), port)
+    return attempts + from_other_network(project.client, node.state().image_id, project.name, port)
 
 
 def machine_addresses(engine: Engine) -> list[str]:
@@ -112,7 +135,7 @@ def _parse(output: str, network: str) -> list[Attempt]:
     return attempts
 
 
-def unauthenticated(client: redis.Redis, commands: list[list[str]]) -> dict[str, str]:
+def unauthenticated(client: redis.Redis, commands: list[list[str]] = ATTACKER_COMMANDS) -> dict[str, str]:
     """What Redis answers each command from a client that never authenticated."""
     answers = {}
     for command in commands:

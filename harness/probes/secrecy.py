@@ -4,9 +4,12 @@ of the engine's container, and the container's logs."""
 
 from __future__ import annotations
 
+import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+from harness.topology.node import Node
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,18 @@ class Finding:
 
     def __str__(self) -> str:
         return f"{self.place}: {self.hits} hits in {self.searched} characters"
+
+
+def places(node: Node) -> list[Place]:
+    """Where the node's password must not show, read now."""
+    container = node.container()
+    return [
+        Place("docker inspect", json.dumps(container.attrs)),
+        Place("docker compose config", node.project.compose.call("config").stdout),
+        Place("this machine's process list", host_command_lines()),
+        Place("docker top", json.dumps(container.top())),
+        Place("container logs", container.logs().decode(errors="replace")),
+    ]
 
 
 def search(secret: str, places: list[Place]) -> list[Finding]:

@@ -1,5 +1,6 @@
 """Everything one behave run shares: settings, its own compose project, the
-engine (when runtime scenarios run), the definition and the evidence."""
+engine and the topology (when runtime scenarios run), the definition and the
+evidence."""
 
 from __future__ import annotations
 
@@ -9,35 +10,42 @@ import shutil
 import subprocess
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from harness.consumers.drivers import Consumers
 from harness.core import engine_kind
-from harness.core.config import Settings, new_project_name
-from harness.core.errors import EngineLost, HarnessError, engine_connection_error
+from harness.core.config import Settings
+from harness.core.errors import EngineLost, HarnessError
 from harness.core.evidence import Evidence
 from harness.core.polling import Poller
 from harness.infra import engine, leftovers, ports
 from harness.infra import image as images
 from harness.infra.compose import Compose
 from harness.infra.engine import Engine
+from harness.infra.engine_errors import engine_connection_error
 from harness.run import preflight
+from harness.run.step_errors import best_effort
 from harness.service.access import Access
-from harness.service.definition import ServiceDefinition
-from harness.topology.stack import Stack
+from harness.service.definition import REDIS_PORT, SERVICE, ServiceDefinition
+from harness.topology.node import Node
+from harness.topology.project import Project
+from harness.topology.topology import Standalone, Topology
 
 
 @dataclass
 class Suite:
     settings: Settings
-    compose: Compose
     poller: Poller
     evidence: Evidence = field(default_factory=Evidence)
-    access: Access = field(default_factory=Access)
     engine_at: Engine | None = None
-    stack: Stack | None = None
+    # Before `connect` (and in a run of @static scenarios only) the run's compose
+    # CLI and access mode are its own; after it the topology's project owns them.
+    _compose: Compose | None = None
+    _access: Access = field(default_factory=Access)
+    _topology: Topology | None = None
     _consumers: Consumers | None = None
     _scratch: Path | None = None
     _model: dict[str, Any] | None = None
@@ -47,18 +55,34 @@ class Suite:
 
     @classmethod
     def create(cls, settings: Settings) -> Suite:
-        compose = Compose(new_project_name(), settings.compose_file.resolve(), timeout=settings.command_timeout)
-        return cls(settings, compose, Poller(interval=settings.poll_interval))
+        compose = Compose(settings.project(), settings.compose_file.resolve(), timeout=settings.command_timeout)
+        return cls(settings, Poller(interval=settings.poll_interval), _compose=compose)
+
+    @property
+    def compose(self) -> Compose:
+        if self._topology is not None:
+            return self._topology.project.compose
+        assert self._compose is not None
+        return self._compose
+
+    @property
+    def access(self) -> Access:
+        return self._topology.project.access if self._topology is not None else self._access
+
+    @property
+    def topology(self) -> Topology | None:
+        """The run's Redis topology, once preflight has connected to the engine."""
+        return self._topology
 
     def check_offline(self) -> str:
         """Preflight that needs no daemon; returns the Compose version."""
         version = preflight.compose_cli(subprocess.run)
         preflight.compose_file(self.settings.compose_file)
-        self.access = Access.from_environment(os.environ, self.compose.file.parent)
-        self.evidence.environment["access"] = str(self.access)
+        self._access = Access.from_environment(os.environ, self.compose.file.parent)
+        self.evidence.environment["access"] = str(self._access)
         at = self.engine_at = engine.resolve(os.environ, self.settings.published_host or None)
         if at.cli_environment():
-            self.compose = self.compose.with_variables(at.cli_environment())
+            self._compose = self.compose.with_variables(at.cli_environment())
         self.evidence.environment["Docker endpoint"] = f"{at.endpoint} ({at.source})"
         self.evidence.environment["published ports reached at"] = f"{at.ports_host} ({at.ports_host_source})"
         return version
@@ -69,9 +93,9 @@ class Suite:
             raise RuntimeError("connect() before check_offline() resolved the engine")
         client = preflight.engine_client(self.engine_at)
         version = preflight.engine_version(client)
-        self._model = preflight.model(self.compose, self.settings.service)
+        self._model = preflight.model(self.compose, SERVICE)
         definition = self.definition()
-        image = images.ensure(client, self.compose, self.settings.service, definition.image, self.settings.pull_timeout)
+        image = images.ensure(client, self.compose, SERVICE, definition.image, self.settings.pull_timeout)
         self.removed_abandoned = leftovers.remove_abandoned(client)
         preflight.container_name_free(client, definition.container_name, self.compose.project)
         preflight.reachable_from_here(self.engine_at, self.access)
@@ -84,23 +108,31 @@ class Suite:
         self.evidence.environment["engine kind"] = str(self.evidence.engine)
         # Marked before anything is made: if this run dies, the next one knows what it left.
         leftovers.claim(client, self.compose.project, self.settings.run_timeout + self.settings.pull_timeout)
-        self.stack = Stack(
-            self.compose,
-            client,
-            self.engine_at,
-            self.settings.service,
-            self.settings.redis_port,
-            self.poller,
-            self.settings.start_timeout,
-            self.access,
-        )
+        s = self.settings
+        project = Project(self.compose, client, self.engine_at, self.poller, self.access, s.down_timeout)
+        node = Node(project, SERVICE, REDIS_PORT, s.start_timeout, s.restart_timeout, s.frozen_check)
+        self._topology = Standalone(project, node)
+
+    def node(self) -> Node:
+        """The Redis node the single-node specification runs against."""
+        return self._running().primary
+
+    def project(self) -> Project:
+        return self._running().project
+
+    def _running(self) -> Topology:
+        if self._closed:
+            raise HarnessError("the run is ending: what it created is being removed")
+        if self._topology is None:
+            raise RuntimeError("runtime step in a run whose preflight did not connect to Docker")
+        return self._topology
 
     def consumers(self) -> Consumers:
         """The run's consumer processes, made on first use."""
         if self._closed:
             raise HarnessError("the run is ending: no consumer process starts any more")
         if self._consumers is None:
-            self._consumers = Consumers.create(self.engine(), self.poller, self.scratch())
+            self._consumers = Consumers.create(self.node(), self.settings, self.poller, self.scratch())
         return self._consumers
 
     def scratch(self) -> Path:
@@ -118,28 +150,34 @@ class Suite:
             out.write(f"opterp20 {secrets.token_urlsafe(18)} $'\"|&;\\\n")
         return Access.with_password_file(file, self.access.bind_address)
 
+    def with_password(self, add_cleanup: Callable[[Callable[[], None]], None]) -> None:
+        """The service running with a password: the run's own, or, for a run
+        without one, a password of the run's own, with `add_cleanup` given what
+        puts the run's mode back before the switch is tried (so a switch that
+        fails half-way is undone too)."""
+        node = self.node()
+        if node.access.password is not None:
+            node.ensure_running()
+            return
+        run_access = node.access
+        add_cleanup(best_effort(lambda: node.switch(run_access)))
+        node.switch(self.temporary_password_access())
+
     def model(self) -> dict[str, Any]:
         if self._model is None:
             self._model = self.compose.config()
         return self._model
 
     def definition(self) -> ServiceDefinition:
-        return ServiceDefinition.from_model(self.model(), self.settings.service)
-
-    def engine(self) -> Stack:
-        if self._closed:
-            raise HarnessError("the run is ending: what it created is being removed")
-        if self.stack is None:
-            raise RuntimeError("runtime step in a run whose preflight did not connect to Docker")
-        return self.stack
+        return ServiceDefinition.from_model(self.model(), SERVICE)
 
     def engine_lost(self, during: str, failure: BaseException | None) -> EngineLost | None:
         """After a failed step: whether the engine is gone, or went away during
         the step and came back (a restart, whose restart policies brought back
         what they would): either way nothing after it can be trusted to run."""
-        if self.stack is None or self.engine_at is None:
+        if self._topology is None or self.engine_at is None:
             return None
-        if not self.stack.engine_answers():
+        if not self._topology.project.engine_answers():
             return EngineLost(self.engine_at.endpoint, during, "it no longer answers a ping")
         went_away = engine_connection_error(failure)
         if went_away is not None:
@@ -162,12 +200,14 @@ class Suite:
             return self._close()
 
     def _close(self) -> list[str]:
+        if self._closed:
+            return []
         self._closed = True
         consumers, self._consumers = self._consumers, None
         if consumers is not None:
             consumers.close()
-        stack, self.stack = self.stack, None
-        left = stack.teardown(self.settings.engine_return_timeout) if stack else []
+        topology = self._topology
+        left = topology.teardown(self.settings.engine_return_timeout) if topology else []
         if self._scratch is not None:
             shutil.rmtree(self._scratch, ignore_errors=True)
         return left

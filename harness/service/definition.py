@@ -28,6 +28,8 @@ def seconds(duration: str | int | float | None) -> float | None:
     return sum(float(n) * _UNIT_SECONDS[u] for n, u in parts)
 
 
+SERVICE = "redis"  # the plan's service in docker-compose.yml, which the suite checks
+REDIS_PORT = 6379  # the port Redis listens on inside its container
 APPENDFSYNC_DEFAULT = "everysec"  # Redis's own, when the command does not say
 # `no` leaves flushing to the kernel: a process crash loses nothing, a host crash up to ~30 s.
 DURABLE_FSYNC = ("everysec", "always")

@@ -1,16 +1,30 @@
+from dataclasses import fields
 from pathlib import Path
 
 from harness.core.config import Settings, new_project_name
 
 
 def test_userdata_overrides_defaults_with_their_types():
-    settings = Settings.from_userdata({"compose_file": "tests/mutants/aof-off.yml", "start_timeout": "3", "x": "y"})
+    settings = Settings.from_userdata(
+        {"compose_file": "tests/mutants/aof-off.yml", "start_timeout": "3", "sections_each": "4", "x": "y"}
+    )
     assert settings.compose_file == Path("tests/mutants/aof-off.yml")
     assert settings.start_timeout == 3.0
-    assert settings.service == "redis"
+    assert settings.sections_each == 4 and isinstance(settings.sections_each, int)
+    assert settings.restart_timeout == Settings().restart_timeout
 
 
-def test_each_run_gets_its_own_valid_project_name():
-    first, second = new_project_name(), new_project_name()
+def test_every_setting_is_one_that_userdata_can_set():
+    """Each bound is a plain value -D can override: a path, a number or a string."""
+    defaults = Settings()
+    for field in fields(Settings):
+        assert isinstance(getattr(defaults, field.name), Path | int | float | str), field.name
+        raw = str(getattr(defaults, field.name))
+        assert getattr(Settings.from_userdata({field.name: raw}), field.name) == getattr(defaults, field.name)
+
+
+def test_a_named_project_is_used_as_it_is_otherwise_each_run_gets_its_own():
+    assert Settings(project_name="opterp20-accept-test1").project() == "opterp20-accept-test1"
+    first, second = Settings().project(), new_project_name()
     assert first != second
     assert first.startswith("opterp20-accept-") and first == first.lower()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import requests
 
-from harness.core.errors import CommandFailed, UpFailed, engine_connection_error
+from harness.core.errors import CommandFailed, UpFailed
+from harness.infra.engine_errors import engine_connection_error
 
 
 def test_the_sdks_connection_error_behind_a_step_failure_is_found():

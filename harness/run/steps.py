@@ -1,0 +1,31 @@
+"""behave's step decorators, with the suite's error reporting applied to every
+step, so no step can forget it: an expected failure of the service under test
+fails the step in one line; anything else still shows its traceback.
+
+    from harness.run.steps import given, then, when
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import behave
+
+from harness.run.step_errors import reported_as_failures
+
+Step = Callable[..., None]
+
+
+def _registering(decorator: Callable[[str], Callable[[Step], Step]]) -> Callable[[str], Callable[[Step], Step]]:
+    def register(pattern: str) -> Callable[[Step], Step]:
+        def wrap(step: Step) -> Step:
+            return decorator(pattern)(reported_as_failures(step))
+
+        return wrap
+
+    return register
+
+
+given: Callable[[str], Callable[[Step], Step]] = _registering(behave.given)
+when: Callable[[str], Callable[[Step], Step]] = _registering(behave.when)
+then: Callable[[str], Callable[[Step], Step]] = _registering(behave.then)
