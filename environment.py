@@ -34,7 +34,9 @@ def before_all(context: Context) -> None:
     for name in hints.interrupt_signals():
         signal.signal(getattr(signal, name), _interrupt)
     context.started = (datetime.now(UTC), time.monotonic())
-    suite = Suite.create(Settings.from_userdata(context.config.userdata))
+    # A wrong -D setting is refused below, once there is a run to report it.
+    settings, invalid = Settings.parse(context.config.userdata)
+    suite = Suite.create(settings)
     context.suite = suite
     watchdog = Watchdog(suite.settings.run_timeout, lambda m: _expire(context, m))
     context.watchdog = watchdog
@@ -42,6 +44,8 @@ def before_all(context: Context) -> None:
     # The pull has a bound of its own; the run's bound is beyond it.
     watchdog.extend(suite.settings.pull_timeout)
     junit.clear(_junit_dir(context))
+    if invalid is not None:
+        _refuse(context, invalid)
     try:
         suite.evidence.environment["Docker Compose"] = suite.check_offline()
         if _runtime_selected(context):

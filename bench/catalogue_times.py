@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.catalogue.catalogue import MUTANTS, Case, run_suite  # noqa: E402
+from tests.support.catalogue import MUTANTS, Case, killed, run_suite  # noqa: E402
 
 TARGET = 35.0
 
@@ -31,9 +31,9 @@ def main() -> int:
         began = time.monotonic()
         outcome = run_suite(case)
         wall = time.monotonic() - began
-        killed = outcome.returncode == 1 and outcome.failed == case.fails
-        times.append((wall, case.name, killed))
-        print(f"{case.name:32} {wall:6.1f} s  {'killed' if killed else 'NOT killed'}", flush=True)
+        dead = killed(case, outcome)
+        times.append((wall, case.name, dead))
+        print(f"{case.name:32} {wall:6.1f} s  {'killed' if dead else 'NOT killed'}", flush=True)
     times.sort(reverse=True)
     print("\nslowest first:")
     for wall, name, _ in times[:5]:

@@ -1,7 +1,8 @@
 """The fault matrix, printed: for each fault injected into a real run, how long
 the run took to end after it, its exit code, the line that names the fault, its
 last line and what it left. `--root DIR --python PY` runs another checkout's
-suite (an older commit, say) under the same faults, for a before and after.
+suite (an older commit, say) under the same faults, for a before and after; that
+checkout must know `-D project_name` (a run is found by the name it was given).
 
     uv run python bench/faults.py [--only paused] [--root /tmp/before --python /tmp/before/.venv/bin/python]
 """
@@ -15,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.hardening.fault_matrix import ROOT, Matrix  # noqa: E402
+from tests.support.fault_matrix import ROOT, Matrix  # noqa: E402
 
 
 def main() -> None:

@@ -10,9 +10,10 @@ import argparse
 import statistics
 import sys
 
-from suite_runs import run_behave
-
+from tests.support.behave_run import behave
 from tests.support.inventory import engine_objects
+
+BOUND = 1800  # seconds for one run (the durability load takes about 2 minutes)
 
 
 def main() -> int:
@@ -25,7 +26,7 @@ def main() -> int:
     failures: list[str] = []
     leftovers: dict[int, set[str]] = {}
     for number in range(1, args.runs + 1):
-        run = run_behave(args.behave_args)
+        run = behave(*args.behave_args, timeout=BOUND)
         walls.append(run.wall)
         left = engine_objects() - before
         if left:

@@ -21,7 +21,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from redis.connection import parse_url
 
-from stand_ins import environment
+from stand_ins import contract
 from stand_ins.journal import Journal
 
 ROLE = "scheduler"
@@ -37,11 +37,11 @@ def job_store(redis_url: str) -> RedisJobStore:
 
 def fire(token: str) -> None:
     """The job: what a scheduled sync run would do, reduced to being seen."""
-    Journal(environment.journal_dir(), ROLE).write("fired", token=token)
+    Journal(contract.journal_dir(), ROLE).write("fired", token=token)
 
 
 def _configure(scheduler: BaseScheduler) -> BaseScheduler:
-    scheduler.configure(jobstores={"default": job_store(environment.redis_url())}, timezone=UTC)
+    scheduler.configure(jobstores={"default": job_store(contract.redis_url())}, timezone=UTC)
     return scheduler
 
 
@@ -51,18 +51,18 @@ def store(job_id: str, token: str) -> int:
     # shutdown() either: APScheduler 3 may run a due job while shutting down.
     scheduler.start(paused=True)
     scheduler.add_job(FIRE, "date", run_date=datetime.now(UTC), args=[token], id=job_id, misfire_grace_time=None)
-    Journal(environment.journal_dir(), ROLE).write("stored", job_id=job_id, token=token)
+    Journal(contract.journal_dir(), ROLE).write("stored", job_id=job_id, token=token)
     return 0
 
 
 def run() -> int:
-    Journal(environment.journal_dir(), ROLE).write("running")
+    Journal(contract.journal_dir(), ROLE).write("running")
     _configure(BlockingScheduler()).start()
     return 0
 
 
 def main() -> int:
-    environment.bind_to_parent()
+    contract.bind_to_parent()
     # Started ahead of need, so the suite does not wait for APScheduler to load.
     orders = sys.stdin.readline().split()
     if orders[:1] == ["store"] and len(orders) == 3:

@@ -29,7 +29,7 @@ from pathlib import Path
 import redis
 from redis_lock import Lock, NotAcquired
 
-from stand_ins import environment
+from stand_ins import contract
 from stand_ins.journal import Journal
 
 LOCK_NAME = "sync_lock"
@@ -96,10 +96,10 @@ def _join_or_stop_at_first_failure(children: Sequence[BaseProcess]) -> None:
 
 
 def _contend_one(parent: int, ready: Barrier, go: Event, expire: int, sections: int, counter: Path) -> None:
-    environment.bind_to_parent(parent)
+    contract.bind_to_parent(parent)
     client = _client()
     client.ping()
-    journal = Journal(environment.journal_dir(), "sync-worker")
+    journal = Journal(contract.journal_dir(), "sync-worker")
     ready.wait()
     go.wait(BARRIER_TIMEOUT)
     for number in range(sections):
@@ -129,8 +129,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sections", type=int, default=1, help="critical sections per worker (contend)")
     parser.add_argument("--counter", type=Path, help="the shared counter file (contend)")
     args = parser.parse_args(argv)
-    environment.bind_to_parent()
-    journal = Journal(environment.journal_dir(), "sync-worker")
+    contract.bind_to_parent()
+    journal = Journal(contract.journal_dir(), "sync-worker")
     if args.mode == "hold":
         return hold(journal)
     return contend(journal, args.workers, args.expire, args.sections, args.counter)
@@ -139,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
 def _client() -> redis.Redis:
     """The plan's `redis.Redis(host='localhost', port=6379, db=0)`, from the suite's URL."""
     return redis.Redis.from_url(
-        environment.redis_url(),
+        contract.redis_url(),
         # Named, so the suite can see in CLIENT LIST when this worker is blocked waiting.
         client_name=f"sync-worker-{os.getpid()}",
         # A waiter blocks in BLPOP for up to `expire` seconds; redis-py 8's default

@@ -18,7 +18,7 @@ from typing import Any
 from celery import Celery, Task
 from celery.signals import worker_init, worker_ready
 
-from stand_ins import environment
+from stand_ins import contract
 from stand_ins.journal import Journal
 
 RECORD = "opticserp.record"
@@ -48,13 +48,13 @@ def settings(redis_url: str, visibility_timeout: float) -> dict[str, Any]:
 
 
 app = Celery("opticserp")
-if environment.REDIS_URL in os.environ:  # a worker; the suite imports only the names
-    environment.bind_to_parent()
-    app.conf.update(settings(environment.redis_url(), float(os.environ[environment.VISIBILITY_TIMEOUT])))
+if contract.REDIS_URL in os.environ:  # a worker; the suite imports only the names
+    contract.bind_to_parent()
+    app.conf.update(settings(contract.redis_url(), float(os.environ[contract.VISIBILITY_TIMEOUT])))
 
 
 def _journal() -> Journal:
-    return Journal(environment.journal_dir(), "celery-worker")
+    return Journal(contract.journal_dir(), "celery-worker")
 
 
 @worker_init.connect
@@ -84,7 +84,7 @@ def release_file(journal_dir: Path, token: str) -> Path:
 def _occupy(task: Task, token: str) -> str:
     journal = _journal()
     journal.write("started", task=task.name, token=token, redelivered=_redelivered(task))
-    release = release_file(environment.journal_dir(), token)
+    release = release_file(contract.journal_dir(), token)
     deadline = time.monotonic() + OCCUPY_LIMIT
     while not release.exists() and time.monotonic() < deadline:
         time.sleep(_POLL)

@@ -20,7 +20,7 @@ from harness.consumers.processes import FEATURE, Process, Processes
 from harness.core.errors import DeadlineExceeded, HarnessError, TerminalState
 from harness.core.polling import Observed, Poller
 from harness.service.redis_client import SOCKET_TIMEOUT
-from stand_ins import environment, tasks
+from stand_ins import contract, tasks
 from stand_ins.journal import Entry
 
 QUEUES = ("sync", "default")  # the bulkhead: one queue, and its own workers, per workload
@@ -43,7 +43,7 @@ class CeleryBroker:
 
     @property
     def _worker_env(self) -> dict[str, str]:
-        return {environment.VISIBILITY_TIMEOUT: str(self.visibility_timeout)}
+        return {contract.VISIBILITY_TIMEOUT: str(self.visibility_timeout)}
 
     # -- workers ---------------------------------------------------------------
     def start_worker(self, queue: str) -> Process:

@@ -17,7 +17,7 @@ from typing import IO
 from harness.core.errors import HarnessError
 from harness.core.polling import Observed, Poller
 from harness.topology import verdicts
-from stand_ins import environment, journal
+from stand_ins import contract, journal
 from stand_ins.journal import Entry
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -148,10 +148,10 @@ class Processes:
             **os.environ,
             "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
             "PYTHONUNBUFFERED": "1",
-            environment.REDIS_URL: redis_url,
-            environment.JOURNAL: str(self.journal_dir),
-            environment.PARENT: str(os.getpid()),
-            environment.RUN: self.run_marker,
+            contract.REDIS_URL: redis_url,
+            contract.JOURNAL: str(self.journal_dir),
+            contract.PARENT: str(os.getpid()),
+            contract.RUN: self.run_marker,
             **(extra_env or {}),
         }
         with log.open("wb") as out:

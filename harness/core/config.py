@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from harness.core.errors import SettingInvalid
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -60,16 +62,38 @@ class Settings:
 
     @classmethod
     def from_userdata(cls, userdata: Mapping[str, str]) -> Settings:
-        known = {f.name: f for f in fields(cls)}
-        values = {}
+        """The settings `-D` gives; a wrong one is refused (SettingInvalid)."""
+        settings, invalid = cls.parse(userdata)
+        if invalid is not None:
+            raise invalid
+        return settings
+
+    @classmethod
+    def parse(cls, userdata: Mapping[str, str]) -> tuple[Settings, SettingInvalid | None]:
+        """The settings `-D` gives, each converted to its default's type, and the
+        first that is wrong: a name the suite does not have, or a value of the
+        wrong type (a misspelt bound would otherwise be ignored without a word).
+        The right ones still count, so a refusal reports where it was told to."""
+        defaults, values, invalid = cls(), {}, None
+        known = {f.name for f in fields(cls)}
         for name, raw in userdata.items():
-            if name in known:
-                kind = type(getattr(cls(), name))
+            if "." in name:
+                continue  # a formatter's own, as behave names them (behave.formatter.html-pretty.title_string)
+            if name not in known:
+                invalid = invalid or SettingInvalid(name, "is not a setting of the suite")
+                continue
+            kind = type(getattr(defaults, name))
+            try:
                 values[name] = kind(raw)
-        return cls(**values)
+            except ValueError:
+                invalid = invalid or SettingInvalid(f"{name}={raw}", f"is not a {_KINDS.get(kind, kind.__name__)}")
+        return cls(**values), invalid
 
     def project(self) -> str:
         return self.project_name or new_project_name()
+
+
+_KINDS = {float: "number of seconds", int: "whole number"}
 
 
 def new_project_name() -> str:

@@ -19,6 +19,16 @@ class PreflightError(HarnessError):
     summary = "preflight failed"  # the fact, in a few words, for reports
 
 
+class SettingInvalid(PreflightError):
+    summary = "a -D setting is not one the suite has"
+
+    def __init__(self, name: str, problem: str) -> None:
+        super().__init__(
+            f"-D {name} {problem}: harness/core/config.py lists every setting with its type and default; "
+            "correct it and run behave again"
+        )
+
+
 class DockerDaemonUnreachable(PreflightError):
     summary = "Docker daemon unreachable"
 

@@ -25,7 +25,8 @@ class ReportsFormatter(PrettyFormatter):
 
     def __init__(self, stream_opener: StreamOpener, config: Any) -> None:
         super().__init__(stream_opener, config)
-        reports = Path(Settings.from_userdata(config.userdata).reports_dir)
+        # Read alone: the run refuses a wrong -D setting itself, in one line, after this is made.
+        reports = Path(config.userdata.get("reports_dir", Settings.reports_dir))
         self.json = PrettyJSONFormatter(StreamOpener(str(reports / BEHAVE_JSON)), config)
         self.html = PrettyHTMLFormatter(StreamOpener(str(reports / HTML)), config)
 

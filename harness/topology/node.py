@@ -235,7 +235,8 @@ class Node:
             if not isinstance(state, ContainerState) or state.status == "absent":
                 return None  # not created yet
             unhealthy = "the health check reports unhealthy" if state.health == "unhealthy" else None
-            return unhealthy or verdicts.paused(state) or crash_loop(state) or failing(state)
+            # Paused first: Docker marks a paused container unhealthy as well.
+            return verdicts.paused(state) or unhealthy or crash_loop(state) or failing(state)
 
         return decided
 

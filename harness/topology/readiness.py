@@ -35,12 +35,16 @@ def gave_up_starting(state: ContainerState) -> str | None:
 
 
 def gave_up(state: ContainerState) -> str | None:
-    """States from which waiting for healthy is pointless."""
+    """States from which waiting for healthy is pointless. The container's own
+    state first: Docker marks a stopped or paused container unhealthy too
+    (recorded in tests/unit/recorded), and "unhealthy" would hide why."""
+    if reason := gave_up_starting(state):
+        return reason
     if state.health == "unhealthy":
         return "the health check reports unhealthy"
     if state.running and not state.health_check:
         return "it has no health check, so Docker never reports it healthy"
-    return gave_up_starting(state)
+    return None
 
 
 def too_late(state: ContainerState, within: float) -> str | None:

@@ -6,43 +6,21 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import jsonschema
 import pytest
 
 from harness.reporting import jira_format
-from tests import adf_schema, working_tree
+from tests.support import working_tree
+from tests.support.behave_run import ROOT, Finished, behave, junit_totals
 from tests.support.inventory import run_processes
 
-ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = ROOT / "tests" / "reporting" / "cucumber_json_schema.json"
 DEAD_DAEMON = {"DOCKER_HOST": "unix:///nonexistent/docker.sock"}
-
-
-def behave(*args: str, env: dict[str, str] | None = None, timeout: float = 900) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "behave", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env={**os.environ, **(env or {})},
-    )
-
-
-def junit_totals(directory: Path) -> dict[str, int]:
-    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
-    for report in directory.glob("TESTS-*.xml"):
-        suite = ET.parse(report).getroot()
-        for key in totals:
-            totals[key] += int(suite.get(key, 0))
-    return totals
 
 
 REPORTS = ROOT / "reports"
@@ -50,7 +28,7 @@ OUTPUTS = ("behave.json", "cucumber.json", "report.html", "signoff.md", "signoff
 
 
 @pytest.fixture(scope="module")
-def full_run() -> subprocess.CompletedProcess[str]:
+def full_run() -> Finished:
     """One run of the whole suite, as `behave` with no flags, into reports/."""
     for stale in [*REPORTS.glob("TESTS-*.xml"), *(REPORTS / name for name in OUTPUTS)]:
         stale.unlink(missing_ok=True)
@@ -62,22 +40,24 @@ def full_run() -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.engine
+@pytest.mark.suite_run
 def test_the_whole_suite_passes_with_every_scenario_executed(full_run):
     assert full_run.returncode == 0, (
         f"behave exited {full_run.returncode}:\n{full_run.stdout[-6000:]}\n{full_run.stderr[-2000:]}"
     )
     totals = junit_totals(REPORTS)
     assert totals["tests"] > 0 and totals["skipped"] == 0, f"JUnit totals {totals}: every scenario must run in CI"
-    project = re.search(r"compose project (\S+),", full_run.stdout)
-    assert project and run_processes(project[1]) == set(), "a process the run started outlived it"
+    assert run_processes(full_run.project) == set(), "a process the run started outlived it"
 
 
 @pytest.mark.engine
+@pytest.mark.suite_run
 def test_a_run_leaves_the_working_tree_as_it_found_it(full_run):
     assert full_run.tree_changed == set(), "behave wrote outside reports/"
 
 
 @pytest.mark.engine
+@pytest.mark.suite_run
 def test_the_console_reads_from_the_runs_own_first_line_with_each_feature_once(full_run):
     lines = full_run.stdout.splitlines()
     assert lines[0].startswith("OPTERP-20 acceptance: engine "), lines[:2]
@@ -87,6 +67,7 @@ def test_the_console_reads_from_the_runs_own_first_line_with_each_feature_once(f
 
 
 @pytest.mark.engine
+@pytest.mark.suite_run
 def test_one_run_writes_every_report(full_run):
     assert [name for name in OUTPUTS if not (REPORTS / name).is_file()] == []
     report = json.loads((REPORTS / "cucumber.json").read_text())
@@ -101,7 +82,9 @@ def test_one_run_writes_every_report(full_run):
 
 
 @pytest.mark.engine
-def test_the_runs_sign_off_is_rendered_for_jira_and_its_adf_validates(full_run, tmp_path):
+@pytest.mark.suite_run
+@pytest.mark.network
+def test_the_runs_sign_off_is_rendered_for_jira_and_its_adf_validates(full_run, adf_schema):
     """After a real run, `signoff publish --dry-run` writes both bodies; the v3 one is valid ADF."""
     done = subprocess.run(
         [str(Path(sys.executable).parent / "signoff"), "publish", "--dry-run"],
@@ -112,18 +95,18 @@ def test_the_runs_sign_off_is_rendered_for_jira_and_its_adf_validates(full_run, 
     assert "every criterion passed" in v2 and "(x)" not in v2
     v3 = json.loads((REPORTS / "jira" / "comment-v3.json").read_text())["body"]
     assert max(jira_format.size(v2), jira_format.size(v3)) <= jira_format.BUDGET
-    jsonschema.Draft4Validator(adf_schema.fetch(tmp_path)).validate(v3)
+    jsonschema.Draft4Validator(adf_schema).validate(v3)
 
 
 @pytest.mark.docker_cli
 def test_the_definition_is_checked_without_a_daemon(tmp_path: Path):
-    done = behave("--tags=@static", "--no-junit", "-D", f"reports_dir={tmp_path}", env=DEAD_DAEMON, timeout=120)
+    done = behave("--tags=@static", reports=tmp_path, junit=False, env=DEAD_DAEMON, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "0 failed" in done.stdout
 
 
 @pytest.fixture(scope="module")
-def password_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path, str]:
+def password_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Finished, Path, str]:
     """The whole suite again, with a password from REDIS_PASSWORD_FILE: one with
     the characters a shell, a URL or a config file would mangle if quoted wrongly;
     on a copy of docker-compose.yml alone in an empty folder, as OpticsERP places it."""
@@ -136,20 +119,13 @@ def password_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.C
     alone = scratch / "OpticsERP" / "docker-compose.yml"
     alone.parent.mkdir()
     shutil.copy(ROOT / "docker-compose.yml", alone)
-    done = behave(
-        "--junit-directory",
-        str(reports),
-        "-D",
-        f"reports_dir={reports}",
-        "-D",
-        f"compose_file={alone}",
-        env={"REDIS_PASSWORD_FILE": str(file)},
-    )
+    done = behave("-D", f"compose_file={alone}", reports=reports, env={"REDIS_PASSWORD_FILE": str(file)})
     print(done.stdout, done.stderr, sep="\n")
     return done, reports, password
 
 
 @pytest.mark.engine
+@pytest.mark.suite_run
 def test_the_whole_suite_passes_with_a_password_and_no_report_shows_it(password_run):
     done, reports, password = password_run
     assert done.returncode == 0, f"behave exited {done.returncode}:\n{done.stdout[-6000:]}\n{done.stderr[-2000:]}"
@@ -158,8 +134,7 @@ def test_the_whole_suite_passes_with_a_password_and_no_report_shows_it(password_
     assert "password from" in (reports / "signoff.md").read_text()  # the run says which mode it was
     showing = [p.name for p in reports.iterdir() if password in p.read_text(encoding="utf-8", errors="replace")]
     assert showing == [] and password not in done.stdout + done.stderr, f"reports that show the password: {showing}"
-    project = re.search(r"compose project (\S+),", done.stdout)
-    assert project and run_processes(project[1]) == set(), "a process the run started outlived it"
+    assert run_processes(done.project) == set(), "a process the run started outlived it"
 
 
 @pytest.mark.engine

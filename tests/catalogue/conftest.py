@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-SCORE: dict[str, list[bool]] = {"mutants": [], "equivalents": []}
+from tests.support.catalogue import SCORE
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from tests.catalogue.catalogue import Case
+from tests.support.catalogue import Case
 
 HEADER = """# Mistake: AOF not switched on
 # Breaks: @ac:aof

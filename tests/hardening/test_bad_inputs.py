@@ -15,10 +15,9 @@ import docker
 import pytest
 import redis
 
-from tests.hardening.support import ROOT, behave, fake_daemon, refused
+from tests.support.behave_run import ROOT, behave
 from tests.support.inventory import engine_objects
-
-pytestmark = pytest.mark.engine
+from tests.support.refusals import fake_daemon, refused
 
 
 @pytest.fixture
@@ -29,7 +28,13 @@ def run(tmp_path: Path):
 
 @pytest.fixture
 def untouched_engine():
-    before = engine_objects()
+    """Nothing made or removed on the engine; without one (`-m docker_cli` on a
+    machine without a daemon), there is nothing the run could have touched."""
+    try:
+        before = engine_objects()
+    except docker.errors.DockerException:
+        yield
+        return
     yield
     assert engine_objects() == before, "the run left something behind or removed something"
 
@@ -40,6 +45,7 @@ def compose_file(tmp_path: Path, text: str) -> str:
     return f"compose_file={path}"
 
 
+@pytest.mark.docker_cli
 @pytest.mark.parametrize("content", [None, "", "fifo"], ids=["missing", "empty", "a FIFO nobody writes to"])
 def test_password_file_unusable(run, tmp_path: Path, untouched_engine, content: str | None):
     file = tmp_path / "password"
@@ -50,6 +56,7 @@ def test_password_file_unusable(run, tmp_path: Path, untouched_engine, content: 
     refused(run(env={"REDIS_PASSWORD_FILE": str(file)}), f"REDIS_PASSWORD_FILE={file}", "unset REDIS_PASSWORD_FILE")
 
 
+@pytest.mark.docker_cli
 def test_daemon_unreachable(run, tmp_path: Path):
     refused(
         run(env={"DOCKER_HOST": "unix:///nonexistent/docker.sock"}),
@@ -63,6 +70,7 @@ def test_daemon_unreachable(run, tmp_path: Path):
     assert "not run: Docker daemon unreachable" in signoff.split("## Environment")[0]
 
 
+@pytest.mark.docker_cli
 def test_unreachable_tcp_engine(run, untouched_engine):
     with socket.socket() as probe:  # a port nothing listens on
         probe.bind(("127.0.0.1", 0))
@@ -70,16 +78,19 @@ def test_unreachable_tcp_engine(run, untouched_engine):
     refused(run(env={"DOCKER_HOST": endpoint}), f"Docker daemon unreachable at {endpoint} (connection refused)")
 
 
+@pytest.mark.docker_cli
 def test_unknown_docker_context(run, tmp_path: Path, untouched_engine):
     env = {"DOCKER_CONTEXT": "opterp20-no-such-context", "DOCKER_CONFIG": str(tmp_path)}
     refused(run(env=env), "Docker context 'opterp20-no-such-context' cannot be used", "docker context ls")
 
 
+@pytest.mark.docker_cli
 def test_engine_older_than_25(run, tmp_path: Path):
     with fake_daemon(tmp_path / "old.sock", "24.0.7") as host:
         refused(run(env={"DOCKER_HOST": host}), "Docker Engine 24.0.7 is older than 25", "upgrade Docker")
 
 
+@pytest.mark.docker_cli
 def test_compose_v2_missing(run, tmp_path: Path, untouched_engine):
     fake = tmp_path / "docker"
     fake.write_text(
@@ -91,14 +102,29 @@ def test_compose_v2_missing(run, tmp_path: Path, untouched_engine):
     refused(run(env={"PATH": f"{tmp_path}:{os.environ['PATH']}"}), "Docker Compose v2.23.1 or newer is required")
 
 
+@pytest.mark.docker_cli
+@pytest.mark.parametrize(
+    ("setting", "said"),
+    [("start_timout=3", "-D start_timout is not a setting"), ("start_timeout=soon", "is not a number of seconds")],
+    ids=["misspelt", "not a number"],
+)
+def test_a_wrong_setting_is_refused(run, tmp_path: Path, untouched_engine, setting: str, said: str):
+    """A misspelt bound would otherwise be ignored, and a run would go by its default without a word."""
+    refused(run("-D", setting), said, "harness/core/config.py")
+    assert (tmp_path / "reports" / "TESTS-run.xml").is_file() and (tmp_path / "reports" / "signoff.md").is_file()
+
+
+@pytest.mark.docker_cli
 def test_compose_file_missing(run, tmp_path: Path, untouched_engine):
     refused(run("-D", f"compose_file={tmp_path / 'nope.yml'}"), "does not exist", "-D compose_file=PATH")
 
 
+@pytest.mark.docker_cli
 def test_invalid_yaml(run, tmp_path: Path, untouched_engine):
     refused(run("-D", compose_file(tmp_path, "services:\n  redis: [\n")), "Docker Compose rejects")
 
 
+@pytest.mark.docker_cli
 def test_no_redis_service(run, tmp_path: Path, untouched_engine):
     refused(
         run("-D", compose_file(tmp_path, "services:\n  cache:\n    image: redis:7-alpine\n")),
@@ -106,6 +132,7 @@ def test_no_redis_service(run, tmp_path: Path, untouched_engine):
     )
 
 
+@pytest.mark.engine
 def test_image_not_available(run, tmp_path: Path, untouched_engine):
     """No registry answers here: the pull is tried, its progress shown, then the run refused."""
     text = (ROOT / "docker-compose.yml").read_text().replace("redis:7-alpine", "opterp20-absent/redis:7-alpine")
@@ -119,6 +146,7 @@ def test_image_not_available(run, tmp_path: Path, untouched_engine):
     )
 
 
+@pytest.mark.engine
 def test_host_port_taken(run, untouched_engine):
     with socket.socket() as squatter:
         squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -127,6 +155,7 @@ def test_host_port_taken(run, untouched_engine):
         refused(run(), "host port 6379 is already in use")
 
 
+@pytest.mark.engine
 @pytest.mark.parametrize("project", ["opticserp", "someone-elses-stack"])
 def test_a_running_stack_with_the_same_container_name_is_refused_and_left_intact(run, tmp_path: Path, project: str):
     """A user's own `docker compose up` of this file (project named after their

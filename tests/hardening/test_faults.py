@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.hardening.fault_matrix import Matrix, Outcome
+from tests.support.fault_matrix import Matrix, Outcome
 from tests.support.inventory import engine_objects
 
-pytestmark = pytest.mark.engine
+pytestmark = [pytest.mark.engine, pytest.mark.suite_run]
 
 FROZEN_BOUND = 120.0  # seconds from a freeze to the run's end
 BROKEN_BOUND = 35.0  # seconds for a broken service to be reported, whole run

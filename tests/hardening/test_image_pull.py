@@ -13,9 +13,10 @@ from pathlib import Path
 import docker
 import pytest
 
-from tests.hardening.support import REFUSAL, ROOT, behave
+from tests.support.behave_run import ROOT, behave
+from tests.support.refusals import REFUSAL
 
-pytestmark = pytest.mark.engine
+pytestmark = [pytest.mark.engine, pytest.mark.suite_run]
 PULLED = "opterp20-pulled/redis:7-alpine"
 
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.hardening.live_run import LiveRun, left_by, wait_for_orphans
 from tests.support.inventory import engine_objects, run_processes
+from tests.support.live_run import LiveRun, left_by, wait_for_orphans
 
-pytestmark = pytest.mark.engine
+pytestmark = [pytest.mark.engine, pytest.mark.suite_run]
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])

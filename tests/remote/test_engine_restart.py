@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from harness.infra.engine import Engine
-from tests.hardening.fault_matrix import naming
-from tests.hardening.live_run import ROOT, LiveRun
+from tests.support.fault_matrix import naming
 from tests.support.inventory import engine_objects
+from tests.support.live_run import ROOT, LiveRun
 
-pytestmark = pytest.mark.engine
+pytestmark = [pytest.mark.engine, pytest.mark.suite_run]
 REMOTE_ENGINE = ROOT.parent / "shared" / "ci" / "remote-engine"
 BOUND = 60.0  # seconds from the restart to the run's end: the run waits up to 20 s for the engine
 

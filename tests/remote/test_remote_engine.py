@@ -15,8 +15,9 @@ import pytest
 
 from harness.infra.engine import Engine
 from tests.acceptance.test_behave_suite import junit_totals
-from tests.hardening.support import behave, refused
+from tests.support.behave_run import behave
 from tests.support.inventory import engine_objects
+from tests.support.refusals import refused
 
 pytestmark = pytest.mark.engine
 LOCAL_PORT = ("127.0.0.1", 6379)
@@ -63,6 +64,7 @@ def local_port_watch(limit: float) -> Iterator[list[str]]:
         watcher.join()
 
 
+@pytest.mark.suite_run
 def test_the_whole_suite_passes_on_a_remote_engine_with_a_password(remote_engine: Engine, password_file, tmp_path):
     remote = remote_engine.client(timeout=30)
     before_remote, before_local = engine_objects(remote), local_objects()

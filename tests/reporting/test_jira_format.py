@@ -5,7 +5,6 @@ test time at a pinned version. Both bodies are measured as they are sent."""
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import jsonschema
 import pytest
@@ -13,24 +12,20 @@ import pytest
 from harness.reporting import checklist as checklist_module
 from harness.reporting import jira_format
 from harness.reporting.checklist import CHANGES_TITLE, NOT_VERIFIED_TITLE, SECTIONS, Checklist
-from tests import adf_schema as adf_schema_module
-from tests.reporting.runs import failing_run, heaviest_run, passing_run, provisional_run
+from tests.support.runs import failing_run, heaviest_run, passing_run, provisional_run
 
 RUNS = {"passing": passing_run, "provisional": provisional_run, "failing": failing_run, "heaviest": heaviest_run}
 PANELS = {"passing": "success", "provisional": "warning", "failing": "error", "heaviest": "error"}
 HEADINGS = [CHANGES_TITLE, NOT_VERIFIED_TITLE, *(title for title, _ in SECTIONS), "Environment", "Run"]
 
 
-@pytest.fixture(scope="session")
-def adf_schema(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    return adf_schema_module.fetch(tmp_path_factory.mktemp("adf-schema"))
-
-
 @pytest.mark.parametrize("run", RUNS)
+@pytest.mark.network
 def test_the_adf_body_validates_against_atlassians_schema(adf_schema, run):
     jsonschema.Draft4Validator(adf_schema).validate(jira_format.adf(RUNS[run]()))
 
 
+@pytest.mark.network
 def test_an_empty_text_node_fails_the_schema(adf_schema):
     """The real pitfall: Jira rejects an ADF document with an empty text node."""
     body = jira_format.adf(failing_run())

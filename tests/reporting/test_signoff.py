@@ -23,7 +23,7 @@ from harness.reporting.checklist import (
 )
 from harness.reporting.criteria import CONSUMERS, PLAN, STRATEGY
 from harness.reporting.signoff import RunInfo, one_line
-from tests.reporting.runs import LINUX_ENGINE, RUN, evidence, failing_run, passing_run, provisional_run, results
+from tests.support.runs import LINUX_ENGINE, RUN, evidence, failing_run, passing_run, provisional_run, results
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -22,8 +22,8 @@ import pytest
 
 from harness.reporting import cli as signoff_cli
 from harness.reporting import jira_format
-from tests.reporting.runs import failing_run as failed_run
-from tests.reporting.runs import heaviest_run
+from tests.support.runs import failing_run as failed_run
+from tests.support.runs import heaviest_run
 
 SECRET = "tok-3f9c-secret"
 PAGE_CAP = 20  # Jira caps maxResults on its own; the client must page by what it got

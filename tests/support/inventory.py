@@ -7,7 +7,7 @@ from pathlib import Path
 
 import docker
 
-from stand_ins.environment import RUN
+from stand_ins.contract import RUN
 
 
 def engine_objects(client: docker.DockerClient | None = None) -> set[str]:

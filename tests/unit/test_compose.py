@@ -5,7 +5,7 @@ import pytest
 
 from harness.core.errors import CommandFailed, CommandTimedOut
 from harness.infra.compose import Compose, compose_version, parse_version
-from tests.unit.fakes import FakeRun
+from tests.support.fakes import FakeRun
 
 PREFIX = ["docker", "compose", "--project-name", "p1", "--file", "/x/docker-compose.yml"]
 

@@ -1,7 +1,7 @@
 import redis
 
 from harness.probes.load import BoundedWriter, judge
-from tests.unit.fakes import FakeClock
+from tests.support.fakes import FakeClock
 
 
 def test_writes_in_the_last_second_before_a_crash_are_exempt():

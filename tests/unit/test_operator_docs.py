@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from harness.probes.operator_docs import Documented, OperatorDocsError, Outcome, parse, run_all
-from tests.unit.fakes import FakeRun
+from tests.support.fakes import FakeRun
 
 README = """# x
 ## Operator commands

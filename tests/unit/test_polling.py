@@ -2,7 +2,7 @@ import pytest
 
 from harness.core.errors import DeadlineExceeded, TerminalState
 from harness.core.polling import Poller
-from tests.unit.fakes import FakeClock
+from tests.support.fakes import FakeClock
 
 
 def poller(clock: FakeClock) -> Poller:

@@ -7,7 +7,7 @@ from harness.core.errors import ComposeV2Missing, ContainerNameTaken, RemoteEngi
 from harness.infra.engine import resolve
 from harness.run import preflight
 from harness.service.access import Access
-from tests.unit.fakes import FakeRun
+from tests.support.fakes import FakeRun
 
 
 def test_compose_v2_recent_enough_passes():

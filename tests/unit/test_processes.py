@@ -16,9 +16,9 @@ from tests.support.inventory import run_processes
 # Journals `ready`, then for each line on stdin journals it as an event; `exit N` ends it.
 ECHO = """
 import sys
-from stand_ins import environment
+from stand_ins import contract
 from stand_ins.journal import Journal
-journal = Journal(environment.journal_dir(), "echo")
+journal = Journal(contract.journal_dir(), "echo")
 journal.write("ready")
 for line in sys.stdin:
     word, _, rest = line.strip().partition(" ")

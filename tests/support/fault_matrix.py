@@ -17,7 +17,7 @@ from pathlib import Path
 import docker
 import docker.errors
 
-from tests.hardening.live_run import ROOT, Ended, LiveRun, clean, left_by, wait_for_orphans
+from tests.support.live_run import ROOT, Ended, LiveRun, clean, left_by, wait_for_orphans
 
 IMAGE = "redis:7-alpine"
 # A name no one else uses, to keep the image while the fault removes its tag.

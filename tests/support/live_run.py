@@ -20,9 +20,9 @@ import docker
 
 from harness.infra.containers import PROJECT_LABEL
 from harness.infra.leftovers import RUN_LABEL, mark_name, sweep
+from tests.support import behave_run
+from tests.support.behave_run import ROOT
 from tests.support.inventory import run_processes
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass
@@ -43,17 +43,7 @@ class LiveRun:
         python: str = sys.executable,
     ) -> LiveRun:
         """behave as a user runs it, from the checkout `root` with that checkout's `python`."""
-        process = subprocess.Popen(
-            [python, "-m", "behave", "--no-junit", "-D", f"reports_dir={reports}", "--format", "plain", *args],
-            cwd=root,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
-            start_new_session=True,  # its own process group, as a terminal or CI runner gives it
-            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # not ignored even if ours is
-        )
+        process, project = behave_run.start(*args, reports=reports, env=env, root=root, python=python)
         lines: queue.Queue[str | None] = queue.Queue()
 
         def read() -> None:
@@ -63,9 +53,7 @@ class LiveRun:
             lines.put(None)  # end of output: the process has closed its stdout
 
         threading.Thread(target=read, daemon=True).start()
-        run = cls(process, lines)
-        run.project = run.wait_for_line(r"compose project (\S+),").group(1)
-        return run
+        return cls(process, lines, project=project)
 
     def wait_for_line(self, pattern: str, timeout: float = 60) -> re.Match[str]:
         deadline = time.monotonic() + timeout

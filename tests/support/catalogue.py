@@ -12,22 +12,30 @@ A mutant's header comment names its mistake and the exact scenarios it fails:
     #   definition.feature: Append-only persistence is switched on
     # May also fail:      (optional: scenarios the mistake leaves to timing)
     #   celery_broker.feature: ...
+
+An equivalent whose header says `# Same model as: docker-compose.yml` is
+proven by model equality: Docker Compose normalises it to the very model it
+makes of the delivered file (extension fields, `x-*`, aside), so every run of
+it is a run of that file. The others change the model, and the whole suite
+must pass against them.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.behave_run import ROOT, behave
+
 MUTANTS = ROOT / "tests" / "mutants"
 EQUIVALENTS = ROOT / "tests" / "equivalents"
+# The score line printed at the end of the pytest run (tests/catalogue/conftest.py).
+SCORE: dict[str, list[bool]] = {"mutants": [], "equivalents": []}
 
 
 @dataclass(frozen=True)
@@ -39,6 +47,7 @@ class Case:
     environment: tuple[tuple[str, str], ...] = ()  # variables the run is given
     # Scenarios whose outcome the mistake leaves to timing (`May also fail:`): neither required nor unexpected.
     may_fail: frozenset[str] = frozenset()
+    same_model_as: str = ""  # `Same model as:`, a path from the repository root
 
     @property
     def name(self) -> str:
@@ -68,7 +77,8 @@ class Case:
         )
         mistake = fields.get("Mistake") or fields.get("Equivalent", "")
         fails, may_fail = lists["Fails exactly:"], lists["May also fail:"]
-        return cls(path, mistake, runs, frozenset(fails), environment, frozenset(may_fail))
+        same = fields.get("Same model as", "")
+        return cls(path, mistake, runs, frozenset(fails), environment, frozenset(may_fail), same)
 
 
 @dataclass(frozen=True)
@@ -77,31 +87,46 @@ class Outcome:
     failed: frozenset[str]  # scenarios that did not pass, as "feature file: name"
     executed: int
     stderr: str
-    project: str  # the run's compose project, as its first line names it
+    project: str  # the run's compose project
     reasons: dict[str, str]  # failed scenario -> its first error, on one line
+
+
+def judged(case: Case, outcome: Outcome) -> frozenset[str]:
+    """The failures that count: a scenario the mistake leaves to timing counts neither way."""
+    return outcome.failed - case.may_fail
+
+
+def killed(case: Case, outcome: Outcome) -> bool:
+    """The catalogue's kill rule: the run failed, on exactly the scenarios the mutant's header names."""
+    return outcome.returncode == 1 and judged(case, outcome) == case.fails
+
+
+def passed(outcome: Outcome) -> bool:
+    """An equivalent passes: every scenario it ran passed, and it ran some."""
+    return outcome.returncode == 0 and not outcome.failed and outcome.executed > 0
+
+
+def model(path: Path, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """`docker compose config` of `path` as JSON, under one project name, without
+    its extension fields (Compose keeps them in the model and acts on none)."""
+    done = subprocess.run(
+        ["docker", "compose", "-p", "opterp20-model", "-f", str(path), "config", "--format", "json"],
+        capture_output=True, text=True, timeout=60, env={**os.environ, **(env or {})}, cwd=ROOT,
+    )  # fmt: skip
+    assert done.returncode == 0, f"docker compose config {path}: {done.stderr.strip()}"
+    return {key: value for key, value in json.loads(done.stdout).items() if not key.startswith("x-")}
 
 
 def run_suite(case: Case, timeout: float = 600) -> Outcome:
     """`behave -D compose_file=<case>`; scenario results from behave's JSON."""
     with tempfile.TemporaryDirectory() as scratch:
         report = Path(scratch) / "catalogue-results.json"  # not behave.json: the reports formatter writes that
-        argv = [
-            sys.executable,
-            "-m",
-            "behave",
-            "-D",
-            f"compose_file={case.path}",
-            "-D",
-            f"reports_dir={scratch}",
-            "--no-junit",
-            "--format",
-            "json",
-            "--outfile",
-            str(report),
-            *(["--tags=@static"] if case.runs == "static" else []),
-        ]
-        env = {**os.environ, **dict(case.environment)}
-        done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env)
+        args = ["-D", f"compose_file={case.path}", "--format", "json", "--outfile", str(report)]
+        env = dict(case.environment)
+        done = behave(
+            *args, *(["--tags=@static"] if case.runs == "static" else []),
+            reports=Path(scratch), junit=False, env=env, timeout=timeout,
+        )  # fmt: skip
         features = json.loads(report.read_text() or "[]") if report.exists() else []
     failed, executed, reasons = set(), 0, {}
     for feature in features:
@@ -113,10 +138,7 @@ def run_suite(case: Case, timeout: float = 600) -> Outcome:
                 name = f"{Path(feature['location'].split(':')[0]).name}: {element['name']}"
                 failed.add(name)
                 reasons[name] = _first_error(element)
-    project = re.search(r"compose project (\S+),", done.stdout)
-    return Outcome(
-        done.returncode, frozenset(failed), executed, done.stderr.strip(), project[1] if project else "", reasons
-    )
+    return Outcome(done.returncode, frozenset(failed), executed, done.stderr.strip(), done.project, reasons)
 
 
 def _first_error(element: dict) -> str:

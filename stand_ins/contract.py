@@ -1,5 +1,5 @@
-"""What the suite hands a consumer process: where Redis is, where to journal,
-and a lifeline to the suite's own process."""
+"""The contract between the suite and a stand-in consumer process: what the suite
+hands it (where Redis is, where to journal) and a lifeline to the suite's own process."""
 
 from __future__ import annotations
 

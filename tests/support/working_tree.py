@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 _ALLOWED = ("reports/", ".venv/", ".pytest_cache/", ".ruff_cache/", ".mypy_cache/")
 
 

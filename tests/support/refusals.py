@@ -1,37 +1,21 @@
-"""Running behave as a user would, and looking at the engine around it."""
+"""A run that refused to start, and a stand-in daemon that makes one refuse."""
 
 from __future__ import annotations
 
 import http.server
 import json
-import os
 import socketserver
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.behave_run import Finished
+
 REFUSAL = "OPTERP-20 acceptance cannot run: "
 
 
-def behave(
-    *args: str, reports: Path, env: dict[str, str] | None = None, timeout: float = 300
-) -> subprocess.CompletedProcess[str]:
-    """behave as a user runs it, with its reports (JUnit too) kept out of the repository's."""
-    return subprocess.run(
-        [sys.executable, "-m", "behave", "--junit-directory", str(reports), "-D", f"reports_dir={reports}", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env={**os.environ, **(env or {})},
-    )
-
-
-def refused(done: subprocess.CompletedProcess[str], *fragments: str) -> None:
+def refused(done: Finished, *fragments: str) -> None:
     """The run refused to start: exit 2, no traceback, one line on stderr saying all of `fragments`."""
     output = done.stdout + done.stderr
     assert done.returncode == 2, output
