@@ -10,6 +10,5 @@ from tests.support.catalogue import SCORE
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     mutants, equivalents = SCORE["mutants"], SCORE["equivalents"]
     if mutants or equivalents:
-        terminalreporter.write_line(
-            f"mutants killed {sum(mutants)}/{len(mutants)}, equivalents passed {sum(equivalents)}/{len(equivalents)}"
-        )
+        killed = f"mutants killed {sum(mutants)}/{len(mutants)}" if mutants else "mutants not run"
+        terminalreporter.write_line(f"{killed}, equivalents passed {sum(equivalents)}/{len(equivalents)}")
