@@ -1,2 +1,3 @@
-"""Harness of the OPTERP-20 acceptance suite: how the steps talk to Compose,
-the Docker engine and Redis. One module per concern; steps stay thin."""
+"""Harness of the OPTERP-20 acceptance suite, in layers that import only
+downward (an import-linter contract in pyproject.toml): core, infra,
+service, topology, then probes, consumers and reporting, then run."""

@@ -17,7 +17,7 @@ def _readme(context: Context) -> Path:
 @when("the operator runs every command the README documents")
 def step_run_documented(context: Context) -> None:
     suite = context.suite
-    env, seconds = suite.project().operator_environment(), suite.settings.operator_command_timeout
+    env, seconds = suite.project().operator_shell(), suite.settings.operator_command_timeout
     state(context).outcomes = operator_docs.run_all(
         _readme(context), env, seconds, decided=suite.node().health_decided()
     )

@@ -106,7 +106,7 @@ class Compose:
     def ps(self) -> str:
         return self.call("ps", "--all", check=False).stdout
 
-    def environment(self) -> dict[str, str]:
+    def operator_shell(self) -> dict[str, str]:
         """What an operator's shell holds so that plain `docker compose ...` targets this run."""
         return {**(self.variables or os.environ), "COMPOSE_PROJECT_NAME": self.project, "COMPOSE_FILE": str(self.file)}
 

@@ -1,0 +1,2 @@
+"""The Redis service as defined and as reached: the normalised definition, the
+access modes (address, password) and the Redis client."""

@@ -40,7 +40,7 @@ class Access:
     def with_password_file(cls, file: Path, bind_address: str = LOOPBACK) -> Access:
         return cls(bind_address, file, read_password(file))
 
-    def environment(self) -> dict[str, str]:
+    def compose_variables(self) -> dict[str, str]:
         """The variables Compose must see to run the service this way."""
         env = {BIND_ADDRESS: self.bind_address}
         if self.password_file is not None:

@@ -78,15 +78,15 @@ class Project:
         """Reach the project another way from now on (a password of a scenario's
         own, say): the next `up` uses it. The project is the one owner of its
         compose variables and access, so nothing keeps the old ones."""
-        self.compose = self.compose.with_variables(access.environment(), unset=(BIND_ADDRESS, PASSWORD_FILE))
+        self.compose = self.compose.with_variables(access.compose_variables(), unset=(BIND_ADDRESS, PASSWORD_FILE))
         self.access = access
         self._up_failed.clear()
 
-    def operator_environment(self) -> dict[str, str]:
+    def operator_shell(self) -> dict[str, str]:
         """An operator's shell for the README's commands: plain `docker compose`
         targets this project, and redis-cli finds the password where the README
         tells an operator with one to put it."""
-        env = self.compose.environment()
+        env = self.compose.operator_shell()
         if self.access.password is not None:
             env[REDISCLI_AUTH] = self.access.password
         return env

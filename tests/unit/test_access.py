@@ -9,7 +9,7 @@ from harness.service.access import LOOPBACK, Access
 
 def test_unset_means_loopback_and_no_password():
     access = Access.from_environment({}, Path("/repo"))
-    assert (access.bind_address, access.password, access.environment()) == (
+    assert (access.bind_address, access.password, access.compose_variables()) == (
         LOOPBACK,
         None,
         {"REDIS_BIND_ADDRESS": LOOPBACK},
@@ -22,7 +22,7 @@ def test_the_password_is_the_file_without_its_trailing_newline_as_the_service_re
     file.write_text("a b$'\"|&;\\\n\n")
     access = Access.from_environment({"REDIS_PASSWORD_FILE": str(file), "REDIS_BIND_ADDRESS": "0.0.0.0"}, Path("/repo"))
     assert access.password == "a b$'\"|&;\\"
-    assert access.environment() == {"REDIS_BIND_ADDRESS": "0.0.0.0", "REDIS_PASSWORD_FILE": str(file)}
+    assert access.compose_variables() == {"REDIS_BIND_ADDRESS": "0.0.0.0", "REDIS_PASSWORD_FILE": str(file)}
 
 
 def test_the_url_carries_the_password_quoted_so_that_clients_read_it_back_unchanged(tmp_path: Path):

@@ -60,7 +60,7 @@ def test_a_hung_call_becomes_a_timeout_error():
 
 
 def test_environment_lets_plain_compose_commands_target_the_run():
-    env = compose(FakeRun()).environment()
+    env = compose(FakeRun()).operator_shell()
     assert (env["COMPOSE_PROJECT_NAME"], env["COMPOSE_FILE"]) == ("p1", "/x/docker-compose.yml")
 
 
