@@ -119,12 +119,12 @@ def test_compose_file_missing(run, tmp_path: Path, untouched_engine):
     refused(run("-D", f"compose_file={tmp_path / 'nope.yml'}"), "does not exist", "-D compose_file=PATH")
 
 
-@pytest.mark.docker_cli
+@pytest.mark.engine  # Compose's model is read after the daemon answers (preflight's order)
 def test_invalid_yaml(run, tmp_path: Path, untouched_engine):
     refused(run("-D", compose_file(tmp_path, "services:\n  redis: [\n")), "Docker Compose rejects")
 
 
-@pytest.mark.docker_cli
+@pytest.mark.engine  # Compose's model is read after the daemon answers (preflight's order)
 def test_no_redis_service(run, tmp_path: Path, untouched_engine):
     refused(
         run("-D", compose_file(tmp_path, "services:\n  cache:\n    image: redis:7-alpine\n")),
