@@ -111,8 +111,7 @@ class Node:
         """Remove the container, keeping its volume, then `up`: a new container
         on the same data (an anonymous /data volume is not carried over)."""
         began = self.poller.clock()
-        self.project.anonymous_volumes |= self.project.containers.anonymous_volumes(self.service)
-        self.project.compose.rm(self.service)
+        self.project.remove(self.service)
         self.start()
         return self.wait_ready(since=began)
 

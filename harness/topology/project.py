@@ -91,10 +91,19 @@ class Project:
             env[REDISCLI_AUTH] = self.access.password
         return env
 
+    def remove(self, service: str) -> None:
+        """Remove the service's container, keeping its named volumes."""
+        self._remember_volumes(service)
+        self.compose.rm(service)
+
     def down(self, services: Iterable[str], *, volumes: bool) -> None:
         for service in services:
-            self.anonymous_volumes |= self.containers.anonymous_volumes(service)
+            self._remember_volumes(service)
         self.compose.down(volumes=volumes, timeout=self.down_timeout)
+
+    def _remember_volumes(self, service: str) -> None:
+        """An anonymous /data volume outlives its container: the teardown removes it by name."""
+        self.anonymous_volumes |= self.containers.anonymous_volumes(service)
 
     def engine_now(self) -> datetime:
         """The engine's clock, which times a container's starts and probes (a VM's

@@ -23,13 +23,12 @@ must pass against them.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from harness.infra.compose import Compose
 from tests.support.behave_run import ROOT, behave
 
 MUTANTS = ROOT / "tests" / "mutants"
@@ -107,14 +106,11 @@ def passed(outcome: Outcome) -> bool:
 
 
 def model(path: Path, env: dict[str, str] | None = None) -> dict[str, Any]:
-    """`docker compose config` of `path` as JSON, under one project name, without
-    its extension fields (Compose keeps them in the model and acts on none)."""
-    done = subprocess.run(
-        ["docker", "compose", "-p", "opterp20-model", "-f", str(path), "config", "--format", "json"],
-        capture_output=True, text=True, timeout=60, env={**os.environ, **(env or {})}, cwd=ROOT,
-    )  # fmt: skip
-    assert done.returncode == 0, f"docker compose config {path}: {done.stderr.strip()}"
-    return {key: value for key, value in json.loads(done.stdout).items() if not key.startswith("x-")}
+    """The suite's own reading of `path` (`Compose.config`), under one project
+    name, without its extension fields (Compose keeps them in the model and
+    acts on none)."""
+    compose = Compose("opterp20-model", path, timeout=60).with_variables(env or {})
+    return {key: value for key, value in compose.config().items() if not key.startswith("x-")}
 
 
 def run_suite(case: Case, timeout: float = 600) -> Outcome:
