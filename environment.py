@@ -36,7 +36,7 @@ def before_all(context: Context) -> None:
     context.started = (datetime.now(UTC), time.monotonic())
     # A wrong -D setting is refused below, once there is a run to report it.
     settings, invalid = Settings.parse(context.config.userdata)
-    suite = Suite.create(settings)
+    suite = Suite.create(settings, ha=_ha_selected(context))
     context.suite = suite
     watchdog = Watchdog(suite.settings.run_timeout, lambda m: _expire(context, m))
     context.watchdog = watchdog
@@ -138,6 +138,11 @@ def _runtime_selected(context: Context) -> bool:
         for feature in context._runner.features
         for scenario in feature.walk_scenarios()
     )
+
+
+def _ha_selected(context: Context) -> bool:
+    """Whether the run is the Sentinel topology's (the runner collects features/ha alone, or not at all)."""
+    return any("ha" in feature.tags for feature in context._runner.features)
 
 
 def _refuse(context: Context, error: PreflightError) -> None:

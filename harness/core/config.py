@@ -16,6 +16,7 @@ from harness.core.errors import SettingInvalid
 @dataclass(frozen=True)
 class Settings:
     compose_file: Path = Path("docker-compose.yml")
+    ha_compose_file: Path = Path("docker-compose.ha.yml")  # what the @ha features run against
     reports_dir: Path = Path("reports")
     # The run's compose project; empty: one of its own (`opterp20-accept-<random>`).
     # Tests name it, to find what the run made without reading its console.
@@ -59,6 +60,13 @@ class Settings:
     # Recovery after repeated crashes is slowed by Docker's restart back-off,
     # which doubles from 100 ms while the container runs for less than 10 s.
     recovery_timeout: float = 120.0
+
+    # -- the Sentinel topology (features/ha, `--tags=@ha`) -----------------------
+    ha_poll_interval: float = 0.1  # between asking all six containers: cheap enough on two cores
+    ha_settle_timeout: float = 30.0  # the topology ready again before a scenario (an old master resyncing)
+    ha_listen_timeout: float = 5.0  # subscribing to every sentinel's events
+    # A manual failover pauses writes on the master this long first (README, "High availability").
+    ha_handover_pause: float = 3.0
 
     @classmethod
     def from_userdata(cls, userdata: Mapping[str, str]) -> Settings:

@@ -178,7 +178,7 @@ class UpFailed(HarnessError):
     def __init__(self, service: str, reason: str, again: bool = False) -> None:
         self.reason = reason
         earlier = " (earlier in this run; not run again until the service is configured anew)" if again else ""
-        super().__init__(f"`docker compose up {service}` failed{earlier}: {reason}")
+        super().__init__(f"`docker compose up{' ' + service if service else ''}` failed{earlier}: {reason}")
 
 
 class CommandTimedOut(HarnessError):

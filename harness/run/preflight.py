@@ -69,13 +69,14 @@ def engine_version(client: docker.DockerClient) -> str:
     return version
 
 
-def model(compose: Compose, service: str) -> dict[str, Any]:
+def model(compose: Compose, service: str | None) -> dict[str, Any]:
+    """The file's model as Compose reads it, which must define `service` (when named)."""
     try:
         config = compose.config()
     except CommandFailed as error:
         raise ComposeFileRejected(str(compose.file), _last_line(error.stderr)) from error
     services = sorted((config.get("services") or {}).keys())
-    if service not in services:
+    if service is not None and service not in services:
         raise ServiceMissing(str(compose.file), service, services)
     return config
 

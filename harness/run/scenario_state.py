@@ -18,6 +18,7 @@ from harness.consumers.processes import Process
 from harness.consumers.sync_lock import Contention, Holding, Release
 from harness.infra.faults import Crash
 from harness.probes.exposure import Attempt
+from harness.probes.failover import Failover
 from harness.probes.load import BoundedWriter
 from harness.probes.memory import Pressure
 from harness.probes.operator_docs import Outcome
@@ -68,6 +69,9 @@ class ScenarioState:
     still_queued: int
     first: Entry  # a task's first delivery
     replacement: Process
+    # -- the Sentinel topology -------------------------------------------------
+    failover: Failover  # the scenario's fault, watched
+    findings: list[str]  # the password found, per container and place
     # -- the job store -----------------------------------------------------------
     job_id: str
     job_token: str

@@ -32,6 +32,7 @@ from harness.service.access import Access
 from harness.service.definition import REDIS_PORT, SERVICE, ServiceDefinition
 from harness.topology.node import Node
 from harness.topology.project import Project
+from harness.topology.sentinel import SentinelTopology
 from harness.topology.topology import Standalone, Topology
 
 
@@ -53,10 +54,14 @@ class Suite:
     _closing: threading.Lock = field(default_factory=threading.Lock, repr=False)
     removed_abandoned: list[str] = field(default_factory=list)  # what earlier runs left, removed by this one
 
+    ha: bool = False  # the run's scenarios are the Sentinel topology's (@ha)
+
     @classmethod
-    def create(cls, settings: Settings) -> Suite:
-        compose = Compose(settings.project(), settings.compose_file.resolve(), timeout=settings.command_timeout)
-        return cls(settings, Poller(interval=settings.poll_interval), _compose=compose)
+    def create(cls, settings: Settings, *, ha: bool = False) -> Suite:
+        file = settings.ha_compose_file if ha else settings.compose_file
+        compose = Compose(settings.project(), file.resolve(), timeout=settings.command_timeout)
+        interval = settings.ha_poll_interval if ha else settings.poll_interval
+        return cls(settings, Poller(interval=interval), _compose=compose, ha=ha)
 
     @property
     def compose(self) -> Compose:
@@ -77,7 +82,7 @@ class Suite:
     def check_offline(self) -> str:
         """Preflight that needs no daemon; returns the Compose version."""
         version = preflight.compose_cli(subprocess.run)
-        preflight.compose_file(self.settings.compose_file)
+        preflight.compose_file(self.compose.file)
         self._access = Access.from_environment(os.environ, self.compose.file.parent)
         self.evidence.environment["access"] = str(self._access)
         at = self.engine_at = engine.resolve(os.environ, self.settings.published_host or None)
@@ -93,13 +98,18 @@ class Suite:
             raise RuntimeError("connect() before check_offline() resolved the engine")
         client = preflight.engine_client(self.engine_at)
         version = preflight.engine_version(client)
-        self._model = preflight.model(self.compose, SERVICE)
-        definition = self.definition()
-        image = images.ensure(client, self.compose, SERVICE, definition.image, self.settings.pull_timeout)
+        services = preflight.model(self.compose, None if self.ha else SERVICE)
+        self._model = services
+        definitions = [ServiceDefinition.from_model(services, name) for name in sorted(services["services"])]
+        if not self.ha:
+            definitions = [self.definition()]
+        first = definitions[0]
+        image = images.ensure(client, self.compose, first.name, first.image, self.settings.pull_timeout)
         self.removed_abandoned = leftovers.remove_abandoned(client)
-        preflight.container_name_free(client, definition.container_name, self.compose.project)
+        for definition in definitions:
+            preflight.container_name_free(client, definition.container_name, self.compose.project)
         preflight.reachable_from_here(self.engine_at, self.access)
-        ports.ensure_free(definition.published_host_ports, self.engine_at, client)
+        ports.ensure_free([p for d in definitions for p in d.published_host_ports], self.engine_at, client)
         self.evidence.environment["Docker Engine"] = version
         self.evidence.environment["image"] = image.description
         self.evidence.environment["image pulled"] = image.pulled
@@ -110,8 +120,21 @@ class Suite:
         leftovers.claim(client, self.compose.project, self.settings.run_timeout + self.settings.pull_timeout)
         s = self.settings
         project = Project(self.compose, client, self.engine_at, self.poller, self.access, s.down_timeout)
-        node = Node(project, SERVICE, REDIS_PORT, s.start_timeout, s.restart_timeout, s.frozen_check)
-        self._topology = Standalone(project, node)
+
+        def make(service: str, port: int) -> Node:
+            return Node(project, service, port, s.start_timeout, s.restart_timeout, s.frozen_check)
+
+        if self.ha:
+            self._topology = SentinelTopology.from_model(project, services, make)
+        else:
+            self._topology = Standalone(project, make(SERVICE, REDIS_PORT))
+
+    def sentinel(self) -> SentinelTopology:
+        """The Sentinel topology the @ha features run against."""
+        topology = self._running()
+        if not isinstance(topology, SentinelTopology):
+            raise RuntimeError("an @ha step in a run of the single-node specification")
+        return topology
 
     def node(self) -> Node:
         """The Redis node the single-node specification runs against."""
@@ -155,6 +178,9 @@ class Suite:
         without one, a password of the run's own, with `add_cleanup` given what
         puts the run's mode back before the switch is tried (so a switch that
         fails half-way is undone too)."""
+        if self.ha:
+            self._sentinel_with_password(add_cleanup)
+            return
         node = self.node()
         if node.access.password is not None:
             node.ensure_running()
@@ -162,6 +188,15 @@ class Suite:
         run_access = node.access
         add_cleanup(best_effort(lambda: node.switch(run_access)))
         node.switch(self.temporary_password_access())
+
+    def _sentinel_with_password(self, add_cleanup: Callable[[Callable[[], None]], None]) -> None:
+        topology, within = self.sentinel(), self.settings.ha_settle_timeout
+        if topology.access_password is not None:
+            topology.wait_ready(since=topology.restore(), within=within)
+            return
+        run_access = topology.project.access
+        add_cleanup(best_effort(lambda: topology.switch(run_access, within)))
+        topology.switch(self.temporary_password_access(), within)
 
     def model(self) -> dict[str, Any]:
         if self._model is None:

@@ -12,7 +12,9 @@ from redis.retry import Retry
 SOCKET_TIMEOUT = 5.0  # seconds for any one reply: a frozen server fails a call, never hangs it
 
 
-def connect(host: str, port: int, password: str | None = None, *, protocol: int | None = None) -> redis.Redis:
+def connect(
+    host: str, port: int, password: str | None = None, *, protocol: int | None = None, timeout: float = SOCKET_TIMEOUT
+) -> redis.Redis:
     """`protocol=2` sends each command as it is, as redis-cli or an attacker's
     raw socket does; redis-py's default RESP3 first sends HELLO, which an
     unauthenticated client cannot get past."""
@@ -21,8 +23,8 @@ def connect(host: str, port: int, password: str | None = None, *, protocol: int 
         port=port,
         password=password,
         protocol=protocol,
-        socket_connect_timeout=2.0,
-        socket_timeout=SOCKET_TIMEOUT,
+        socket_connect_timeout=min(2.0, timeout),
+        socket_timeout=timeout,
         decode_responses=True,
         # One attempt per call: callers poll to their own deadlines.
         retry=Retry(NoBackoff(), 0),

@@ -74,6 +74,18 @@ class Project:
             raise UpFailed(service, error.reason) from error
         return began
 
+    def up_all(self, *, force_recreate: bool = False) -> float:
+        """`up` of every service of the file, with the same failure mapping as `up`."""
+        began = self.poller.clock()
+        try:
+            self.compose.up(force_recreate=force_recreate)
+        except CommandFailed as error:
+            conflict = ports.conflict(error.stderr, self.engine, self.client)
+            if conflict is not None:
+                raise conflict from error
+            raise UpFailed("", error.reason) from error
+        return began
+
     def reconfigure(self, access: Access) -> None:
         """Reach the project another way from now on (a password of a scenario's
         own, say): the next `up` uses it. The project is the one owner of its

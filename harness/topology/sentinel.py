@@ -1,0 +1,330 @@
+"""The production topology of `docker-compose.ha.yml`: data nodes and the
+sentinels that monitor them. It reads what each sentinel and each node says
+(never Docker health alone), waits for the whole topology to be ready, finds
+the master the sentinels name, and injects the faults a failover is proven
+under: a crash the restart policy does not undo, a freeze, a stopped sentinel,
+a manual failover. The rules it applies are in `sentinel_rules.py`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import redis
+
+from harness.core.errors import HarnessError, ServiceUnreachable
+from harness.core.polling import Observed
+from harness.infra import faults
+from harness.service import redis_client
+from harness.service.access import Access
+from harness.topology.node import Node
+from harness.topology.project import Project
+from harness.topology.sentinel_rules import (
+    Address,
+    NodeView,
+    SentinelView,
+    agreed_master,
+    majority_master,
+    masters,
+    node_problems,
+    ready_problems,
+)
+
+MASTER_NAME = "mymaster"  # the name the sentinels monitor the master under
+DATA_PREFIX, SENTINEL_PREFIX = "redis", "sentinel"  # how the file names its services
+ASK_TIMEOUT = 0.5  # seconds for one answer: a frozen node must not stall a poll of six
+WRITE_TIMEOUT = 1.0  # seconds for a write and its WAIT (at most 0.5 s)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What every sentinel and data node said, and Docker's health of each, at one moment."""
+
+    sentinels: tuple[SentinelView, ...]
+    nodes: tuple[NodeView, ...]
+    health: dict[str, str]
+
+    @property
+    def problems(self) -> list[str]:
+        return ready_problems(self.sentinels, self.nodes, self.health)
+
+    @property
+    def master(self) -> Address | None:
+        """The master all sentinels name, when they agree."""
+        return agreed_master(self.sentinels)
+
+    @property
+    def masters(self) -> list[str]:
+        """The data nodes that say they are master."""
+        return masters(self.nodes)
+
+    def __str__(self) -> str:
+        return "; ".join([*map(str, self.sentinels), *map(str, self.nodes)])
+
+
+@dataclass
+class SentinelTopology:
+    project: Project
+    data: list[Node]
+    sentinels: list[Node]
+    _clients: dict[str, redis.Redis] = field(default_factory=dict)
+    _addresses: dict[str, tuple[str, int]] = field(default_factory=dict)
+
+    @classmethod
+    def from_model(cls, project: Project, model: dict[str, Any], make: Callable[[str, int], Node]) -> SentinelTopology:
+        """Data nodes and sentinels as the file names them, each on the port it
+        publishes; `make(service, port)` makes a Node."""
+        services = model.get("services", {})
+
+        def port(service: str) -> int:
+            published = services[service].get("ports") or [{}]
+            return int(published[0].get("target", 0))
+
+        def named(prefix: str) -> list[Node]:
+            return [make(s, port(s)) for s in sorted(services) if s.startswith(prefix)]
+
+        return cls(project, named(DATA_PREFIX), named(SENTINEL_PREFIX))
+
+    # -- Topology ------------------------------------------------------------
+    @property
+    def nodes(self) -> Sequence[Node]:
+        return (*self.data, *self.sentinels)
+
+    @property
+    def primary(self) -> Node:
+        """The data node a majority of the sentinels names master: where clients write."""
+        try:
+            return self.named_master()
+        except redis.ConnectionError as error:
+            raise ServiceUnreachable(str(error)) from error
+
+    def diagnostics(self) -> str:
+        return f"topology: {self.snapshot()}\n" + self.project.diagnostics(n.service for n in self.nodes)
+
+    def teardown(self, engine_return: float) -> list[str]:
+        for client in self._clients.values():
+            client.close()
+        return self.project.teardown([n.service for n in self.nodes], engine_return)
+
+    # -- lifecycle -----------------------------------------------------------
+    def up(self) -> float:
+        """`up` of every service; the monotonic time just before it."""
+        return self.project.up_all()
+
+    def switch(self, access: Access, within: float) -> None:
+        """Re-create every container, on the same volumes, to be reached another
+        way (a password of a scenario's own), and wait until it is ready again."""
+        self.project.reconfigure(access)
+        self._clients.clear()
+        self.wait_ready(since=self.project.up_all(force_recreate=True), within=within)
+
+    def down(self) -> None:
+        """`down`, keeping the volumes: a whole-stack restart's first half."""
+        self.project.down([n.service for n in self.nodes], volumes=False)
+        self._clients.clear()
+
+    def node(self, service: str) -> Node:
+        for node in self.nodes:
+            if node.service == service:
+                return node
+        raise HarnessError(f"the topology has no service {service!r} (it has {', '.join(self.names)})")
+
+    @property
+    def names(self) -> list[str]:
+        return [n.service for n in self.nodes]
+
+    # -- observing -----------------------------------------------------------
+    def snapshot(self) -> Snapshot:
+        return Snapshot(
+            tuple(self._sentinel_view(s) for s in self.sentinels),
+            tuple(self._node_view(n) for n in self.data),
+            {n.service: self._health(n) for n in self.nodes},
+        )
+
+    def wait_ready(self, since: float, within: float) -> Observed[Snapshot]:
+        return self.project.poller.until(
+            "the topology ready (healthy; every sentinel naming one master, seeing every replica and sentinel, "
+            "with quorum; every replica linked)",
+            self.snapshot,
+            lambda s: not s.problems,
+            timeout=within,
+            since=since,
+        )
+
+    def wait_switched(self, old: str, since: float, within: float, among: Sequence[Node] = ()) -> Observed[Snapshot]:
+        """Until every sentinel (of `among`, all by default) names one master other
+        than `old`. Only the sentinels are asked: a frozen node would slow each look."""
+        asked = [n for n in self.sentinels if n in among] if among else self.sentinels
+
+        def look() -> Snapshot:
+            return Snapshot(tuple(self._sentinel_view(n) for n in asked), (), {})
+
+        def switched(s: Snapshot) -> bool:
+            named = {v.master[0] if v.master else "" for v in s.sentinels}
+            return not any(v.error for v in s.sentinels) and len(named) == 1 and named.isdisjoint({"", old})
+
+        return self.project.poller.until(
+            f"every sentinel ({', '.join(n.service for n in asked)}) naming one new master instead of {old}",
+            look, switched, timeout=within, since=since,
+        )  # fmt: skip
+
+    def named_master(self, among: Sequence[Node] | None = None) -> Node:
+        """The data node a majority of the sentinels names now, asking only where
+        it is, as a client's discovery does (`among`: the sentinels asked, and
+        the majority is of them; all by default)."""
+        views, asked = [], among or self.sentinels
+        for sentinel in asked:
+            try:
+                answer = self.client(sentinel).execute_command("SENTINEL", "GET-MASTER-ADDR-BY-NAME", MASTER_NAME)
+            except (redis.RedisError, OSError) as error:
+                views.append(SentinelView(sentinel.service, error=_why(error)))
+                continue
+            views.append(SentinelView(sentinel.service, (str(answer[0]), int(answer[1])) if answer else None))
+        master = majority_master(views, len(asked))
+        if master is None:
+            raise redis.ConnectionError(f"no majority of the sentinels names a master: {'; '.join(map(str, views))}")
+        return self.node(master[0])
+
+    def writer_client(self, node: Node) -> redis.Redis:
+        """A client of its own for a writer thread, with room for `WAIT`'s half second."""
+        return redis_client.connect(*self.address(node.service), password=self.access_password, timeout=WRITE_TIMEOUT)
+
+    def wait_replicas_follow(
+        self, master: str, exclude: str, within: float = 15.0, observe: Callable[[], Snapshot] | None = None
+    ) -> Snapshot:
+        """Until `master` says it is master and every other data node but `exclude` is its linked replica."""
+        address = self.address_in_network(master)
+
+        def follow(s: Snapshot) -> bool:
+            return not node_problems([n for n in s.nodes if n.service != exclude], address)
+
+        return self.project.poller.until(
+            f"{master} master, with every other node its linked replica",
+            observe or self.snapshot, follow, timeout=within,
+        ).value  # fmt: skip
+
+    def address_in_network(self, service: str) -> Address:
+        """How the sentinels and replicas name a node: its service name and its port."""
+        return service, self.node(service).redis_port
+
+    def client(self, node: Node) -> redis.Redis:
+        """A client of the node's published port with the run's password, made once:
+        redis-py reconnects on the next call after a failed one."""
+        if node.service not in self._clients:
+            self._clients[node.service] = redis_client.connect(
+                *self.address(node.service), password=self.access_password, protocol=2, timeout=ASK_TIMEOUT
+            )
+        return self._clients[node.service]
+
+    @property
+    def access_password(self) -> str | None:
+        return self.project.access.password
+
+    def address(self, service: str) -> tuple[str, int]:
+        """Where this machine reaches `service`: the in-network name a sentinel
+        gives is swapped for the host the engine publishes on, the port kept.
+        Asked once: the file publishes fixed ports, also while a node is down."""
+        if service not in self._addresses:
+            endpoint = self.node(service).published()
+            if endpoint is None:
+                raise ServiceUnreachable(f"{service} publishes no port for {self.node(service).redis_port}/tcp")
+            self._addresses[service] = endpoint
+        return self._addresses[service]
+
+    def _sentinel_view(self, sentinel: Node) -> SentinelView:
+        client = self.client(sentinel)
+        try:
+            master = client.execute_command("SENTINEL", "GET-MASTER-ADDR-BY-NAME", MASTER_NAME)
+            state = client.execute_command("SENTINEL", "MASTER", MASTER_NAME)
+            fields = dict(zip(state[::2], state[1::2], strict=True)) if isinstance(state, list) else dict(state)
+            try:
+                quorum = str(client.execute_command("SENTINEL", "CKQUORUM", MASTER_NAME))
+            except redis.ResponseError as error:
+                quorum = str(error)
+            return SentinelView(
+                sentinel.service,
+                (str(master[0]), int(master[1])) if master else None,
+                str(fields.get("flags", "")),
+                int(fields.get("num-slaves", 0)),
+                int(fields.get("num-other-sentinels", 0)),
+                quorum,
+            )
+        except (redis.RedisError, OSError) as error:
+            return SentinelView(sentinel.service, error=_why(error))
+
+    def _node_view(self, node: Node) -> NodeView:
+        try:
+            info = self.client(node).info("replication")
+        except (redis.RedisError, OSError) as error:
+            return NodeView(node.service, error=_why(error))
+        master = (str(info["master_host"]), int(info["master_port"])) if "master_host" in info else None
+        return NodeView(node.service, str(info.get("role", "")), master, str(info.get("master_link_status", "")))
+
+    def _health(self, node: Node) -> str:
+        state = node.state()
+        return state.health or state.status if state.running else state.status
+
+    # -- faults --------------------------------------------------------------
+    def crash_for_good(self, node: Node) -> faults.Crash:
+        """SIGKILL the node's process with its restart policy set aside, so it
+        stays down and the sentinels must act (`keep_down` puts it back)."""
+        self.set_restart_policy(node, "no")
+        return node.crash()
+
+    def bring_back(self, node: Node) -> float:
+        """Restore the node's restart policy and start it; the monotonic time before the start."""
+        self.set_restart_policy(node, "unless-stopped")
+        began = self.project.poller.clock()
+        container = node.container()
+        if container.status == "paused":
+            container.unpause()
+        elif container.status != "running":
+            container.start()
+        return began
+
+    def set_restart_policy(self, node: Node, policy: str) -> None:
+        # The stubs know only "always" and "on-failure"; the engine takes every policy.
+        node.container().update(restart_policy={"Name": policy})  # type: ignore[arg-type]
+
+    def pause(self, node: Node) -> float:
+        """Freeze the node (`docker pause`): its sockets stay open and nothing answers."""
+        node.container().pause()
+        return self.project.poller.clock()
+
+    def stop(self, node: Node) -> None:
+        node.container().stop(timeout=5)
+
+    def manual_failover(self, pause: float) -> float:
+        """The README's hand-over: writes paused on the master for `pause` seconds
+        (`CLIENT PAUSE ... WRITE`), then `SENTINEL FAILOVER` on the first sentinel.
+        Without the pause the old master acknowledges writes, which the replica
+        it keeps replicates, while another is promoted, and they are lost.
+        Returns the monotonic time the failover was asked for."""
+        began = self.project.poller.clock()
+        self.client(self.primary).execute_command("CLIENT", "PAUSE", int(pause * 1000), "WRITE")
+        self.client(self.sentinels[0]).execute_command("SENTINEL", "FAILOVER", MASTER_NAME)
+        return began
+
+    def write_confirmed(self, key: str, value: str) -> None:
+        """SET on the master the sentinels name, confirmed by a replica (`WAIT 1`)."""
+        client = self.writer_client(self.primary)
+        client.set(key, value)
+        if int(client.execute_command("WAIT", 1, 1000)) < 1:
+            raise ServiceUnreachable(f"no replica acknowledged {key} within 1 s: {self.snapshot()}")
+
+    def restore(self) -> float:
+        """Every container running with its restart policy (a scenario's faults
+        undone); the monotonic time before, to measure readiness from."""
+        began = self.project.poller.clock()
+        for node in self.nodes:
+            state = node.state()
+            if state.restart_policy != "unless-stopped" and state.status != "absent":
+                self.set_restart_policy(node, "unless-stopped")
+            if state.status in ("paused", "exited", "created", "dead"):
+                self.bring_back(node)
+        return began
+
+
+def _why(error: BaseException) -> str:
+    return f"{type(error).__name__}: {' '.join(str(error).split())[:120]}"

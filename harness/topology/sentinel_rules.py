@@ -1,0 +1,118 @@
+"""The Sentinel topology's rules: pure functions over what each sentinel and
+each data node says at one moment. `sentinel.py` gathers those answers;
+`tests/unit/test_sentinel_rules.py` proves each rule."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+Address = tuple[str, int]
+
+
+@dataclass(frozen=True)
+class SentinelView:
+    """One sentinel's answers about the monitored master, or why it gave none."""
+
+    sentinel: str
+    master: Address | None = None  # SENTINEL GET-MASTER-ADDR-BY-NAME
+    flags: str = ""  # SENTINEL MASTER: exactly "master" when it sees it up
+    replicas: int = 0  # num-slaves
+    other_sentinels: int = 0  # num-other-sentinels
+    quorum: str = ""  # SENTINEL CKQUORUM's reply
+    error: str | None = None
+
+    def __str__(self) -> str:
+        if self.error is not None:
+            return f"{self.sentinel}: {self.error}"
+        where = f"{self.master[0]}:{self.master[1]}" if self.master else "none"
+        return (
+            f"{self.sentinel}: master {where} flags {self.flags or '?'}, {self.replicas} replicas, "
+            f"{self.other_sentinels} other sentinels, ckquorum {self.quorum.split(' ')[0] or '?'}"
+        )
+
+
+@dataclass(frozen=True)
+class NodeView:
+    """One data node's INFO replication, or why it gave none."""
+
+    service: str
+    role: str = ""  # master / slave
+    master: Address | None = None  # a replica's master_host:master_port
+    link: str = ""  # a replica's master_link_status
+    error: str | None = None
+
+    def __str__(self) -> str:
+        if self.error is not None:
+            return f"{self.service}: {self.error}"
+        if self.role == "master":
+            return f"{self.service}: master"
+        where = f"{self.master[0]}:{self.master[1]}" if self.master else "?"
+        return f"{self.service}: {self.role or '?'} of {where}, link {self.link or '?'}"
+
+
+def agreed_master(views: Sequence[SentinelView]) -> Address | None:
+    """The master every sentinel names, if they all answer and agree."""
+    named = {view.master for view in views}
+    if not views or len(named) != 1 or any(view.error for view in views):
+        return None
+    return next(iter(named))
+
+
+def majority_master(views: Sequence[SentinelView], sentinels: int) -> Address | None:
+    """The master a majority of all `sentinels` names: who clients are sent to."""
+    counts = Counter(view.master for view in views if view.master is not None and view.error is None)
+    for master, count in counts.most_common(1):
+        if count > sentinels // 2:
+            return master
+    return None
+
+
+def masters(nodes: Sequence[NodeView]) -> list[str]:
+    """The data nodes that say they are master: more than one is split brain."""
+    return [node.service for node in nodes if node.role == "master"]
+
+
+def ready_problems(
+    sentinels: Sequence[SentinelView], nodes: Sequence[NodeView], health: Mapping[str, str]
+) -> list[str]:
+    """Why the topology is not ready, empty when it is: every container healthy;
+    every sentinel answering, naming the same master flagged exactly `master`,
+    seeing every replica and every other sentinel, with quorum; that master a
+    master by its own account, and every other node its replica with the link up."""
+    problems = [f"{name} is {status}" for name, status in health.items() if status != "healthy"]
+    problems += [str(view) for view in sentinels if view.error]
+    master = agreed_master(sentinels)
+    if master is None:
+        named = ", ".join(sorted({str(view.master) for view in sentinels if not view.error}))
+        problems.append(f"the sentinels do not all name one master ({named or 'none named'})")
+    for view in sentinels:
+        if view.error:
+            continue
+        if view.flags != "master":
+            problems.append(f"{view.sentinel} flags the master {view.flags!r}")
+        if view.replicas != len(nodes) - 1:
+            problems.append(f"{view.sentinel} sees {view.replicas} replicas, not {len(nodes) - 1}")
+        if view.other_sentinels != len(sentinels) - 1:
+            problems.append(f"{view.sentinel} sees {view.other_sentinels} other sentinels, not {len(sentinels) - 1}")
+        if not view.quorum.startswith("OK"):
+            problems.append(f"{view.sentinel} CKQUORUM: {view.quorum or 'no answer'}")
+    problems += node_problems(nodes, master)
+    return problems
+
+
+def node_problems(nodes: Sequence[NodeView], master: Address | None) -> list[str]:
+    """Why the data nodes are not one master with every other node its linked replica."""
+    problems = [str(node) for node in nodes if node.error]
+    if master is None:
+        return problems
+    for node in nodes:
+        if node.error:
+            continue
+        if node.service == master[0]:
+            if node.role != "master":
+                problems.append(f"{node.service} is named master but says {node.role}")
+        elif node.role != "slave" or node.master != master or node.link != "up":
+            problems.append(f"{node} (should replicate {master[0]}:{master[1]} with the link up)")
+    return problems
