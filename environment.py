@@ -4,6 +4,7 @@ of its own, cleanup of exactly that project whatever happens, and the reports.""
 from __future__ import annotations
 
 import atexit
+import math
 import os
 import signal
 import sys
@@ -18,7 +19,7 @@ from behave.runner import Context
 from harness.core import hints
 from harness.core.config import Settings
 from harness.core.errors import PreflightError
-from harness.reporting import junit
+from harness.reporting import junit, timeline
 from harness.reporting.criteria import criterion_of
 from harness.reporting.publish import publish
 from harness.reporting.signoff import RunInfo
@@ -86,6 +87,7 @@ def after_step(context: Context, step: Step) -> None:
     console and attached to the failed step in the JSON and HTML reports."""
     suite: Suite = context.suite
     scenario = context.scenario
+    _attach_timeline(context, step)
     refusal = _refusal_in(step.exception)
     if refusal is not None:
         # Found only when `up` ran (a port taken on a remote engine's machine): the same refusal, after cleanup.
@@ -129,6 +131,15 @@ def after_all(context: Context) -> None:
 after_step.capture = False  # type: ignore[attr-defined]
 before_step.capture = False  # type: ignore[attr-defined]
 after_all.capture = False  # type: ignore[attr-defined]
+
+
+def _attach_timeline(context: Context, step: Step) -> None:
+    """The picture of the scenario's failover, drawn from its events, on its last
+    step to run (behave's formatters take attachments only while a step is current)."""
+    failover = getattr(scenario_state.state(context), "failover", None)
+    last = step is context.scenario.steps[-1] or step.status.has_failed()
+    if failover is not None and last and not math.isnan(failover.fault_at):
+        context.attach("text/html", timeline.svg(failover.fault, failover.timeline()).encode())
 
 
 def _runtime_selected(context: Context) -> bool:

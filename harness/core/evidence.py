@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass, field
 
 from harness.core.engine_kind import EngineKind
 
+SINGLE_NODE, SENTINEL = "single node", "Sentinel"  # the topologies a run signs off
+
 
 @dataclass(frozen=True)
 class Fact:
@@ -29,6 +31,7 @@ class Evidence:
     failures: dict[str, str] = field(default_factory=dict)  # scenario name -> diagnostics
     engine: EngineKind | None = None  # what kind of engine ran the service, once it answered
     image_from_registry: bool | None = None  # whether the image that ran came from a registry
+    topology: str = SINGLE_NODE  # what the run's scenarios are the specification of
     criterion: str = "run"
     scenario: str = ""
 
@@ -54,6 +57,7 @@ class Evidence:
             "environment": self.environment,
             "engine": asdict(self.engine) if self.engine else None,
             "image_from_registry": self.image_from_registry,
+            "topology": self.topology,
             "facts": [asdict(f) for f in self.facts],
         }
         return json.dumps(document, indent=2, default=str) + "\n"

@@ -13,8 +13,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from harness.core.errors import PreflightError
-from harness.core.evidence import Evidence
-from harness.reporting.criteria import CHANGES, CONSUMERS, FURTHER, PLAN, STRATEGY, Criterion
+from harness.core.evidence import SENTINEL, Evidence
+from harness.reporting.criteria import CHANGES, CONSUMERS, FURTHER, HA, PLAN, STRATEGY, Change, Criterion
 
 ISSUE = "OPTERP-20"
 TITLE = f"{ISSUE} sign-off: Redis in Docker Compose"
@@ -42,6 +42,8 @@ SECTIONS = (
     ("Further checks (the plan's configuration, and security)", FURTHER),
     (f"Fit for the plan's consumers (OPTERP-21, OPTERP-22, OPTERP-24: {len(CONSUMERS)} criteria)", CONSUMERS),
 )
+# A run of the Sentinel topology (`--tags=@ha`) signs off its own checklist.
+HA_SECTIONS = ((f"High availability (Sentinel): the plan's production phase, {len(HA)} criteria", HA),)
 CHANGES_TITLE = "Changes from the plan (for the product owner to approve)"
 NOT_VERIFIED_TITLE = "Not verified by this run"
 
@@ -131,13 +133,16 @@ def build(
 ) -> Checklist:
     sections = []
     verdicts: dict[str, str] = {}  # criterion key -> verdict
-    for title, criteria in SECTIONS:
+    shown, changes_shown = specification(evidence)
+    for title, criteria in shown:
         items = [_item(criterion, scenarios, evidence, refusal) for criterion in criteria]
         verdicts.update((c.key, item.verdict) for c, item in zip(criteria, items, strict=True))
         sections.append(Section(title, tuple(items)))
     env = evidence.environment
     environment = [(key, str(env.get(key, "not observed"))) for key in ENVIRONMENT] + [("OS", platform.platform())]
-    changes = tuple(ChangeRow(c.text, c.why, _criterion(c.proven_by).label, verdicts[c.proven_by]) for c in CHANGES)
+    changes = tuple(
+        ChangeRow(c.text, c.why, _criterion(shown, c.proven_by).label, verdicts[c.proven_by]) for c in changes_shown
+    )
     unproven = _unproven_platform(evidence)
     failed = [key for key, v in verdicts.items() if v == FAILED]
     not_run = [key for key, v in verdicts.items() if v == NOT_RUN]
@@ -146,7 +151,8 @@ def build(
         not_verified = [f"Any criterion: the run stopped before it started anything ({refusal.summary})."]
     elif not_run:
         not_verified.append(f"{len(not_run)} criteria were not run: {_listed(not_run)}.")
-    verdict, headline, detail = _verdict(len(verdicts), failed, not_run, refusal, [reason for reason, _ in unproven])
+    counts = _counts(shown)
+    verdict, headline, detail = _verdict(len(verdicts), failed, not_run, refusal, [r for r, _ in unproven], counts)
     return Checklist(
         verdict, headline, detail, changes, tuple(not_verified), tuple(sections), tuple(environment), tuple(run),
         evidence.engine.label if evidence.engine else "",
@@ -168,8 +174,14 @@ def _item(
     return Item(criterion.text, criterion.label, verdict, shown, found, facts)
 
 
-def _criterion(key: str) -> Criterion:
-    return next(c for _, criteria in SECTIONS for c in criteria if c.key == key)
+def specification(evidence: Evidence) -> tuple[tuple[tuple[str, tuple[Criterion, ...]], ...], tuple[Change, ...]]:
+    """The checklists the run signs off, and the changes from the plan they prove:
+    the single node's, or the Sentinel topology's."""
+    return (HA_SECTIONS, ()) if evidence.topology == SENTINEL else (SECTIONS, CHANGES)
+
+
+def _criterion(sections: tuple[tuple[str, tuple[Criterion, ...]], ...], key: str) -> Criterion:
+    return next(c for _, criteria in sections for c in criteria if c.key == key)
 
 
 def verdict_of(scenarios: tuple[ScenarioResult, ...] | list[ScenarioResult]) -> str:
@@ -206,7 +218,9 @@ def _unproven_platform(evidence: Evidence) -> list[tuple[str, str]]:
     return out
 
 
-def _counts() -> str:
+def _counts(sections: tuple[tuple[str, tuple[Criterion, ...]], ...]) -> str:
+    if sections == HA_SECTIONS:
+        return f"the {len(HA)} criteria of the Sentinel topology"
     return (
         f"the plan's {len(PLAN)} acceptance criteria and {len(STRATEGY)} tests, {len(FURTHER)} further checks "
         f"and {len(CONSUMERS)} criteria of its consumers"
@@ -219,7 +233,7 @@ def _listed(keys: list[str], most: int = 6) -> str:
 
 
 def _verdict(
-    total: int, failed: list[str], not_run: list[str], refusal: PreflightError | None, unproven: list[str]
+    total: int, failed: list[str], not_run: list[str], refusal: PreflightError | None, unproven: list[str], counts: str
 ) -> tuple[str, str, str]:
     if refusal:
         return RUN_FAILED, f"The run did not start: {refusal.summary}.", str(refusal)
@@ -228,12 +242,8 @@ def _verdict(
         parts += [f"{len(not_run)} of {total} were not run ({_listed(not_run)})"] if not_run else []
         return RUN_FAILED, f"{' and '.join(parts)}.", ""
     if unproven:
-        return RUN_PROVISIONAL, f"every criterion passed ({_counts()}), but {'; '.join(unproven)}.", ""
-    return (
-        RUN_PASSED,
-        f"every criterion passed ({_counts()}) on the registry's image and Docker Desktop on Windows.",
-        "",
-    )
+        return RUN_PROVISIONAL, f"every criterion passed ({counts}), but {'; '.join(unproven)}.", ""
+    return (RUN_PASSED, f"every criterion passed ({counts}) on the registry's image and Docker Desktop on Windows.", "")
 
 
 def clip(text: str, limit: int = CELL) -> str:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# `@ac:` names a criterion of the plan; `@fit:` a consumer's criterion.
-TAG_PREFIXES = ("ac:", "fit:")
+# `@ac:` names a criterion of the plan; `@fit:` a consumer's criterion; `@ha:`
+# one of the Sentinel topology (features/ha, signed off by a run of `--tags=@ha`).
+TAG_PREFIXES = ("ac:", "fit:", "ha:")
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,54 @@ CONSUMERS = tuple(
     )
 )
 
-ALL = (*PLAN, *STRATEGY, *FURTHER, *CONSUMERS)
+# The plan's production phase: the Sentinel topology of docker-compose.ha.yml.
+HA = tuple(
+    Criterion(key, text, "ha")
+    for key, text in (
+        (
+            "ready",
+            "Ready within 10 s of up: every node healthy, all 3 sentinels name one master and see 2 replicas "
+            "and 2 other sentinels with quorum, both replicas linked",
+        ),
+        (
+            "crash-failover",
+            "Failover on a crash: every sentinel names a new master within down-after + 3 s (5 s); it is master, "
+            "the other replica follows it, and it takes writes",
+        ),
+        (
+            "no-write-lost",
+            "No write a replica confirmed (WAIT 1) is lost when the master crashes; writes only the old master "
+            "acknowledged are counted and their loss reported",
+        ),
+        (
+            "old-master-returns",
+            "The old master comes back as a replica, never as a second master, and accepts no write",
+        ),
+        (
+            "restart-absorbs",
+            "Negative control: a crash the restart policy absorbs is no failover, and the data is intact",
+        ),
+        (
+            "manual-failover",
+            "Manual failover (writes paused, then SENTINEL FAILOVER): within the bound, no confirmed write lost, "
+            "the old master demoted",
+        ),
+        ("frozen-master", "A frozen master is failed over, and demoted without accepting a write when it thaws"),
+        (
+            "majority",
+            "Majority: with one sentinel down a crash still fails over; with two down none happens, and there "
+            "are never two masters",
+        ),
+        ("stack-restart", "A restart of the whole stack after a failover keeps the new master and its data"),
+        (
+            "not-open",
+            "No node or sentinel is open to the network: nobody gets in from elsewhere without the password, "
+            "which is demanded and shown nowhere; none runs as root",
+        ),
+    )
+)
+
+ALL = (*PLAN, *STRATEGY, *FURTHER, *CONSUMERS, *HA)
 
 
 @dataclass(frozen=True)

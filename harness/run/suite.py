@@ -19,7 +19,7 @@ from harness.consumers.drivers import Consumers
 from harness.core import engine_kind
 from harness.core.config import Settings
 from harness.core.errors import EngineLost, HarnessError
-from harness.core.evidence import Evidence
+from harness.core.evidence import SENTINEL, SINGLE_NODE, Evidence
 from harness.core.polling import Poller
 from harness.infra import engine, leftovers, ports
 from harness.infra import image as images
@@ -61,7 +61,9 @@ class Suite:
         file = settings.ha_compose_file if ha else settings.compose_file
         compose = Compose(settings.project(), file.resolve(), timeout=settings.command_timeout)
         interval = settings.ha_poll_interval if ha else settings.poll_interval
-        return cls(settings, Poller(interval=interval), _compose=compose, ha=ha)
+        suite = cls(settings, Poller(interval=interval), _compose=compose, ha=ha)
+        suite.evidence.topology = SENTINEL if ha else SINGLE_NODE
+        return suite
 
     @property
     def compose(self) -> Compose:
