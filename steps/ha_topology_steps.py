@@ -11,6 +11,7 @@ from harness.run.ha import watched
 from harness.run.scenario_state import state
 from harness.run.step_errors import best_effort
 from harness.run.steps import given, then, when
+from harness.topology.sentinel import DATA_NODE_SETTINGS
 from harness.topology.sentinel_rules import node_problems
 
 
@@ -60,6 +61,37 @@ def step_sentinels_agree(context: Context, replicas: int, others: int) -> None:
 def step_replicas_linked(context: Context) -> None:
     snapshot = context.suite.sentinel().snapshot()
     assert_that(node_problems(snapshot.nodes, snapshot.master), empty(), f"replication: {snapshot}")
+
+
+@then("every data node keeps an append-only file, never evicts, and refuses writes that no replica receives")
+def step_node_settings(context: Context) -> None:
+    topology = context.suite.sentinel()
+    settings = {node.service: topology.node_settings(node) for node in topology.data}
+    wrong = {name: found for name, found in settings.items() if found != DATA_NODE_SETTINGS}
+    said = f"Every data node asked: {next(iter(settings.values()), {})}."
+    context.suite.evidence.record("data node settings", settings, said)
+    assert_that(wrong, equal_to({}), f"data nodes without {DATA_NODE_SETTINGS}")
+
+
+@given("both replicas are stopped")
+def step_replicas_stopped(context: Context) -> None:
+    topology = context.suite.sentinel()
+    for replica in [n for n in topology.data if n is not topology.primary]:
+        context.add_cleanup(best_effort(functools.partial(topology.bring_back, replica)))
+        topology.stop(replica)
+
+
+@then("within {seconds:d} seconds of the crash every sentinel's own health check fails, while all of them still answer")
+def step_sentinels_unhealthy(context: Context, seconds: int) -> None:
+    topology, failover = context.suite.sentinel(), watched(context)
+    checked = topology.wait_sentinel_checks_fail(since=failover.fault_at, within=seconds)
+    said = (
+        f"With the master down and no replica to promote, every sentinel's health check failed "
+        f"{checked.elapsed:.2f} s after the crash, each still answering PING: "
+        + "; ".join(f"exit {run.exit_code} {run.output!r}" for run in checked.value)
+        + "."
+    )
+    context.suite.evidence.record("sentinel health checks with no master", [str(r) for r in checked.value], said)
 
 
 @given("the master crashed for good and a replica was promoted")

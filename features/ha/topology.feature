@@ -13,6 +13,14 @@ Feature: High availability: three Redis nodes and three sentinels, ready togethe
     Then within 10 seconds of the start every node and sentinel is healthy
     And all sentinels name the same master, each seeing 2 replicas and 2 other sentinels, with quorum
     And both replicas follow that master with their link up
+    And every data node keeps an append-only file, never evicts, and refuses writes that no replica receives
+
+  @ha:truthful-health
+  Scenario: A sentinel that sees no master reports itself unhealthy, although its quorum is fine
+    Given the HA topology is ready
+    And both replicas are stopped
+    When the master's process is killed and its restart policy is set aside
+    Then within 5 seconds of the crash every sentinel's own health check fails, while all of them still answer
 
   @ha:stack-restart
   Scenario: A restart of the whole stack after a failover keeps the new master and its data

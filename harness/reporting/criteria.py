@@ -151,6 +151,10 @@ HA = tuple(
         ),
         ("stack-restart", "A restart of the whole stack after a failover keeps the new master and its data"),
         (
+            "truthful-health",
+            "Truthful health: a sentinel that sees no master reports itself unhealthy, although its quorum is fine",
+        ),
+        (
             "not-open",
             "No node or sentinel is open to the network: nobody gets in from elsewhere without the password, "
             "which is demanded and shown nowhere; none runs as root",

@@ -18,6 +18,8 @@ from harness.core.polling import Observed
 from harness.infra import faults
 from harness.service import redis_client
 from harness.service.access import Access
+from harness.topology import inside
+from harness.topology.inside import HealthRun
 from harness.topology.node import Node
 from harness.topology.project import Project
 from harness.topology.sentinel_rules import (
@@ -33,6 +35,8 @@ from harness.topology.sentinel_rules import (
 
 MASTER_NAME = "mymaster"  # the name the sentinels monitor the master under
 DATA_PREFIX, SENTINEL_PREFIX = "redis", "sentinel"  # how the file names its services
+# What every data node must say of itself: AOF, no eviction, no write without a replica.
+DATA_NODE_SETTINGS = {"appendonly": "yes", "maxmemory-policy": "noeviction", "min-replicas-to-write": "1"}
 ASK_TIMEOUT = 0.5  # seconds for one answer: a frozen node must not stall a poll of six
 WRITE_TIMEOUT = 1.0  # seconds for a write and its WAIT (at most 0.5 s)
 
@@ -231,6 +235,27 @@ class SentinelTopology:
                 raise ServiceUnreachable(f"{service} publishes no port for {self.node(service).redis_port}/tcp")
             self._addresses[service] = endpoint
         return self._addresses[service]
+
+    def node_settings(self, node: Node) -> dict[str, str]:
+        """The node's own values of DATA_NODE_SETTINGS (CONFIG GET)."""
+        client = self.client(node)
+        return {name: str(client.config_get(name).get(name, "")) for name in DATA_NODE_SETTINGS}
+
+    def wait_sentinel_checks_fail(self, since: float, within: float) -> Observed[list[HealthRun]]:
+        """Until every sentinel's configured health check, run now by hand, fails
+        while the sentinel itself still answers PING (so the check, not the
+        sentinel, says no)."""
+
+        def checks() -> list[HealthRun]:
+            return [inside.run_health_check(s.container()) for s in self.sentinels]
+
+        def failing(runs: list[HealthRun]) -> bool:
+            answering = all(redis_client.answers_ping(self.client(s)) == "PONG" for s in self.sentinels)
+            return answering and all(run.exit_code != 0 for run in runs)
+
+        return self.project.poller.until(
+            "every sentinel's health check failing while it answers", checks, failing, timeout=within, since=since
+        )
 
     def _sentinel_view(self, sentinel: Node) -> SentinelView:
         client = self.client(sentinel)
