@@ -39,7 +39,8 @@ def before_all(context: Context) -> None:
     settings, invalid = Settings.parse(context.config.userdata)
     suite = Suite.create(settings, ha=_ha_selected(context))
     context.suite = suite
-    watchdog = Watchdog(suite.settings.run_timeout, lambda m: _expire(context, m))
+    setting = "ha_run_timeout" if suite.ha else "run_timeout"
+    watchdog = Watchdog(suite.run_timeout, lambda m: _expire(context, m), setting=setting)
     context.watchdog = watchdog
     watchdog.arm()
     # The pull has a bound of its own; the run's bound is beyond it.

@@ -75,7 +75,8 @@ def step_node_settings(context: Context) -> None:
 
 @given("both replicas are stopped")
 def step_replicas_stopped(context: Context) -> None:
-    topology = context.suite.sentinel()
+    topology, within = context.suite.sentinel(), context.suite.settings.ha_settle_timeout
+    context.add_cleanup(best_effort(functools.partial(topology.forget_failed_failover, within)))
     for replica in [n for n in topology.data if n is not topology.primary]:
         context.add_cleanup(best_effort(functools.partial(topology.bring_back, replica)))
         topology.stop(replica)

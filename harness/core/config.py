@@ -62,8 +62,11 @@ class Settings:
     recovery_timeout: float = 120.0
 
     # -- the Sentinel topology (features/ha, `--tags=@ha`) -----------------------
+    # The @ha run's bound instead of run_timeout: it takes about 2 minutes, a
+    # broken topology (a catalogue mutant) up to 5, its failovers waiting out their bounds.
+    ha_run_timeout: float = 600.0
     ha_poll_interval: float = 0.1  # between asking all six containers: cheap enough on two cores
-    ha_settle_timeout: float = 30.0  # the topology ready again before a scenario (an old master resyncing)
+    ha_settle_timeout: float = 20.0  # the topology ready again before a scenario (an old master resyncing)
     ha_listen_timeout: float = 5.0  # subscribing to every sentinel's events
     # A manual failover pauses writes on the master this long first (README, "High availability").
     ha_handover_pause: float = 3.0

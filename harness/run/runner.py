@@ -23,6 +23,8 @@ from typing import Any
 import behave.runner
 from behave.runner import Runner as BehaveRunner
 
+from harness.reporting.criteria import HA
+
 _NOISE = "USING RUNNER: "
 HA_FEATURES = "ha"  # features/ha/: the features of docker-compose.ha.yml
 HA_TAG = "ha"
@@ -70,8 +72,11 @@ class Runner(BehaveRunner):
 
 
 def requires_ha(tags: Any) -> bool:
-    """Whether the tag expression selects only @ha scenarios."""
-    return bool(tags.check([HA_TAG])) and not tags.check([])
+    """Whether the tag expression is a filter that an @ha scenario passes: one
+    tagged @ha and one of the topology's criteria (`--tags=@ha`, `--tags=@ha:majority`,
+    `--tags="@ha and @ha:ready"`). A filter on the tickets' keys (@OPTERP-20) is not."""
+    ha_scenario = [HA_TAG, *(f"ha:{tag}" for criterion in HA for tag in criterion.proven_by)]
+    return not tags.check([]) and bool(tags.check(ha_scenario))
 
 
 def is_ha(path: Path) -> bool:

@@ -119,7 +119,7 @@ class Suite:
         self.evidence.engine = engine_kind.of(client.info())
         self.evidence.environment["engine kind"] = str(self.evidence.engine)
         # Marked before anything is made: if this run dies, the next one knows what it left.
-        leftovers.claim(client, self.compose.project, self.settings.run_timeout + self.settings.pull_timeout)
+        leftovers.claim(client, self.compose.project, self.run_timeout + self.settings.pull_timeout)
         s = self.settings
         project = Project(self.compose, client, self.engine_at, self.poller, self.access, s.down_timeout)
 
@@ -130,6 +130,11 @@ class Suite:
             self._topology = SentinelTopology.from_model(project, services, make)
         else:
             self._topology = Standalone(project, make(SERVICE, REDIS_PORT))
+
+    @property
+    def run_timeout(self) -> float:
+        """The whole run's bound: the Sentinel topology's runs are longer."""
+        return self.settings.ha_run_timeout if self.ha else self.settings.run_timeout
 
     def sentinel(self) -> SentinelTopology:
         """The Sentinel topology the @ha features run against."""

@@ -27,6 +27,7 @@ class Watchdog:
     exit: Callable[[int], None] = os._exit
     grace: float = CLEANUP_GRACE
     doing: str = "starting"
+    setting: str = "run_timeout"  # the -D setting that sets `timeout`, for the message
     _deadline: float = 0.0
     _done: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
@@ -66,6 +67,6 @@ class Watchdog:
 
     def message(self) -> str:
         return (
-            f"the run passed its {self.timeout:g} s bound (-D run_timeout) while {self.doing}, "
+            f"the run passed its {self.timeout:g} s bound (-D {self.setting}) while {self.doing}, "
             "so it was stopped and what it created removed: find what hangs there, or raise the bound"
         )

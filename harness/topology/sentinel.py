@@ -331,6 +331,19 @@ class SentinelTopology:
         self.client(self.sentinels[0]).execute_command("SENTINEL", "FAILOVER", MASTER_NAME)
         return began
 
+    def forget_failed_failover(self, within: float) -> None:
+        """After a failover the sentinels had to abort (no replica to promote):
+        every node back, then `SENTINEL RESET`, because a sentinel waits twice
+        its failover-timeout (20 s) before it tries another one, and the next
+        scenario's fault would meet that wait instead of a failover."""
+        self.restore()
+        master = self.named_master()
+        self.project.poller.until(
+            f"{master.service} answering again", lambda: self._node_view(master), lambda v: not v.error, timeout=within
+        )
+        for sentinel in self.sentinels:
+            self.client(sentinel).execute_command("SENTINEL", "RESET", MASTER_NAME)
+
     def write_confirmed(self, key: str, value: str) -> None:
         """SET on the master the sentinels name, confirmed by a replica (`WAIT 1`)."""
         client = self.writer_client(self.primary)

@@ -50,3 +50,9 @@ def test_a_case_may_leave_scenarios_to_timing(tmp_path: Path):
     case = Case.parse(path)
     assert len(case.fails) == 2
     assert case.may_fail == {"celery_broker.feature: redelivery"}
+
+
+def test_a_case_of_the_sentinel_topology_runs_the_ha_features(tmp_path: Path):
+    path = tmp_path / "quorum-3.yml"
+    path.write_text(HEADER.replace("# Runs: all", "# Runs: ha"))
+    assert Case.parse(path).runs == "ha"

@@ -5,7 +5,8 @@ A mutant's header comment names its mistake and the exact scenarios it fails:
 
     # Mistake: AOF not switched on
     # Breaks: @ac:aof, @ac:persistence
-    # Runs: all            (or `static`: only the @static scenarios are run)
+    # Runs: all            (or `static`: only the @static scenarios are run;
+    #                       or `ha`: the file is docker-compose.ha.yml's, run with --tags=@ha)
     # Environment: REDIS_PASSWORD_FILE=tests/mutants/secrets/plain-password   (optional;
     #   a relative path is from the repository root)
     # Fails exactly:
@@ -35,13 +36,15 @@ MUTANTS = ROOT / "tests" / "mutants"
 EQUIVALENTS = ROOT / "tests" / "equivalents"
 # The score line printed at the end of the pytest run (tests/catalogue/conftest.py).
 SCORE: dict[str, list[bool]] = {"mutants": [], "equivalents": []}
+# What a case's run selects, and which setting names its file.
+RUNS = {"all": (), "static": ("--tags=@static",), "ha": ("--tags=@ha",)}
 
 
 @dataclass(frozen=True)
 class Case:
     path: Path
     mistake: str
-    runs: str  # "all" | "static"
+    runs: str  # "all" | "static" | "ha"
     fails: frozenset[str]  # "feature file: scenario name"
     environment: tuple[tuple[str, str], ...] = ()  # variables the run is given
     # Scenarios whose outcome the mistake leaves to timing (`May also fail:`): neither required nor unexpected.
@@ -68,8 +71,8 @@ class Case:
             key, _, value = text.partition(": ")
             fields.setdefault(key, value)
         runs = fields.get("Runs", "all").split()[0]
-        if runs not in ("all", "static"):
-            raise ValueError(f"{path.name}: `Runs:` must be all or static, not {runs!r}")
+        if runs not in RUNS:
+            raise ValueError(f"{path.name}: `Runs:` must be one of {', '.join(RUNS)}, not {runs!r}")
         environment = tuple(
             (name, str(ROOT / value) if "/" in value else value)
             for name, _, value in (item.partition("=") for item in fields.get("Environment", "").split())
@@ -117,12 +120,10 @@ def run_suite(case: Case, timeout: float = 600) -> Outcome:
     """`behave -D compose_file=<case>`; scenario results from behave's JSON."""
     with tempfile.TemporaryDirectory() as scratch:
         report = Path(scratch) / "catalogue-results.json"  # not behave.json: the reports formatter writes that
-        args = ["-D", f"compose_file={case.path}", "--format", "json", "--outfile", str(report)]
+        setting = "ha_compose_file" if case.runs == "ha" else "compose_file"
+        args = ["-D", f"{setting}={case.path}", "--format", "json", "--outfile", str(report)]
         env = dict(case.environment)
-        done = behave(
-            *args, *(["--tags=@static"] if case.runs == "static" else []),
-            reports=Path(scratch), junit=False, env=env, timeout=timeout,
-        )  # fmt: skip
+        done = behave(*args, *RUNS[case.runs], reports=Path(scratch), junit=False, env=env, timeout=timeout)
         features = json.loads(report.read_text() or "[]") if report.exists() else []
     failed, executed, reasons = set(), 0, {}
     for feature in features:

@@ -1,0 +1,85 @@
+"""The Sentinel topology's features, run as CI runs them: `behave --tags=@ha`
+against docker-compose.ha.yml, without a password and with one, on a copy of
+the file alone in an empty folder, as OpticsERP places it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from harness.reporting.checklist import HA_SECTIONS
+from tests.support.behave_run import ROOT, Finished, behave, junit_totals
+from tests.support.inventory import engine_objects, run_processes
+
+PASSWORD = "opterp20 p@ss:/w?rd#% $'\"|&;\\"
+FAILOVER_SCENARIOS = 9  # scenarios with a fault the sentinels must see: each gets its timeline picture
+
+
+def ha_run(scratch: Path, env: dict[str, str] | None = None) -> tuple[Finished, Path, set[str]]:
+    alone = scratch / "OpticsERP" / "docker-compose.ha.yml"
+    alone.parent.mkdir()
+    shutil.copy(ROOT / "docker-compose.ha.yml", alone)
+    reports, before = scratch / "reports", engine_objects()
+    done = behave("--tags=@ha", "-D", f"ha_compose_file={alone}", reports=reports, env=env, timeout=600)
+    print(done.stdout, done.stderr, sep="\n")
+    return done, reports, engine_objects() - before
+
+
+@pytest.fixture(scope="module")
+def plain_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Finished, Path, set[str]]:
+    return ha_run(tmp_path_factory.mktemp("ha-run"))
+
+
+@pytest.fixture(scope="module")
+def password_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Finished, Path, set[str]]:
+    scratch = tmp_path_factory.mktemp("ha-password-run")
+    file = scratch / "redis-password"
+    file.write_text(PASSWORD + "\n")
+    file.chmod(0o600)
+    return ha_run(scratch, {"REDIS_PASSWORD_FILE": str(file)})
+
+
+def passed_whole(done: Finished, reports: Path, left: set[str]) -> None:
+    assert done.returncode == 0, f"behave exited {done.returncode}:\n{done.stdout[-6000:]}\n{done.stderr[-2000:]}"
+    totals = junit_totals(reports)
+    expected = sum(len(criteria) for _, criteria in HA_SECTIONS)
+    assert totals["tests"] >= expected and totals["skipped"] == 0, f"JUnit totals {totals}"
+    assert " 0 skipped" in done.stdout.splitlines()[-3], done.stdout.splitlines()[-4:]
+    assert left == set(), f"left behind on the engine: {left}"
+    assert run_processes(done.project) == set(), "a process the run started outlived it"
+
+
+@pytest.mark.engine
+@pytest.mark.suite_run
+def test_the_ha_features_pass_with_every_scenario_executed_and_nothing_left(plain_run):
+    passed_whole(*plain_run)
+
+
+@pytest.mark.engine
+@pytest.mark.suite_run
+def test_the_ha_sign_off_is_its_own_checklist_with_a_figure_on_every_line(plain_run):
+    _, reports, _ = plain_run
+    checklist = json.loads((reports / "signoff.json").read_text())
+    [section] = checklist["sections"]
+    assert section["title"] == HA_SECTIONS[0][0]
+    assert all(item["verdict"] == "passed" and item["facts"] for item in section["items"]), section["items"]
+
+
+@pytest.mark.engine
+@pytest.mark.suite_run
+def test_report_html_draws_each_failover_from_its_events(plain_run):
+    _, reports, _ = plain_run
+    html = (reports / "report.html").read_text()
+    assert html.count("<svg") >= FAILOVER_SCENARIOS and "+switch-master (last sentinel)" in html
+
+
+@pytest.mark.engine
+@pytest.mark.suite_run
+def test_the_ha_features_pass_with_a_password_and_no_report_shows_it(password_run):
+    done, reports, left = password_run
+    passed_whole(done, reports, left)
+    showing = [p.name for p in reports.iterdir() if p.is_file() and PASSWORD in p.read_text(errors="replace")]
+    assert showing == [] and PASSWORD not in done.stdout + done.stderr, f"reports that show the password: {showing}"

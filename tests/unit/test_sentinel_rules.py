@@ -1,0 +1,72 @@
+"""The Sentinel topology's rules, on what sentinels and nodes answer."""
+
+from harness.topology.sentinel_rules import (
+    NodeView,
+    SentinelView,
+    agreed_master,
+    majority_master,
+    masters,
+    node_problems,
+    ready_problems,
+)
+
+M1, M2 = ("redis-1", 16380), ("redis-2", 16381)
+
+
+def sentinel(name: str, master=M1, **kw) -> SentinelView:
+    fields = {"flags": "master", "replicas": 2, "other_sentinels": 2, "quorum": "OK 3 usable Sentinels."} | kw
+    return SentinelView(name, master, **fields)
+
+
+SENTINELS = [sentinel("sentinel-1"), sentinel("sentinel-2"), sentinel("sentinel-3")]
+NODES = [NodeView("redis-1", "master"), NodeView("redis-2", "slave", M1, "up"), NodeView("redis-3", "slave", M1, "up")]
+HEALTHY = {name: "healthy" for name in ("redis-1", "redis-2", "redis-3", "sentinel-1", "sentinel-2", "sentinel-3")}
+
+
+def test_a_topology_every_part_of_which_agrees_is_ready():
+    assert ready_problems(SENTINELS, NODES, HEALTHY) == []
+
+
+def test_every_sentinel_must_name_the_same_master():
+    split = [*SENTINELS[:2], sentinel("sentinel-3", M2)]
+    assert agreed_master(split) is None
+    assert any("do not all name one master" in p for p in ready_problems(split, NODES, HEALTHY))
+
+
+def test_a_sentinel_that_does_not_answer_is_not_agreement():
+    silent = [*SENTINELS[:2], SentinelView("sentinel-3", error="ConnectionError: refused")]
+    assert agreed_master(silent) is None
+    assert "sentinel-3: ConnectionError: refused" in ready_problems(silent, NODES, HEALTHY)
+
+
+def test_quorum_alone_is_not_ready_when_the_master_is_flagged_down():
+    # Measured: CKQUORUM stayed OK while clients got MasterNotFoundError.
+    down = [sentinel("sentinel-1", flags="s_down,master"), *SENTINELS[1:]]
+    assert ready_problems(down, NODES, HEALTHY) == ["sentinel-1 flags the master 's_down,master'"]
+
+
+def test_a_sentinel_must_see_every_replica_and_every_other_sentinel():
+    partial = [sentinel("sentinel-1", replicas=1, other_sentinels=1), *SENTINELS[1:]]
+    assert ready_problems(partial, NODES, HEALTHY) == [
+        "sentinel-1 sees 1 replicas, not 2",
+        "sentinel-1 sees 1 other sentinels, not 2",
+    ]
+
+
+def test_a_replica_with_its_link_down_or_following_another_node_is_not_ready():
+    nodes = [NODES[0], NodeView("redis-2", "slave", M1, "down"), NodeView("redis-3", "slave", M2, "up")]
+    assert len(node_problems(nodes, M1)) == 2
+
+
+def test_an_unhealthy_container_is_not_ready():
+    assert ready_problems(SENTINELS, NODES, HEALTHY | {"redis-3": "starting"}) == ["redis-3 is starting"]
+
+
+def test_clients_follow_a_majority_of_all_sentinels_not_of_those_that_answer():
+    one = [sentinel("sentinel-1", M2), SentinelView("sentinel-2", error="x"), SentinelView("sentinel-3", error="x")]
+    assert majority_master(one, 3) is None
+    assert majority_master([*one[:1], sentinel("sentinel-2", M2)], 3) == M2
+
+
+def test_two_nodes_saying_master_is_split_brain():
+    assert masters([*NODES, NodeView("redis-4", "master")]) == ["redis-1", "redis-4"]
