@@ -44,6 +44,7 @@ SECTIONS = (
 )
 # A run of the Sentinel topology (`--tags=@ha`) signs off its own checklist.
 HA_SECTIONS = ((f"High availability (Sentinel): the plan's production phase, {len(HA)} criteria", HA),)
+NO_CHANGES = "None in this checklist: the plan names Sentinel for its production phase and no more."
 CHANGES_TITLE = "Changes from the plan (for the product owner to approve)"
 NOT_VERIFIED_TITLE = "Not verified by this run"
 
@@ -262,6 +263,8 @@ def markdown(checklist: Checklist) -> str:
     lines = [f"# {TITLE}", "", headline, "", f"## {CHANGES_TITLE}", ""]
     for change in checklist.changes:
         lines.append(f"- {change.text} *Why:* {change.why} Proven by `{change.label}`: **{change.verdict}**.")
+    if not checklist.changes:
+        lines.append(f"- {NO_CHANGES}")
     lines += ["", f"## {NOT_VERIFIED_TITLE}", ""]
     lines += [f"- {sentence}" for sentence in checklist.not_verified] or [
         "- Nothing: the run was on what the plan assumes."

@@ -20,6 +20,7 @@ from typing import Any
 from harness.reporting.checklist import (
     CHANGES_TITLE,
     FAILED,
+    NO_CHANGES,
     NOT_VERIFIED_TITLE,
     PASSED,
     RUN_FAILED,
@@ -135,7 +136,7 @@ def _wiki(checklist: Checklist, level: Detail) -> str:
     lines += [
         f"* {wiki_text(c.text)} _Why:_ {wiki_text(c.why)} Proven by {{{{{c.label}}}}}: *{wiki_text(c.verdict)}*"
         for c in checklist.changes
-    ]
+    ] or [f"* {wiki_text(NO_CHANGES)}"]
     lines.append(f"h3. {wiki_text(NOT_VERIFIED_TITLE)}")
     lines += [f"* {wiki_text(s)}" for s in checklist.not_verified] or [
         "* Nothing: the run was on what the plan assumes."
@@ -200,6 +201,7 @@ def _adf(checklist: Checklist, level: Detail) -> dict[str, Any]:
                 ]
                 for c in checklist.changes
             ]
+            or [[_text(NO_CHANGES)]]
         ),  # fmt: skip
         _heading(3, NOT_VERIFIED_TITLE),
         _bullets(

@@ -133,3 +133,15 @@ def test_the_run_table_names_the_branch_commit_and_pipeline_ci_provides():
     assert rows["branch"] == "feature/x" and rows["pipeline"].endswith("/pipelines/7")
     rows = dict(RunInfo(ROOT / "docker-compose.yml", datetime(2026, 12, 1, tzinfo=UTC), 1.0, {}).rows())
     assert rows["pipeline"] == "not run by CI" and rows["git commit"]
+
+
+def test_a_run_of_the_sentinel_topology_signs_off_its_own_checklist_only():
+    from harness.core.evidence import SENTINEL, Evidence
+    from harness.reporting.checklist import HA_SECTIONS, build
+    from harness.reporting.checklist import markdown as render_markdown
+
+    evidence = Evidence(topology=SENTINEL)
+    checklist = build([], evidence, [], None)
+    assert [s.title for s in checklist.sections] == [title for title, _ in HA_SECTIONS]
+    assert checklist.changes == () and "criteria were not run" in " ".join(checklist.not_verified)
+    assert "None in this checklist" in render_markdown(checklist)
