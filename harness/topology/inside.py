@@ -14,11 +14,13 @@ from harness.core.errors import HarnessError
 from harness.service.definition import DATA_DIR
 
 # The real uid of every process whose command line starts with redis-server
-# (Redis rewrites its title to "redis-server *:6379").
+# (Redis rewrites its title to "redis-server *:6379"). A process may end while
+# it is looked at (Redis's AOF-rewrite child): the shell's own "can't open" for
+# its redirection is silenced with the braces, not by tr's 2>/dev/null.
 _SERVER_UIDS = r"""
 for p in /proc/[0-9]*; do
-  case "$(tr '\0' ' ' < "$p/cmdline" 2>/dev/null)" in
-    redis-server*) awk '/^Uid:/ {print $2}' "$p/status" ;;
+  case "$({ tr '\0' ' ' < "$p/cmdline"; } 2>/dev/null)" in
+    redis-server*) awk '/^Uid:/ {print $2}' "$p/status" 2>/dev/null ;;
   esac
 done
 """

@@ -29,6 +29,7 @@ from harness.topology.sentinel_rules import (
     agreed_master,
     majority_master,
     masters,
+    named_outside,
     node_problems,
     ready_problems,
 )
@@ -154,6 +155,7 @@ class SentinelTopology:
             lambda s: not s.problems,
             timeout=within,
             since=since,
+            give_up=lambda s: named_outside(s.sentinels, self.names),
         )
 
     def wait_switched(self, old: str, since: float, within: float, among: Sequence[Node] = ()) -> Observed[Snapshot]:

@@ -116,3 +116,12 @@ def node_problems(nodes: Sequence[NodeView], master: Address | None) -> list[str
         elif node.role != "slave" or node.master != master or node.link != "up":
             problems.append(f"{node} (should replicate {master[0]}:{master[1]} with the link up)")
     return problems
+
+
+def named_outside(views: Sequence[SentinelView], services: Sequence[str]) -> str | None:
+    """Why readiness can never come, when the sentinels name as master an address
+    that is no service of the topology (an IP: hostnames not announced)."""
+    named = sorted({v.master[0] for v in views if v.master and not v.error} - set(services))
+    if not named:
+        return None
+    return f"the sentinels name {', '.join(named)} as master, which is no service of the file: clients cannot find it"

@@ -6,6 +6,7 @@ from harness.topology.sentinel_rules import (
     agreed_master,
     majority_master,
     masters,
+    named_outside,
     node_problems,
     ready_problems,
 )
@@ -70,3 +71,9 @@ def test_clients_follow_a_majority_of_all_sentinels_not_of_those_that_answer():
 
 def test_two_nodes_saying_master_is_split_brain():
     assert masters([*NODES, NodeView("redis-4", "master")]) == ["redis-1", "redis-4"]
+
+
+def test_a_master_named_by_an_address_that_is_no_service_is_never_ready():
+    by_ip = [sentinel(f"sentinel-{n}", ("172.18.0.2", 16380)) for n in (1, 2, 3)]
+    assert "172.18.0.2" in (named_outside(by_ip, ["redis-1", "redis-2"]) or "")
+    assert named_outside(SENTINELS, ["redis-1", "redis-2", "redis-3"]) is None
