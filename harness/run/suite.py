@@ -102,9 +102,8 @@ class Suite:
         version = preflight.engine_version(client)
         services = preflight.model(self.compose, None if self.ha else SERVICE)
         self._model = services
-        definitions = [ServiceDefinition.from_model(services, name) for name in sorted(services["services"])]
-        if not self.ha:
-            definitions = [self.definition()]
+        names = sorted(services["services"]) if self.ha else [SERVICE]
+        definitions = [ServiceDefinition.from_model(services, name) for name in names]
         first = definitions[0]
         image = images.ensure(client, self.compose, first.name, first.image, self.settings.pull_timeout)
         self.removed_abandoned = leftovers.remove_abandoned(client)
