@@ -5,10 +5,10 @@ Feature: High availability: the master's loss is a failover, not an outage
   I want the sentinels to promote a replica when the master crashes, freezes or is handed over,
   and the old master to come back as a replica, never as a second master
 
-  A master is down for the sentinels after 2 seconds without an answer (down-after), so a
-  failover is due within 5 seconds: down-after plus 3 seconds for the vote and the promotion.
-  A frozen master gets 6: it keeps its connections open, so the sentinels' vote on it took
-  up to a second longer here than on a crashed one (+odown 3.1 s instead of 2.1 s).
+  A master is down for the sentinels after 3 seconds without an answer (down-after), so a
+  failover is due within 6 seconds: down-after plus 3 seconds for the vote and the promotion.
+  A frozen master gets 7: it keeps its connections open, so the sentinels' vote on it took
+  up to a second longer here than on a crashed one.
   Writers confirm each write with WAIT 1: a replica has it too.
 
   Background:
@@ -17,7 +17,7 @@ Feature: High availability: the master's loss is a failover, not an outage
   @ha:crash-failover
   Scenario: A master that crashes and stays down is replaced within down-after plus 3 seconds
     When the master's process is killed and its restart policy is set aside
-    Then every sentinel names the same new master within 5 seconds of the crash
+    Then every sentinel names the same new master within 6 seconds of the crash
     And the new master says it is master, and the other replica follows it with its link up
     And a write to the new master succeeds
 
@@ -25,7 +25,7 @@ Feature: High availability: the master's loss is a failover, not an outage
   Scenario: No write a replica confirmed is lost when the master crashes
     Given a client writes continuously to the master the sentinels name, confirming each write with WAIT 1
     When the master's process is killed and its restart policy is set aside
-    Then every sentinel names the same new master within 5 seconds of the crash
+    Then every sentinel names the same new master within 6 seconds of the crash
     And every write a replica confirmed is on the new master, counted exactly
     And the writes only the old master acknowledged are counted, and how many of them were lost is reported
 
@@ -41,7 +41,7 @@ Feature: High availability: the master's loss is a failover, not an outage
     Given a key was written to the master and acknowledged by a replica
     When the master's process is killed and its restart policy is left on
     Then the master answers again within 2 seconds of the crash
-    And no sentinel switches master within 5 seconds of the crash
+    And no sentinel switches master within 6 seconds of the crash
     And the key is still there
 
   @ha:manual-failover
@@ -55,7 +55,7 @@ Feature: High availability: the master's loss is a failover, not an outage
   @ha:frozen-master
   Scenario: A frozen master is failed over, and demoted without accepting a write when it thaws
     When the master is frozen
-    Then every sentinel names the same new master within 6 seconds of the freeze
+    Then every sentinel names the same new master within 7 seconds of the freeze
     When the frozen master thaws while a client writes to it directly
     Then within 15 seconds it is a replica of the new master with its link up
     And it accepted none of the writes sent to it directly

@@ -11,12 +11,12 @@ Feature: High availability: a failover needs a majority of the sentinels
   Scenario: With one sentinel down, a master crash still fails over
     Given one sentinel is stopped
     When the master's process is killed and its restart policy is set aside
-    Then every running sentinel names the same new master within 5 seconds of the crash
+    Then every running sentinel names the same new master within 6 seconds of the crash
 
   @ha:majority
   Scenario: With two sentinels down, no failover happens and the master is unchanged when it returns
     Given two sentinels are stopped
     When the master's process is killed and its restart policy is set aside
-    Then no sentinel switches master within 5 seconds of the crash
+    Then no sentinel switches master within 6 seconds of the crash
     When the old master is started again
     Then it is master again with both replicas following it, and no two nodes were ever master at once

@@ -122,7 +122,7 @@ HA = tuple(
         ),
         (
             "crash-failover",
-            "Failover on a crash: every sentinel names a new master within down-after + 3 s (5 s); it is master, "
+            "Failover on a crash: every sentinel names a new master within down-after + 3 s (6 s); it is master, "
             "the other replica follows it, and it takes writes",
         ),
         (

@@ -337,12 +337,14 @@ class SentinelTopology:
         """After a failover the sentinels had to abort (no replica to promote):
         every node back, then `SENTINEL RESET`, because a sentinel waits twice
         its failover-timeout (20 s) before it tries another one, and the next
-        scenario's fault would meet that wait instead of a failover."""
+        scenario's fault would meet that wait instead of a failover. The reset
+        waits for both replicas' links: a reset sentinel learns the replicas from
+        the master's INFO, which it asks for once and then every 10 s, so a
+        replica linked after that first INFO kept the next scenario from being
+        ready for 10 s (the whole-stack restart, seen failing that way in CI)."""
         self.restore()
         master = self.named_master()
-        self.project.poller.until(
-            f"{master.service} answering again", lambda: self._node_view(master), lambda v: not v.error, timeout=within
-        )
+        self.wait_replicas_follow(master.service, exclude="", within=within)
         for sentinel in self.sentinels:
             self.client(sentinel).execute_command("SENTINEL", "RESET", MASTER_NAME)
 

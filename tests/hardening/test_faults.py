@@ -17,6 +17,9 @@ pytestmark = [pytest.mark.engine, pytest.mark.suite_run]
 
 FROZEN_BOUND = 120.0  # seconds from a freeze to the run's end
 BROKEN_BOUND = 35.0  # seconds for a broken service to be reported, whole run
+# Two clients only: the scenarios that meet the limit wait out their own bounds,
+# about 15 s more than a passing run (35 s). Measured 47-55 s for the whole run.
+REFUSING_BOUND = 75.0
 
 
 @pytest.fixture
@@ -46,7 +49,7 @@ def test_up_fails_on_a_missing_bind_source(matrix: Matrix):
 
 
 def test_a_server_that_refuses_clients(matrix: Matrix):
-    judged(matrix.refusing_clients(), BROKEN_BOUND + 10)
+    judged(matrix.refusing_clients(), REFUSING_BOUND)
 
 
 def test_up_fails_on_an_image_removed_mid_run(matrix: Matrix):
