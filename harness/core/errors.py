@@ -190,9 +190,11 @@ class CommandTimedOut(HarnessError):
 class DeadlineExceeded(HarnessError):
     """A polled condition was not met in time; says what was last observed."""
 
-    def __init__(self, what: str, timeout: float, last: object) -> None:
+    def __init__(self, what: str, timeout: float, last: object, why_not: str = "") -> None:
         self.last = last
-        super().__init__(f"{what}: not reached within {timeout:g} s; last observed: {last}")
+        # What is still missing comes first: a long observation is clipped in the sign-off.
+        missing = f" ({why_not})" if why_not else ""
+        super().__init__(f"{what}: not reached within {timeout:g} s{missing}; last observed: {last}")
 
 
 class TerminalState(HarnessError):

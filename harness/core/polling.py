@@ -36,8 +36,10 @@ class Poller:
         timeout: float,
         since: float | None = None,
         give_up: Callable[[T], str | None] = lambda _: None,
+        why_not: Callable[[T], str] = lambda _: "",
     ) -> Observed[T]:
-        """Observe until `done`; raise DeadlineExceeded at `since + timeout`,
+        """Observe until `done`; raise DeadlineExceeded at `since + timeout`
+        (saying first what `why_not` finds still missing in the last value),
         or TerminalState as soon as `give_up` names a reason."""
         start = self.clock() if since is None else since
         deadline = start + timeout
@@ -50,7 +52,7 @@ class Poller:
             if reason:
                 raise TerminalState(what, reason, value)
             if now >= deadline:
-                raise DeadlineExceeded(what, timeout, value)
+                raise DeadlineExceeded(what, timeout, value, why_not(value))
             self.sleep(min(self.interval, deadline - now))
 
     def holds(self, what: str, observe: Callable[[], T], ok: Callable[[T], bool], *, duration: float) -> T:

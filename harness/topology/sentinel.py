@@ -156,6 +156,7 @@ class SentinelTopology:
             timeout=within,
             since=since,
             give_up=lambda s: named_outside(s.sentinels, self.names),
+            why_not=lambda s: "; ".join(s.problems),
         )
 
     def wait_switched(self, old: str, since: float, within: float, among: Sequence[Node] = ()) -> Observed[Snapshot]:
@@ -202,12 +203,12 @@ class SentinelTopology:
         """Until `master` says it is master and every other data node but `exclude` is its linked replica."""
         address = self.address_in_network(master)
 
-        def follow(s: Snapshot) -> bool:
-            return not node_problems([n for n in s.nodes if n.service != exclude], address)
+        def why_not(s: Snapshot) -> str:
+            return "; ".join(node_problems([n for n in s.nodes if n.service != exclude], address))
 
         return self.project.poller.until(
             f"{master} master, with every other node its linked replica",
-            observe or self.snapshot, follow, timeout=within,
+            observe or self.snapshot, lambda s: not why_not(s), timeout=within, why_not=why_not,
         ).value  # fmt: skip
 
     def address_in_network(self, service: str) -> Address:

@@ -16,7 +16,7 @@ import pytest
 
 from harness.reporting import jira_format
 from tests.support import working_tree
-from tests.support.behave_run import ROOT, Finished, behave, junit_totals
+from tests.support.behave_run import ROOT, Finished, behave, junit_totals, why_failed
 from tests.support.inventory import run_processes
 
 SCHEMA = ROOT / "tests" / "reporting" / "cucumber_json_schema.json"
@@ -42,9 +42,7 @@ def full_run() -> Finished:
 @pytest.mark.engine
 @pytest.mark.suite_run
 def test_the_whole_suite_passes_with_every_scenario_executed(full_run):
-    assert full_run.returncode == 0, (
-        f"behave exited {full_run.returncode}:\n{full_run.stdout[-6000:]}\n{full_run.stderr[-2000:]}"
-    )
+    assert full_run.returncode == 0, why_failed(full_run, REPORTS)
     totals = junit_totals(REPORTS)
     assert totals["tests"] > 0 and totals["skipped"] == 0, f"JUnit totals {totals}: every scenario must run in CI"
     assert run_processes(full_run.project) == set(), "a process the run started outlived it"
@@ -131,7 +129,7 @@ def password_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Finished, Pa
 @pytest.mark.suite_run
 def test_the_whole_suite_passes_with_a_password_and_no_report_shows_it(password_run):
     done, reports, password = password_run
-    assert done.returncode == 0, f"behave exited {done.returncode}:\n{done.stdout[-6000:]}\n{done.stderr[-2000:]}"
+    assert done.returncode == 0, why_failed(done, reports)
     totals = junit_totals(reports)
     assert totals["tests"] > 0 and totals["skipped"] == 0, f"JUnit totals {totals}"
     assert "password from" in (reports / "signoff.md").read_text()  # the run says which mode it was

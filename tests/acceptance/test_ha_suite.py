@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from harness.reporting.checklist import HA_SECTIONS
-from tests.support.behave_run import ROOT, Finished, behave, junit_totals
+from tests.support.behave_run import ROOT, Finished, behave, junit_totals, why_failed
 from tests.support.inventory import engine_objects, run_processes
 
 PASSWORD = "opterp20 p@ss:/w?rd#% $'\"|&;\\"
@@ -43,7 +43,7 @@ def password_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Finished, Pa
 
 
 def passed_whole(done: Finished, reports: Path, left: set[str]) -> None:
-    assert done.returncode == 0, f"behave exited {done.returncode}:\n{done.stdout[-6000:]}\n{done.stderr[-2000:]}"
+    assert done.returncode == 0, why_failed(done, reports)
     totals = junit_totals(reports)
     expected = sum(len(criteria) for _, criteria in HA_SECTIONS)
     assert totals["tests"] >= expected and totals["skipped"] == 0, f"JUnit totals {totals}"

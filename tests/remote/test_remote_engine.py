@@ -15,7 +15,7 @@ import pytest
 
 from harness.infra.engine import Engine
 from tests.acceptance.test_behave_suite import junit_totals
-from tests.support.behave_run import behave
+from tests.support.behave_run import behave, why_failed
 from tests.support.inventory import engine_objects
 from tests.support.refusals import refused
 
@@ -77,7 +77,7 @@ def test_the_whole_suite_passes_on_a_remote_engine_with_a_password(remote_engine
     with local_port_watch(limit=900) as answered_locally:
         done = behave(reports=reports, env=env, timeout=900)
     print(done.stdout[-3000:], done.stderr[-2000:], sep="\n")
-    assert done.returncode == 0, f"behave exited {done.returncode}:\n{done.stdout[-6000:]}\n{done.stderr[-2000:]}"
+    assert done.returncode == 0, why_failed(done, reports)
     first = done.stdout.splitlines()[0]
     assert f"engine {remote_engine.endpoint} (DOCKER_HOST), published ports on {remote_engine.ports_host}" in first
     totals = junit_totals(reports)

@@ -86,6 +86,20 @@ def start(
     return process, project
 
 
+def why_failed(done: Finished, reports: Path | None = None) -> str:
+    """A failed run, for an assertion message: each failing scenario's own error
+    in full (from the run's JUnit files) first, then the end of its console,
+    which is the sign-off and would otherwise hide the reason."""
+    failing = []
+    for report in sorted(reports.glob("TESTS-*.xml")) if reports else []:
+        for case in ET.parse(report).getroot().iter("testcase"):
+            for failure in [*case.iter("failure"), *case.iter("error")]:
+                failing.append(f"- {case.get('name')}: {failure.get('message', '').strip()}")
+    return "\n".join(
+        [f"behave exited {done.returncode}", *failing, "console, last lines:", done.stdout[-6000:], done.stderr[-2000:]]
+    )
+
+
 def junit_totals(directory: Path) -> dict[str, int]:
     """tests, failures, errors and skipped over the run's JUnit files."""
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}

@@ -26,6 +26,15 @@ def test_until_raises_at_the_deadline_with_the_last_observation():
     assert "not reached within 2 s; last observed: starting" in str(raised.value)
 
 
+def test_until_says_first_what_is_still_missing():
+    clock = FakeClock()
+    with pytest.raises(DeadlineExceeded) as raised:
+        poller(clock).until(
+            "ready", lambda: "a long view", lambda _: False, timeout=1, why_not=lambda _: "redis-3 down"
+        )
+    assert str(raised.value).startswith("ready: not reached within 1 s (redis-3 down); last observed: a long view")
+
+
 def test_until_never_sleeps_past_the_deadline():
     clock = FakeClock()
     with pytest.raises(DeadlineExceeded):
