@@ -13,7 +13,7 @@ from pathlib import Path
 import docker
 import pytest
 
-from tests.support.behave_run import ROOT, behave
+from tests.support.behave_run import ROOT, behave, why_failed
 from tests.support.refusals import REFUSAL
 
 pytestmark = [pytest.mark.engine, pytest.mark.suite_run]
@@ -56,7 +56,7 @@ def test_a_missing_image_is_pulled_with_visible_progress_and_recorded(compose_wi
     done = behave(
         "--tags=@ac:ping", "-D", compose_with_missing_image, reports=reports, env=fake_registry(tmp_path, pull)
     )
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert done.returncode == 0, why_failed(done, reports)
     assert f"{PULLED} is not on the engine; pulling it" in done.stderr and " redis Pulled" in done.stderr
     assert "| image pulled | yes, by this run, in " in (reports / "signoff.md").read_text()
 
