@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 REDIS_URL = "OPTERP20_REDIS_URL"
 JOURNAL = "OPTERP20_JOURNAL"
@@ -38,3 +39,15 @@ def bind_to_parent(parent: int | None = None) -> None:
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != expected:
         os._exit(1)
+
+
+def sentinel_place(url: str) -> tuple[list[tuple[str, int]], str | None, str | None] | None:
+    """For a `sentinel://[:PASSWORD@]HOST:PORT;sentinel://...` URL (the HA
+    topology, reached from this host): the sentinels, the password, and the
+    host their masters are reached at. None for a plain `redis://` URL."""
+    if not url.startswith("sentinel://"):
+        return None
+    parts = [urlsplit(part) for part in url.split(";")]
+    sentinels = [(part.hostname or "", part.port or 0) for part in parts]
+    password = unquote(parts[0].password) if parts[0].password else None
+    return sentinels, password, sentinels[0][0]

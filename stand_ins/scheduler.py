@@ -7,6 +7,9 @@ job store, as two kinds of process.
                           exits without running it
         `run`             a scheduler that loads the stored jobs and fires them,
                           until stopped
+        `every ID TOKEN SECONDS`
+                          a scheduler that stores a job firing every SECONDS
+                          and fires it, until stopped
 
 A fired job journals its token, so the suite sees which process ran it."""
 
@@ -31,7 +34,13 @@ FIRE = "stand_ins.scheduler:fire"
 
 
 def job_store(redis_url: str) -> RedisJobStore:
-    """APScheduler's Redis job store with its default keys."""
+    """APScheduler's Redis job store with its default keys; for the HA topology,
+    the one README "Connecting to the HA topology" gives."""
+    place = contract.sentinel_place(redis_url)
+    if place is not None:
+        from stand_ins import sentinel_clients  # Celery and kombu load only for the HA topology
+
+        return sentinel_clients.job_store(*place)
     return RedisJobStore(**parse_url(redis_url))
 
 
@@ -61,6 +70,16 @@ def run() -> int:
     return 0
 
 
+def every(job_id: str, token: str, seconds: float) -> int:
+    scheduler = _configure(BackgroundScheduler())
+    scheduler.start(paused=True)  # stored before it can fire
+    scheduler.add_job(FIRE, "interval", seconds=seconds, args=[token], id=job_id, replace_existing=True)
+    Journal(contract.journal_dir(), ROLE).write("stored", job_id=job_id, token=token)
+    scheduler.resume()
+    sys.stdin.read()  # runs until the suite stops it, or goes away
+    return 0
+
+
 def main() -> int:
     contract.bind_to_parent()
     # Started ahead of need, so the suite does not wait for APScheduler to load.
@@ -69,6 +88,8 @@ def main() -> int:
         return store(orders[1], orders[2])
     if orders == ["run"]:
         return run()
+    if orders[:1] == ["every"] and len(orders) == 4:
+        return every(orders[1], orders[2], float(orders[3]))
     return 0  # the suite went away, or no longer needs this scheduler
 
 

@@ -37,25 +37,45 @@ BARRIER_TIMEOUT = 30.0  # seconds: workers that never meet give up instead of ha
 
 
 def hold(journal: Journal) -> int:
-    # Started ahead of need, so the suite does not wait for Python and redis to load.
+    # Started ahead of need, so the suite does not wait for Python and redis to
+    # load (for the HA topology, Celery and APScheduler too: about a second).
+    client = _client()  # connects at its first command
     command, _, expire = sys.stdin.readline().partition(" ")
     if command != "take":
         return 0  # the suite went away, or no longer needs this worker
-    lock = Lock(_client(), LOCK_NAME, expire=int(expire))
+    lock = Lock(client, LOCK_NAME, expire=int(expire))
     journal.write("acquiring", expire=int(expire))
-    lock.acquire()
+    if contract.sentinel_place(contract.redis_url()) is None:
+        lock.acquire()
+    else:
+        from stand_ins import sentinel_clients  # Celery and APScheduler load only for the HA topology
+
+        try:
+            sentinel_clients.acquire(lock, client)
+        except (sentinel_clients.LockNotReplicated, redis.ResponseError) as error:  # NOREPLICAS, say
+            journal.write("refused", error=f"{type(error).__name__}: {error}")
+            return 0
     journal.write("acquired", owner=lock.id)
     for line in sys.stdin:
         if line.strip() == "release":
             requested = time.monotonic()
             try:
-                lock.release()
+                _release(lock, client)
             except NotAcquired as error:
                 journal.write("release-failed", requested=requested, error=f"NotAcquired: {error}")
                 return 1
             journal.write("released", requested=requested)
             return 0
     return 0  # the suite went away: leave without releasing, as a dying worker would
+
+
+def _release(lock: Lock, client: redis.Redis) -> None:
+    if contract.sentinel_place(contract.redis_url()) is None:
+        lock.release()
+        return
+    from stand_ins import sentinel_clients
+
+    sentinel_clients.release(lock, client)
 
 
 def contend(journal: Journal, workers: int, expire: int, sections: int, counter: Path) -> int:
@@ -137,7 +157,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _client() -> redis.Redis:
-    """The plan's `redis.Redis(host='localhost', port=6379, db=0)`, from the suite's URL."""
+    """The plan's `redis.Redis(host='localhost', port=6379, db=0)`, from the suite's
+    URL; for the HA topology, the client README "Connecting to the HA topology" gives."""
+    place = contract.sentinel_place(contract.redis_url())
+    if place is not None:
+        from stand_ins import sentinel_clients
+
+        return sentinel_clients.lock_client(*place)
     return redis.Redis.from_url(
         contract.redis_url(),
         # Named, so the suite can see in CLIENT LIST when this worker is blocked waiting.

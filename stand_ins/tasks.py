@@ -18,7 +18,7 @@ from typing import Any
 from celery import Celery, Task
 from celery.signals import worker_init, worker_ready
 
-from stand_ins import contract
+from stand_ins import contract, sentinel_clients
 from stand_ins.journal import Journal
 
 RECORD = "opticserp.record"
@@ -29,7 +29,18 @@ _POLL = 0.01
 
 
 def settings(redis_url: str, visibility_timeout: float) -> dict[str, Any]:
-    """The app's configuration; the suite's own producer uses the same."""
+    """The app's configuration; the suite's own producer uses the same. For the
+    HA topology, the settings README "Connecting to the HA topology" gives."""
+    base = _single_node(redis_url, visibility_timeout)
+    place = contract.sentinel_place(redis_url)
+    if place is None:
+        return base
+    ha = sentinel_clients.celery_settings(*place)
+    transport = {**base["broker_transport_options"], **ha["broker_transport_options"]}
+    return {**base, **ha, "broker_transport_options": transport}
+
+
+def _single_node(redis_url: str, visibility_timeout: float) -> dict[str, Any]:
     return {
         "broker_url": redis_url,
         "result_backend": redis_url,

@@ -4,6 +4,7 @@ sharing the run's scratch directory, journal and process registry."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,14 +30,28 @@ class Consumers:
 
     @classmethod
     def create(cls, node: Node, settings: Settings, poller: Poller, scratch: Path) -> Consumers:
-        processes = Processes(scratch, node.project.name, poller, service_gone=node.frozen)
+        """Consumers of the single node, on its published port."""
+        return cls.reaching(node.redis_url, node.project.name, node.frozen, settings, poller, scratch)
+
+    @classmethod
+    def reaching(
+        cls,
+        redis_url: Callable[[], str],
+        run_marker: str,
+        service_gone: Callable[[], str | None],
+        settings: Settings,
+        poller: Poller,
+        scratch: Path,
+    ) -> Consumers:
+        """Consumers that reach Redis by `redis_url` (a `sentinel://` one: through the sentinels)."""
+        processes = Processes(scratch, run_marker, poller, service_gone=service_gone)
         started = settings.process_start_timeout
         return cls(
             scratch,
             processes,
-            SyncWorkers(processes, node.redis_url, poller, started, settings.release_timeout),
-            CeleryBroker(processes, node.redis_url, poller, started, settings.visibility_timeout),
-            Schedulers(processes, node.redis_url, poller, started),
+            SyncWorkers(processes, redis_url, poller, started, settings.release_timeout),
+            CeleryBroker(processes, redis_url, poller, started, settings.visibility_timeout),
+            Schedulers(processes, redis_url, poller, started),
         )
 
     def kept(self, client: redis.Redis, lock_owner: str, queue: str, job_id: str) -> dict[str, object]:

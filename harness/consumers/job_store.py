@@ -4,12 +4,13 @@ the store through APScheduler itself."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from apscheduler.job import Job
 
-from harness.consumers.processes import Process, Processes
+from harness.consumers.processes import FEATURE, Process, Processes
 from harness.core.polling import Observed, Poller
 from stand_ins.journal import Entry
 from stand_ins.scheduler import job_store
@@ -23,6 +24,7 @@ class Schedulers:
     redis_url: Callable[[], str]
     poller: Poller
     start_timeout: float  # seconds for a process to start and report
+    repeating: tuple[Process, str] | None = None  # the feature's repeating job's scheduler, and its token
 
     def _start(self, orders: str) -> Process:
         """A fresh scheduler process, given its orders."""
@@ -74,3 +76,32 @@ class Schedulers:
             store.remove_all_jobs()
         finally:
             store.shutdown()
+
+    def every(self, seconds: float) -> tuple[Process, str]:
+        """A scheduler, living for the feature, that has stored a job firing every
+        `seconds` in Redis and fires it from there; and the job's token. The
+        one started by an earlier scenario of the feature, if it still runs."""
+        if self.repeating is not None and self.repeating[0].alive:
+            return self.repeating
+        token = uuid.uuid4().hex
+        process = self.processes.take(
+            "scheduler", ["-m", "stand_ins.scheduler"], redis_url=self.redis_url(), scope=FEATURE
+        )
+        process.send(f"every every-{token} {token} {seconds:g}")
+        self.processes.wait_for(process, "stored", timeout=self.start_timeout)
+        self.repeating = (process, token)
+        return self.repeating
+
+    def wait_fired_after(self, scheduler: Process, token: str, after: float, within: float) -> Observed[Entry]:
+        """The job's first firing after the monotonic time `after`, waiting up to
+        `within` seconds from then (plus a little, to measure a late one)."""
+        observed = self.poller.until(
+            f"the job with token {token} fired after {after:.3f}",
+            lambda: next((e for e in self.fired(token) if e.t > after), None),
+            lambda entry: entry is not None,
+            timeout=within + FIRE_SLACK,
+            since=after,
+            give_up=lambda _: scheduler.exit_reason(),
+        )
+        assert observed.value is not None
+        return Observed(observed.value, observed.elapsed)

@@ -15,10 +15,12 @@ from redis_lock import Lock
 from harness.consumers.processes import Process, Processes
 from harness.core.errors import HarnessError
 from harness.core.polling import Observed, Poller
+from stand_ins.journal import Entry
 from stand_ins.sync_worker import LOCK_NAME
 
 WORKER = ("-m", "stand_ins.sync_worker")
 HANDOVER_SLACK = 2.0  # seconds to keep waiting past a handover bound, to measure it
+ANSWERS = ("acquired", "refused")  # what a worker asking for the lock journals first
 PROBE_INTERVAL = 0.02  # seconds between tries to take the lock when timing its expiry
 
 
@@ -34,6 +36,7 @@ class Holding:
 class Release:
     outcome: str  # "released", or the error the holder got
     requested: float  # monotonic time the holder was told to release
+    done: float  # monotonic time it had released, or failed to
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,10 @@ class SyncWorkers:
     def _start(self, *args: str) -> Process:
         return self.processes.start("sync-worker", [*WORKER, *args], redis_url=self.redis_url())
 
+    def warm(self) -> None:
+        """A worker process loaded and waiting, so the next one asked acts at once."""
+        self.processes.warm("sync-worker", [*WORKER, "hold"], redis_url=self.redis_url())
+
     def _take(self, expire: int) -> Process:
         """A fresh worker process, told to take the lock."""
         process = self.processes.take("sync-worker", [*WORKER, "hold"], redis_url=self.redis_url())
@@ -101,10 +108,14 @@ class SyncWorkers:
         asked = self.processes.wait_for(process, "acquiring", timeout=0).value
         return Holding(process, taken["owner"], asked.t, taken.t)
 
-    def wait(self, expire: int, client: redis.Redis) -> Process:
-        """A worker blocked waiting for the lock, as Redis itself reports it."""
+    def wait(self, expire: int, client: redis.Redis | None) -> Process:
+        """A worker blocked waiting for the lock, as Redis itself reports it
+        through `client`; None: as the worker reports it (its waits through the
+        sentinels are slices, each on a connection of its own choosing)."""
         process = self._take(expire)
         self.processes.wait_for(process, "acquiring", timeout=self.start_timeout)
+        if client is None:
+            return process
         self.poller.until(
             f"sync worker {process.pid} blocked waiting for {LOCK_NAME}",
             lambda: blocked_clients(client),
@@ -113,6 +124,24 @@ class SyncWorkers:
             give_up=lambda _: process.exit_reason(),
         )
         return process
+
+    def ask(self, expire: int) -> Entry:
+        """A fresh worker asks for the lock; what it journals first: `acquired`,
+        or `refused` (no replica acknowledged it, through the sentinels)."""
+        process = self._take(expire)
+
+        def answer() -> Entry | None:
+            return next((e for e in self.processes.entries(pid=process.pid) if e.event in ANSWERS), None)
+
+        observed = self.poller.until(
+            f"sync worker {process.pid} takes {LOCK_NAME} or is refused",
+            answer,
+            lambda entry: entry is not None,
+            timeout=self.start_timeout,
+            give_up=lambda _: None if answer() else process.exit_reason(),
+        )
+        assert observed.value is not None
+        return observed.value
 
     def release(self, holding: Holding, timeout: float) -> Release:
         """Tell the holder to release; its journal says whether it could."""
@@ -128,7 +157,8 @@ class SyncWorkers:
         )
         entry = observed.value
         assert entry is not None
-        return Release("released" if entry.event == "released" else entry["error"], entry["requested"])
+        outcome = "released" if entry.event == "released" else entry["error"]
+        return Release(outcome, entry["requested"], entry.t)
 
     def released(self, holding: Holding) -> Release:
         """`release`, where the step needs it done: the holder's error fails it."""
@@ -137,11 +167,13 @@ class SyncWorkers:
             raise HarnessError(f"sync worker {holding.process.pid} could not release {LOCK_NAME}: {release.outcome}")
         return release
 
-    def handover(self, release: Release, waiter: Process, within: float) -> float:
-        """Seconds from the release to the waiter holding the lock. Waits a
-        little past `within`, so a late handover is measured, not just refused."""
-        taken = self.processes.wait_for(waiter, "acquired", timeout=within + HANDOVER_SLACK, since=release.requested)
-        return taken.value.t - release.requested
+    def handover(self, release: Release, waiter: Process, within: float, *, from_done: bool = False) -> float:
+        """Seconds from the release (asked for; `from_done`: done) to the waiter
+        holding the lock. Waits a little past `within`, so a late handover is
+        measured, not just refused."""
+        since = release.done if from_done else release.requested
+        taken = self.processes.wait_for(waiter, "acquired", timeout=within + HANDOVER_SLACK, since=since)
+        return taken.value.t - since
 
     def contend(self, workers: int, sections: int, expire: int, scratch: Path, timeout: float) -> Contention:
         """`workers` processes run `sections` critical sections each, all

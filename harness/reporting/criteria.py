@@ -155,6 +155,21 @@ HA = tuple(
             "Truthful health: a sentinel that sees no master reports itself unhealthy, although its quorum is fine",
         ),
         (
+            "consumers-crash",
+            "Consumers across a crash: the sync lock still held by its worker and passed on, the Celery worker "
+            "carrying on within 10 s of the new master, every queued task run once, the stored job firing",
+        ),
+        ("consumers-manual", "Consumers across a manual failover: the same, with the old master demoted under them"),
+        (
+            "consumers-frozen",
+            "Consumers across a frozen master, which keeps their connections open: the same, within the same bounds",
+        ),
+        (
+            "replicas-lost",
+            "With both replicas lost the sync lock is refused, not handed out unreplicated, and a Celery worker "
+            "refused by the master (NOREPLICAS) waits for the replicas instead of exiting",
+        ),
+        (
             "not-open",
             "No node or sentinel is open to the network: nobody gets in from elsewhere without the password, "
             "which is demanded and shown nowhere; none runs as root",

@@ -24,6 +24,7 @@ from harness.probes.memory import Pressure
 from harness.probes.operator_docs import Outcome
 from harness.service.redis_client import ServerFacts
 from harness.topology.inside import HealthRun
+from harness.topology.node import Node
 from stand_ins.journal import Entry
 
 ATTRIBUTE = "scenario_state"  # its name on behave's context
@@ -71,6 +72,9 @@ class ScenarioState:
     replacement: Process
     # -- the Sentinel topology -------------------------------------------------
     failover: Failover  # the scenario's fault, watched
+    frozen: list[Node]  # data nodes the scenario froze
+    froze_at: float
+    thawed_at: float
     findings: list[str]  # the password found, per container and place
     # -- the job store -----------------------------------------------------------
     job_id: str

@@ -160,6 +160,12 @@ class Suite:
         """The run's consumer processes, made on first use."""
         if self._closed:
             raise HarnessError("the run is ending: no consumer process starts any more")
+        if self._consumers is None and self.ha:
+            # A frozen node is failed over, so no wait on a consumer is decided by it.
+            topology = self.sentinel()
+            self._consumers = Consumers.reaching(
+                topology.consumer_url, topology.project.name, lambda: None, self.settings, self.poller, self.scratch()
+            )
         if self._consumers is None:
             self._consumers = Consumers.create(self.node(), self.settings, self.poller, self.scratch())
         return self._consumers

@@ -224,6 +224,13 @@ class SentinelTopology:
             )
         return self._clients[node.service]
 
+    def consumer_url(self) -> str:
+        """Where a consumer process on this host finds the master: every
+        sentinel's published address in kombu's `sentinel://` form, with the
+        run's password (stand_ins/contract.py reads it)."""
+        urls = (self.project.access.url(*self.address(s.service)) for s in self.sentinels)
+        return ";".join(url.replace("redis://", "sentinel://", 1) for url in urls)
+
     @property
     def access_password(self) -> str | None:
         return self.project.access.password
