@@ -9,7 +9,8 @@ Feature: High availability: the sync lock, the Celery broker and the job store c
   topology" gives (stand_ins/sentinel_clients.py). Each fault below is watched by all three
   consumers at once, since each failover costs 5 to 16 seconds; each consumer has steps of its own.
   A consumer carries on within 10 seconds of the new master being named: Celery's reconnect
-  back-off (2 s, then 4 s) is part of that.
+  back-off (2 s, then 4 s) is part of that. A frozen master also holds the lock's waiter for
+  longer than any client socket timeout (5 s).
 
   Background:
     Given the HA topology is ready
@@ -28,7 +29,7 @@ Feature: High availability: the sync lock, the Celery broker and the job store c
     And the stored job fires within 10 seconds of the new master being named, and fires again after that
     And a worker started for "default" runs each of the 20 queued tasks exactly once
     When the holder releases the sync lock
-    Then the waiting worker holds it within 1 second, having waited longer than any client socket timeout
+    Then the waiting worker holds it within 1 second
 
   @ha:consumers-manual @OPTERP-21 @OPTERP-22 @OPTERP-24
   Scenario: The consumers carry on through a manual failover
@@ -42,7 +43,7 @@ Feature: High availability: the sync lock, the Celery broker and the job store c
     And the stored job fires within 10 seconds of the new master being named, and fires again after that
     And a worker started for "default" runs each of the 20 queued tasks exactly once
     When the holder releases the sync lock
-    Then the waiting worker holds it within 1 second, having waited longer than any client socket timeout
+    Then the waiting worker holds it within 1 second
 
   @ha:consumers-frozen @OPTERP-21 @OPTERP-22 @OPTERP-24
   Scenario: The consumers leave a frozen master for the new one, which a killed one would not show

@@ -28,6 +28,7 @@ from harness.reporting.criteria import HA
 _NOISE = "USING RUNNER: "
 HA_FEATURES = "ha"  # features/ha/: the features of docker-compose.ha.yml
 HA_TAG = "ha"
+HA_CONSUMERS_TAG = "ha-consumers"  # features/ha/consumers.feature
 _BY_USER = "\nABORTED: By user."
 
 
@@ -73,10 +74,12 @@ class Runner(BehaveRunner):
 
 def requires_ha(tags: Any) -> bool:
     """Whether the tag expression is a filter that an @ha scenario passes: one
-    tagged @ha and one of the topology's criteria (`--tags=@ha`, `--tags=@ha:majority`,
+    tagged @ha and one of the topology's criteria, in the consumers' feature
+    (@ha-consumers) or not (`--tags=@ha`, `--tags=@ha:majority`, `--tags=@ha-consumers`,
     `--tags="@ha and @ha:ready"`). A filter on the tickets' keys (@OPTERP-20) is not."""
-    ha_scenario = [HA_TAG, *(f"ha:{tag}" for criterion in HA for tag in criterion.proven_by)]
-    return not tags.check([]) and bool(tags.check(ha_scenario))
+    criteria = [f"ha:{tag}" for criterion in HA for tag in criterion.proven_by]
+    scenarios = ([HA_TAG, *feature, criterion] for criterion in criteria for feature in ([], [HA_CONSUMERS_TAG]))
+    return not tags.check([]) and any(tags.check(scenario) for scenario in scenarios)
 
 
 def is_ha(path: Path) -> bool:

@@ -9,8 +9,9 @@ import pytest
 from tests.support.catalogue import EQUIVALENTS, MUTANTS, ROOT, SCORE, Case, judged, killed, model, passed, run_suite
 from tests.support.inventory import engine_objects, run_processes
 
-# tests/mutants/ha: broken copies of docker-compose.ha.yml, run against the @ha features.
-MUTANT_CASES = [Case.parse(p) for p in sorted([*MUTANTS.glob("*.yml"), *MUTANTS.glob("ha/*.yml")])]
+# tests/mutants/ha: broken copies of docker-compose.ha.yml, run against the @ha features;
+# tests/mutants/clients: the delivered file, with one of the consumers' client settings left out.
+MUTANT_CASES = [Case.parse(p) for p in sorted(MUTANTS.glob("*.yml")) + sorted(MUTANTS.glob("*/*.yml"))]
 EQUIVALENT_CASES = [Case.parse(p) for p in sorted(EQUIVALENTS.glob("*.yml"))]
 SAME_MODEL = [c for c in EQUIVALENT_CASES if c.same_model_as]
 OTHER_MODEL = [c for c in EQUIVALENT_CASES if not c.same_model_as]

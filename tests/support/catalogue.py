@@ -6,7 +6,11 @@ A mutant's header comment names its mistake and the exact scenarios it fails:
     # Mistake: AOF not switched on
     # Breaks: @ac:aof, @ac:persistence
     # Runs: all            (or `static`: only the @static scenarios are run;
-    #                       or `ha`: the file is docker-compose.ha.yml's, run with --tags=@ha)
+    #                       or `ha`: the file is docker-compose.ha.yml's, run with --tags=@ha,
+    #                       the consumers' feature aside; or `clients`: the consumers' feature
+    #                       alone, @ha-consumers)
+    # Compose file: docker-compose.ha.yml   (optional: the file run instead of this one,
+    #   for a mistake that is not in the file: a client setting left out, say)
     # Environment: REDIS_PASSWORD_FILE=tests/mutants/secrets/plain-password   (optional;
     #   a relative path is from the repository root)
     # Fails exactly:
@@ -37,19 +41,32 @@ EQUIVALENTS = ROOT / "tests" / "equivalents"
 # The score line printed at the end of the pytest run (tests/catalogue/conftest.py).
 SCORE: dict[str, list[bool]] = {"mutants": [], "equivalents": []}
 # What a case's run selects, and which setting names its file.
-RUNS = {"all": (), "static": ("--tags=@static",), "ha": ("--tags=@ha",)}
+# The topology's mutants leave the consumers' feature aside: it repeats their faults, and
+# tests/mutants/clients proves each client setting against it (--tags=@ha-consumers).
+RUNS = {
+    "all": (),
+    "static": ("--tags=@static",),
+    "ha": ("--tags=@ha", "--tags=~@ha-consumers"),
+    "clients": ("--tags=@ha-consumers",),
+}
 
 
 @dataclass(frozen=True)
 class Case:
     path: Path
     mistake: str
-    runs: str  # "all" | "static" | "ha"
+    runs: str  # a key of RUNS
     fails: frozenset[str]  # "feature file: scenario name"
     environment: tuple[tuple[str, str], ...] = ()  # variables the run is given
     # Scenarios whose outcome the mistake leaves to timing (`May also fail:`): neither required nor unexpected.
     may_fail: frozenset[str] = frozenset()
     same_model_as: str = ""  # `Same model as:`, a path from the repository root
+    compose_file: str = ""  # `Compose file:`, run instead of this file; a path from the repository root
+
+    @property
+    def file(self) -> Path:
+        """The compose file the run is given."""
+        return ROOT / self.compose_file if self.compose_file else self.path
 
     @property
     def name(self) -> str:
@@ -79,8 +96,8 @@ class Case:
         )
         mistake = fields.get("Mistake") or fields.get("Equivalent", "")
         fails, may_fail = lists["Fails exactly:"], lists["May also fail:"]
-        same = fields.get("Same model as", "")
-        return cls(path, mistake, runs, frozenset(fails), environment, frozenset(may_fail), same)
+        same, compose_file = fields.get("Same model as", ""), fields.get("Compose file", "")
+        return cls(path, mistake, runs, frozenset(fails), environment, frozenset(may_fail), same, compose_file)
 
 
 @dataclass(frozen=True)
@@ -120,8 +137,8 @@ def run_suite(case: Case, timeout: float = 600) -> Outcome:
     """`behave -D compose_file=<case>`; scenario results from behave's JSON."""
     with tempfile.TemporaryDirectory() as scratch:
         report = Path(scratch) / "catalogue-results.json"  # not behave.json: the reports formatter writes that
-        setting = "ha_compose_file" if case.runs == "ha" else "compose_file"
-        args = ["-D", f"{setting}={case.path}", "--format", "json", "--outfile", str(report)]
+        setting = "ha_compose_file" if case.runs in ("ha", "clients") else "compose_file"
+        args = ["-D", f"{setting}={case.file}", "--format", "json", "--outfile", str(report)]
         env = dict(case.environment)
         done = behave(*args, *RUNS[case.runs], reports=Path(scratch), junit=False, env=env, timeout=timeout)
         features = json.loads(report.read_text() or "[]") if report.exists() else []

@@ -18,6 +18,12 @@ def test_only_a_tag_expression_that_requires_ha_selects_the_ha_features():
     assert not requires_ha(Configuration(["--tags=@ac:port"]).tag_expression)
 
 
+def test_the_consumers_feature_is_selected_alone_or_left_aside():
+    assert requires_ha(Configuration(["--tags=@ha-consumers"]).tag_expression)
+    assert requires_ha(Configuration(["--tags=@ha", "--tags=~@ha-consumers"]).tag_expression)
+    assert requires_ha(Configuration(["--tags=@ha:replicas-lost"]).tag_expression)
+
+
 def test_a_path_is_the_ha_features_when_it_is_features_ha_or_a_feature_file_in_it():
     assert is_ha(Path("features/ha")) and is_ha(Path("features/ha/failover.feature"))
     assert not is_ha(Path("features")) and not is_ha(Path("features/health.feature"))
