@@ -25,7 +25,7 @@ Feature: High availability: the sync lock, the Celery broker and the job store c
     When the master's process is killed and its restart policy is set aside
     Then every sentinel names the same new master within 6 seconds of the crash
     And the sync lock is still held by its worker on the new master, and another worker cannot take it
-    And the worker that was consuming "sync" runs a new task within 10 seconds of the new master being named
+    And the worker that was consuming "sync" runs a new task within 10 seconds of the new master being named, and its result is read back
     And the stored job fires within 10 seconds of the new master being named, and fires again after that
     And a worker started for "default" runs each of the 20 queued tasks exactly once
     When the holder releases the sync lock
@@ -39,7 +39,7 @@ Feature: High availability: the sync lock, the Celery broker and the job store c
     When the operator asks a sentinel for a failover
     Then every sentinel names the same new master within 5 seconds of the request
     And the sync lock is still held by its worker on the new master, and another worker cannot take it
-    And the worker that was consuming "sync" runs a new task within 10 seconds of the new master being named
+    And the worker that was consuming "sync" runs a new task within 10 seconds of the new master being named, and its result is read back
     And the stored job fires within 10 seconds of the new master being named, and fires again after that
     And a worker started for "default" runs each of the 20 queued tasks exactly once
     When the holder releases the sync lock
@@ -52,7 +52,7 @@ Feature: High availability: the sync lock, the Celery broker and the job store c
     When the master is frozen
     Then every sentinel names the same new master within 7 seconds of the freeze
     And the sync lock is still held by its worker on the new master, and another worker cannot take it
-    And the worker that was consuming "sync" runs a new task within 10 seconds of the new master being named
+    And the worker that was consuming "sync" runs a new task within 10 seconds of the new master being named, and its result is read back
     And the stored job fires within 10 seconds of the new master being named, and fires again after that
     When the holder releases the sync lock
     Then the waiting worker holds it within 1 second, having waited longer than any client socket timeout
@@ -63,4 +63,4 @@ Feature: High availability: the sync lock, the Celery broker and the job store c
     Then a sync worker that asks for the sync lock is refused within 2 seconds, and nobody holds it
     And the master refuses the Celery worker's commands (NOREPLICAS) within 5 seconds
     When the replicas thaw
-    Then the worker that was consuming "sync" runs a new task within 10 seconds of the thaw
+    Then the worker that was consuming "sync" runs a new task within 10 seconds of the thaw, and its result is read back
