@@ -46,7 +46,7 @@ REPLICA_ACK_MS = 1000  # how long a lock's taker waits for a replica to have it
 BROKER_HEALTH_CHECK = 2  # seconds: a worker drops a BRPOP that has had no reply for 1 + 2 s
 
 SETTINGS = {
-    "channel-error-retry": "a Celery worker survives its master's demotion (UNBLOCKED, redis #6420)",
+    "channel-error-retry": "a Celery worker its master refuses (NOREPLICAS; UNBLOCKED, redis #6420) reconnects",
     "socket-timeouts": "a Celery worker leaves a frozen master instead of waiting on it (celery #6348)",
     "sentinel-auth": "Celery's broker and result backend find the master when the sentinels need a password",
     "address-translation": "a client on the host reaches the master the sentinels name by its in-network name",
@@ -204,8 +204,10 @@ def celery_settings(sentinels: list[tuple[str, int]], password: str | None, mast
     return {
         "broker_url": url,
         "broker_transport_options": transport,
-        # A demoted master answers a blocked BRPOP with UNBLOCKED; without this
-        # the worker takes it for an unrecoverable error and exits (redis #6420).
+        # A master that lost its replicas, or was replaced and is not yet
+        # demoted, refuses a worker's BRPOP (NOREPLICAS); a demoted one may answer
+        # UNBLOCKED (redis #6420). Without this the worker calls either an
+        # unrecoverable error and exits.
         "broker_channel_error_retry": _on("channel-error-retry"),
         "result_backend": f"{__name__}:SentinelResultBackend+{url}",
         "result_backend_transport_options": transport,
