@@ -57,6 +57,23 @@ Feature: High availability: the sync lock, the Celery broker and the job store c
     When the holder releases the sync lock
     Then the waiting worker holds it within 1 second, having waited longer than any client socket timeout
 
+  # The consumers on this host still reach the cut-off master. It refuses their writes within
+  # 5 s of the cut (NOREPLICAS), so the lock's holder releases the lock on the new master:
+  # without that refusal, the release lands on the cut-off master and is lost with it.
+  @ha-partition @ha:consumers-partition @OPTERP-21 @OPTERP-22 @OPTERP-24
+  Scenario: The consumers leave a master cut off from the sentinels and replicas, although they still reach it
+    Given a sync worker holds the sync lock with a 300-second expiry, acknowledged by a replica
+    And another sync worker is waiting for the sync lock
+    And 20 tasks are queued for the "default" queue, which no worker consumes, and a replica has them
+    When the master is cut off from the sentinels and the replicas, while the consumers still reach it
+    Then every sentinel names the same new master within 7 seconds of the cut
+    And the sync lock is still held by its worker on the new master, and another worker cannot take it
+    And the worker that was consuming "sync" runs a new task within 10 seconds of the new master being named, and its result is read back
+    And the stored job fires within 10 seconds of the new master being named, and fires again after that
+    And a worker started for "default" runs each of the 20 queued tasks exactly once
+    When the holder releases the sync lock
+    Then the waiting worker holds it within 1 second
+
   @ha:replicas-lost @OPTERP-21 @OPTERP-24
   Scenario: With both replicas lost the sync lock is refused, and a Celery worker waits for them instead of exiting
     When both replicas are frozen

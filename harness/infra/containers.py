@@ -179,6 +179,15 @@ class Containers:
             if m.get("Type") == "volume" and _ANONYMOUS.fullmatch(m.get("Name", ""))
         }
 
+    def addresses(self, service: str) -> list[str]:
+        """The container's own addresses, one per network it is on (none when absent)."""
+        container = self.find(service)
+        if container is None:
+            return []
+        container.reload()
+        networks = container.attrs["NetworkSettings"].get("Networks") or {}
+        return [n["IPAddress"] for n in networks.values() if n.get("IPAddress")]
+
     def host_endpoint(
         self, service: str, port: int, engine: Engine, *, published_only: bool = False
     ) -> tuple[str, int] | None:

@@ -1,8 +1,12 @@
-"""Faults injected on purpose: a crash outside Docker's manual-stop path, and
-a server that demands a password its clients do not have."""
+"""Faults injected on purpose: a crash outside Docker's manual-stop path, a
+container cut off from its peers by the network, and a server that demands a
+password its clients do not have."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import docker
@@ -58,6 +62,57 @@ class Killer:
                 detach=True,
             )
         return self._helper
+
+
+PARTITION_CHAIN = "OPTERP20-PARTITION"  # the one chain a cut adds, in the container's own namespace
+NETFILTER_TIMEOUT = 10.0  # seconds for one iptables-restore
+
+
+@dataclass(frozen=True)
+class Partition:
+    """A container cut off from `peers` (their addresses) while every other
+    address, the bridge's gateway through which this host's published ports
+    arrive included, still reaches it: Jepsen's partition of a master and the
+    clients on its side. The rules are packet drops in the container's own
+    network namespace, entered from this host by the container's PID, so
+    nothing changes outside it and they end with the container. Each change is
+    one `iptables-restore` transaction: the cut and the heal are each one instant."""
+
+    pid: int
+    peers: tuple[str, ...]
+
+    def cut(self) -> None:
+        drops = [f"-A {PARTITION_CHAIN} -{way} {peer} -j DROP" for peer in self.peers for way in "sd"]
+        self._apply(f":{PARTITION_CHAIN} - [0:0]", *drops, f"-I INPUT -j {PARTITION_CHAIN}",
+                    f"-I OUTPUT -j {PARTITION_CHAIN}")  # fmt: skip
+
+    def heal(self) -> None:
+        self._apply(f"-D INPUT -j {PARTITION_CHAIN}", f"-D OUTPUT -j {PARTITION_CHAIN}", f"-F {PARTITION_CHAIN}",
+                    f"-X {PARTITION_CHAIN}")  # fmt: skip
+
+    def _apply(self, *rules: str) -> None:
+        tools = [tool for tool in ("nsenter", "iptables-restore") if shutil.which(tool) is None]
+        if tools:
+            raise HarnessError(f"a partition needs {' and '.join(tools)} on this machine (util-linux, iptables)")
+        script = "\n".join(["*filter", *rules, "COMMIT", ""])
+        argv = ["nsenter", f"--target={self.pid}", "--net", "iptables-restore", "--noflush", "--wait=5"]
+        try:
+            done = subprocess.run(argv, input=script, capture_output=True, text=True, timeout=NETFILTER_TIMEOUT)
+        except subprocess.TimeoutExpired as error:
+            raise HarnessError(f"iptables-restore in pid {self.pid}'s network took over {error.timeout} s") from error
+        if done.returncode != 0:
+            why = " ".join((done.stderr or done.stdout).split())[:200]
+            raise HarnessError(
+                f"could not change pid {self.pid}'s network rules (iptables-restore exited {done.returncode}: {why}); "
+                "a partition needs root and an engine whose container PIDs are this machine's (a local engine)"
+            )
+
+
+def partition(pid: int, peers: Sequence[str]) -> Partition:
+    """Cut the process `pid`'s network namespace off from `peers`, now."""
+    cut = Partition(pid, tuple(peers))
+    cut.cut()
+    return cut
 
 
 def require_password(client: redis.Redis, password: str) -> None:

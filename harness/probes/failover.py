@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import redis
 
+from harness.core.errors import HarnessError
 from harness.infra import faults
 from harness.probes import writes
 from harness.probes.sentinel_events import EventLog
@@ -33,7 +34,7 @@ class Failover:
     fault_at: float = math.nan
     switched_at: float | None = None  # every sentinel named the new master (polled)
     new: str = ""
-    returned_at: float | None = None  # the old master started, or thawed, again
+    returned_at: float | None = None  # the old master started, thawed or healed again
     demoted_at: float | None = None  # the old master a linked replica (polled)
     most_masters: int = 1  # the most data nodes that said they were master at one moment
     crash_record: faults.Crash | None = None
@@ -93,6 +94,12 @@ class Failover:
         client = self.topology.writer_client(self.old)
         self._hammer = self._started(writes.hammer(self.old.service, client))
 
+    def direct_writes(self) -> Tally:
+        """What the old master did with the writes sent to it directly, so far."""
+        if self._hammer is None:
+            raise HarnessError("nobody writes to the old master directly in this scenario")
+        return self._hammer.snapshot()
+
     def _started(self, loop: writes.Loop) -> writes.Loop:
         loop.start()
         self._loops.append(loop)
@@ -110,6 +117,17 @@ class Failover:
 
     def manual(self, pause: float) -> None:
         self.fault, self.fault_at = "SENTINEL FAILOVER", self.topology.manual_failover(pause)
+
+    def cut_off(self, *, hammered: bool) -> None:
+        """Cut the master off from the sentinels and the replicas; this host's
+        clients still reach it. `hammered`: a client writes to it directly, from
+        just before the cut on."""
+        if hammered:
+            self.hammer_old_master()
+        self.fault, self.fault_at = "partition", self.topology.cut_off(self.old)
+
+    def heal(self) -> None:
+        self.returned_at = self.topology.heal(self.old)
 
     # -- waits ---------------------------------------------------------------
     def wait_switched(self, within: float, among: list[Node] | None = None) -> float:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import redis
 
 PREFIX = "opterp20:ha:write:"
+DIRECT = f"{PREFIX}direct:"  # the keys `hammer` writes
 WAIT_REPLICAS, WAIT_MS = 1, 500  # WAIT 1 500: one replica within half a second
 MAX_WRITES = 200_000
 BOUND = 120.0  # seconds: a writer nobody stopped still ends
@@ -50,6 +51,11 @@ class Tally:
 
     def refusals(self) -> str:
         return ", ".join(f"{count} {kind}" for kind, count in sorted(self.refused.items())) or "none"
+
+    def __str__(self) -> str:
+        """A summary, for an error's "last observed": tens of thousands of writes are no message."""
+        replicated = len(self.replicated)
+        return f"{len(self.acknowledged)} writes acknowledged, {replicated} by a replica; refused: {self.refusals()}"
 
 
 @dataclass
@@ -114,20 +120,25 @@ def hammer(node: str, client: redis.Redis) -> Loop:
     """Writes to `node` directly, wherever the master is: what it accepts is counted."""
 
     def write(n: int) -> tuple[str, bool]:
-        client.set(f"{PREFIX}direct:{n}", n)
+        client.set(f"{DIRECT}{n}", n)
         return node, False
 
     return Loop(write)
 
 
-def present(client: redis.Redis, writes: list[Write]) -> int:
-    """How many of `writes` the node behind `client` holds, with their values."""
-    found = 0
+def present(client: redis.Redis, writes: list[Write], prefix: str = PREFIX) -> int:
+    """How many of `writes` (`prefix`: a `hammer`'s DIRECT) the node behind `client` holds, with their values."""
+    return len(writes) - len(missing(client, writes, prefix))
+
+
+def missing(client: redis.Redis, writes: list[Write], prefix: str = PREFIX) -> list[Write]:
+    """The `writes` the node behind `client` does not hold, with their values."""
+    gone = []
     for start in range(0, len(writes), MGET_BATCH):
         batch = writes[start : start + MGET_BATCH]
-        values = client.mget([f"{PREFIX}{w.n}" for w in batch])
-        found += sum(1 for w, value in zip(batch, values, strict=True) if value == str(w.n))
-    return found
+        values = client.mget([f"{prefix}{w.n}" for w in batch])
+        gone += [w for w, value in zip(batch, values, strict=True) if value != str(w.n)]
+    return gone
 
 
 def _kind(error: BaseException) -> str:

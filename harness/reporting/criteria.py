@@ -145,6 +145,11 @@ HA = tuple(
         ),
         ("frozen-master", "A frozen master is failed over, and demoted without accepting a write when it thaws"),
         (
+            "partition",
+            "A partition: a replica is promoted on the majority side, the cut-off master refuses writes within 5 s "
+            "and is demoted on healing; the writes it acknowledged alone are counted lost, no WAIT-confirmed one",
+        ),
+        (
             "majority",
             "Majority: with one sentinel down a crash still fails over; with two down none happens, and there "
             "are never two masters",
@@ -163,6 +168,11 @@ HA = tuple(
         (
             "consumers-frozen",
             "Consumers across a frozen master, which keeps their connections open: the same, within the same bounds",
+        ),
+        (
+            "consumers-partition",
+            "Consumers across a partition, on the cut-off master's side: the same, once its refusal of their "
+            "writes sends them to the new master",
         ),
         (
             "replicas-lost",

@@ -29,6 +29,9 @@ _NOISE = "USING RUNNER: "
 HA_FEATURES = "ha"  # features/ha/: the features of docker-compose.ha.yml
 HA_TAG = "ha"
 HA_CONSUMERS_TAG = "ha-consumers"  # features/ha/consumers.feature
+HA_PARTITION_TAG = "ha-partition"  # every scenario with a network partition
+# The feature-level tags an @ha scenario may carry besides @ha.
+HA_FEATURE_TAGS = ([], [HA_CONSUMERS_TAG], [HA_PARTITION_TAG], [HA_CONSUMERS_TAG, HA_PARTITION_TAG])
 _BY_USER = "\nABORTED: By user."
 
 
@@ -74,11 +77,11 @@ class Runner(BehaveRunner):
 
 def requires_ha(tags: Any) -> bool:
     """Whether the tag expression is a filter that an @ha scenario passes: one
-    tagged @ha and one of the topology's criteria, in the consumers' feature
-    (@ha-consumers) or not (`--tags=@ha`, `--tags=@ha:majority`, `--tags=@ha-consumers`,
-    `--tags="@ha and @ha:ready"`). A filter on the tickets' keys (@OPTERP-20) is not."""
+    tagged @ha and one of the topology's criteria, with or without the feature
+    tags of HA_FEATURE_TAGS (`--tags=@ha`, `--tags=@ha:majority`, `--tags=@ha-consumers`,
+    `--tags=@ha-partition`, `--tags="@ha and @ha:ready"`). A filter on the tickets' keys (@OPTERP-20) is not."""
     criteria = [f"ha:{tag}" for criterion in HA for tag in criterion.proven_by]
-    scenarios = ([HA_TAG, *feature, criterion] for criterion in criteria for feature in ([], [HA_CONSUMERS_TAG]))
+    scenarios = ([HA_TAG, *feature, criterion] for criterion in criteria for feature in HA_FEATURE_TAGS)
     return not tags.check([]) and any(tags.check(scenario) for scenario in scenarios)
 
 

@@ -2,8 +2,8 @@
 sentinels that monitor them. It reads what each sentinel and each node says
 (never Docker health alone), waits for the whole topology to be ready, finds
 the master the sentinels name, and injects the faults a failover is proven
-under: a crash the restart policy does not undo, a freeze, a stopped sentinel,
-a manual failover. The rules it applies are in `sentinel_rules.py`."""
+under: a crash the restart policy does not undo, a freeze, a partition, a
+stopped sentinel, a manual failover. The rules it applies are in `sentinel_rules.py`."""
 
 from __future__ import annotations
 
@@ -75,6 +75,7 @@ class SentinelTopology:
     sentinels: list[Node]
     _clients: dict[str, redis.Redis] = field(default_factory=dict)
     _addresses: dict[str, tuple[str, int]] = field(default_factory=dict)
+    _cuts: dict[str, faults.Partition] = field(default_factory=dict)  # partitions not yet healed, by service
 
     @classmethod
     def from_model(cls, project: Project, model: dict[str, Any], make: Callable[[str, int], Node]) -> SentinelTopology:
@@ -330,6 +331,23 @@ class SentinelTopology:
     def stop(self, node: Node) -> None:
         node.container().stop(timeout=5)
 
+    def cut_off(self, node: Node) -> float:
+        """Cut the node off from every other container of the topology, data
+        nodes and sentinels, while this host still reaches its published port;
+        the monotonic time just after the cut."""
+        others = (other.service for other in self.nodes if other is not node)
+        peers = [ip for other in others for ip in self.project.containers.addresses(other)]
+        self._cuts[node.service] = faults.partition(node.state().pid, peers)
+        return self.project.poller.clock()
+
+    def heal(self, node: Node) -> float:
+        """Undo the node's partition; the monotonic time just after. A container
+        started since has a new network namespace, without the cut."""
+        cut = self._cuts.pop(node.service, None)
+        if cut is not None and node.state().pid == cut.pid:
+            cut.heal()
+        return self.project.poller.clock()
+
     def manual_failover(self, pause: float) -> float:
         """The README's hand-over: writes paused on the master for `pause` seconds
         (`CLIENT PAUSE ... WRITE`), then `SENTINEL FAILOVER` on the first sentinel.
@@ -367,6 +385,8 @@ class SentinelTopology:
         """Every container running with its restart policy (a scenario's faults
         undone); the monotonic time before, to measure readiness from."""
         began = self.project.poller.clock()
+        for service in list(self._cuts):
+            self.heal(self.node(service))
         for node in self.nodes:
             state = node.state()
             if state.restart_policy != "unless-stopped" and state.status != "absent":

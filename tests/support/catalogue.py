@@ -7,8 +7,9 @@ A mutant's header comment names its mistake and the exact scenarios it fails:
     # Breaks: @ac:aof, @ac:persistence
     # Runs: all            (or `static`: only the @static scenarios are run;
     #                       or `ha`: the file is docker-compose.ha.yml's, run with --tags=@ha,
-    #                       the consumers' feature aside; or `clients`: the consumers' feature
-    #                       alone, @ha-consumers)
+    #                       the consumers' feature and the partitions aside; or `clients`: the
+    #                       consumers' feature alone, @ha-consumers, its partition aside; or
+    #                       `partition`: the partitions alone, @ha-partition)
     # Compose file: docker-compose.ha.yml   (optional: the file run instead of this one,
     #   for a mistake that is not in the file: a client setting left out, say)
     # Environment: REDIS_PASSWORD_FILE=tests/mutants/secrets/plain-password   (optional;
@@ -43,12 +44,15 @@ SCORE: dict[str, list[bool]] = {"mutants": [], "equivalents": []}
 # What a case's run selects, and which setting names its file.
 # The topology's mutants leave the consumers' feature aside: it repeats their faults, and
 # tests/mutants/clients proves each client setting against it (--tags=@ha-consumers).
+# The partitions, of the topology and of its consumers, are proven by tests/mutants/partition.
 RUNS = {
     "all": (),
     "static": ("--tags=@static",),
-    "ha": ("--tags=@ha", "--tags=~@ha-consumers"),
-    "clients": ("--tags=@ha-consumers",),
+    "ha": ("--tags=@ha", "--tags=~@ha-consumers", "--tags=~@ha-partition"),
+    "clients": ("--tags=@ha-consumers", "--tags=~@ha-partition"),
+    "partition": ("--tags=@ha-partition",),
 }
+HA_RUNS = ("ha", "clients", "partition")  # given docker-compose.ha.yml's features
 
 
 @dataclass(frozen=True)
@@ -137,7 +141,7 @@ def run_suite(case: Case, timeout: float = 600) -> Outcome:
     """`behave -D compose_file=<case>`; scenario results from behave's JSON."""
     with tempfile.TemporaryDirectory() as scratch:
         report = Path(scratch) / "catalogue-results.json"  # not behave.json: the reports formatter writes that
-        setting = "ha_compose_file" if case.runs in ("ha", "clients") else "compose_file"
+        setting = "ha_compose_file" if case.runs in HA_RUNS else "compose_file"
         args = ["-D", f"{setting}={case.file}", "--format", "json", "--outfile", str(report)]
         env = dict(case.environment)
         done = behave(*args, *RUNS[case.runs], reports=Path(scratch), junit=False, env=env, timeout=timeout)

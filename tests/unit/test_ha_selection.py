@@ -24,6 +24,13 @@ def test_the_consumers_feature_is_selected_alone_or_left_aside():
     assert requires_ha(Configuration(["--tags=@ha:replicas-lost"]).tag_expression)
 
 
+def test_the_partitions_are_selected_alone_or_left_aside():
+    assert requires_ha(Configuration(["--tags=@ha-partition"]).tag_expression)
+    assert requires_ha(Configuration(["--tags=@ha:consumers-partition"]).tag_expression)
+    assert requires_ha(Configuration(["--tags=@ha", "--tags=~@ha-consumers", "--tags=~@ha-partition"]).tag_expression)
+    assert requires_ha(Configuration(["--tags=@ha-consumers", "--tags=~@ha-partition"]).tag_expression)
+
+
 def test_a_path_is_the_ha_features_when_it_is_features_ha_or_a_feature_file_in_it():
     assert is_ha(Path("features/ha")) and is_ha(Path("features/ha/failover.feature"))
     assert not is_ha(Path("features")) and not is_ha(Path("features/health.feature"))
