@@ -31,7 +31,12 @@ HA_TAG = "ha"
 HA_CONSUMERS_TAG = "ha-consumers"  # features/ha/consumers.feature
 HA_PARTITION_TAG = "ha-partition"  # every scenario with a network partition
 # The feature-level tags an @ha scenario may carry besides @ha.
-HA_FEATURE_TAGS = ([], [HA_CONSUMERS_TAG], [HA_PARTITION_TAG], [HA_CONSUMERS_TAG, HA_PARTITION_TAG])
+HA_FEATURE_TAGS: tuple[list[str], ...] = (
+    [],
+    [HA_CONSUMERS_TAG],
+    [HA_PARTITION_TAG],
+    [HA_CONSUMERS_TAG, HA_PARTITION_TAG],
+)
 _BY_USER = "\nABORTED: By user."
 
 
