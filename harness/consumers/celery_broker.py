@@ -95,11 +95,12 @@ class CeleryBroker:
 
     def worker_died(self) -> str | None:
         """Why a wait for a worker is decided already: a worker of this feature
-        exited by itself (Redis refused a command it needs, say); None otherwise."""
+        exited by itself (Redis refused a command it needs, say), or Redis can
+        answer nobody (frozen; in HA, every data node); None otherwise."""
         for process in (p for workers in self.workers.values() for p in workers):
             if process.pid not in self.killed and not process.alive:
                 return process.exit_reason()
-        return None
+        return self.processes.service_gone()
 
     # -- the producer on the host ---------------------------------------------------
     @property

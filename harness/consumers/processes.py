@@ -244,7 +244,10 @@ class Processes:
     def _gone_without(self, process: Process, event: str) -> str | None:
         # Asked in this order, an event written just before exiting is never missed.
         reason = process.exit_reason()
-        return reason if reason and not self.entries(event, process.pid) else None
+        if not reason or self.entries(event, process.pid):
+            return None
+        said = self.entries(pid=process.pid)  # what it said last is most often why (refused: NOREPLICAS)
+        return f"{reason}; it journaled last: {said[-1]}" if said else reason
 
 
 def _stopped(pid: int, proc: Path = Path("/proc")) -> bool:

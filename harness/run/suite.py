@@ -161,11 +161,12 @@ class Suite:
         if self._closed:
             raise HarnessError("the run is ending: no consumer process starts any more")
         if self._consumers is None and self.ha:
-            # A frozen node is failed over, so no wait on a consumer is decided by it.
+            # One frozen node is failed over, so only all of them decide a wait on a consumer.
             topology = self.sentinel()
             self._consumers = Consumers.reaching(
-                topology.consumer_url, topology.project.name, lambda: None, self.settings, self.poller, self.scratch()
-            )
+                topology.consumer_url, topology.project.name, topology.masterless, self.settings, self.poller,
+                self.scratch(),
+            )  # fmt: skip
         if self._consumers is None:
             self._consumers = Consumers.create(self.node(), self.settings, self.poller, self.scratch())
         return self._consumers

@@ -16,6 +16,7 @@ import redis
 from harness.core.errors import HarnessError, ServiceUnreachable
 from harness.core.polling import Observed
 from harness.infra import faults
+from harness.infra.engine_errors import ENGINE_ERRORS
 from harness.service import redis_client
 from harness.service.access import Access
 from harness.topology import inside
@@ -40,6 +41,7 @@ DATA_PREFIX, SENTINEL_PREFIX = "redis", "sentinel"  # how the file names its ser
 DATA_NODE_SETTINGS = {"appendonly": "yes", "maxmemory-policy": "noeviction", "min-replicas-to-write": "1"}
 ASK_TIMEOUT = 0.5  # seconds for one answer: a frozen node must not stall a poll of six
 WRITE_TIMEOUT = 1.0  # seconds for a write and its WAIT (at most 0.5 s)
+MASTERLESS_CHECK = 0.5  # seconds between asking the engine whether any data node could be master
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,7 @@ class SentinelTopology:
     _clients: dict[str, redis.Redis] = field(default_factory=dict)
     _addresses: dict[str, tuple[str, int]] = field(default_factory=dict)
     _cuts: dict[str, faults.Partition] = field(default_factory=dict)  # partitions not yet healed, by service
+    _masterless: tuple[float, str | None] = (float("-inf"), None)  # when last asked, and the answer
 
     @classmethod
     def from_model(cls, project: Project, model: dict[str, Any], make: Callable[[str, int], Node]) -> SentinelTopology:
@@ -176,6 +179,24 @@ class SentinelTopology:
             f"every sentinel ({', '.join(n.service for n in asked)}) naming one new master instead of {old}",
             look, switched, timeout=within, since=since,
         )  # fmt: skip
+
+    def masterless(self) -> str | None:
+        """Why no data node can be master now, if none can: every one frozen or
+        not running. For waits on consumer processes, which one frozen or
+        crashed master does not decide (it is failed over); asked of the engine
+        at most every MASTERLESS_CHECK seconds."""
+        asked, reason = self._masterless
+        now = self.project.poller.clock()
+        if now - asked >= MASTERLESS_CHECK:
+            try:
+                states = [(n.service, n.state().status) for n in self.data]
+            except ENGINE_ERRORS as error:
+                reason = f"the Docker engine does not answer: {type(error).__name__}"
+            else:
+                out = [f"{service} {status}" for service, status in states if status != "running"]
+                reason = f"no data node can be master: {', '.join(out)}" if len(out) == len(states) else None
+            self._masterless = (now, reason)
+        return reason
 
     def named_master(self, among: Sequence[Node] | None = None) -> Node:
         """The data node a majority of the sentinels names now, asking only where

@@ -50,8 +50,10 @@ def test_a_process_takes_orders_and_its_events_are_waited_for(processes: Process
 def test_waiting_gives_up_as_soon_as_the_process_exits_and_shows_its_last_words(processes: Processes):
     process = start(processes)
     processes.wait_for(process, "ready", timeout=10)
+    process.send("refused")
     process.send("exit 3")
-    with pytest.raises(TerminalState, match=r"exited with code 3; its log ends"):
+    last_words = r"exited with code 3; its log ends.*; it journaled last: echo\[\d+\] refused"
+    with pytest.raises(TerminalState, match=last_words):
         processes.wait_for(process, "never", timeout=10)
 
 
