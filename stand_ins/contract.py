@@ -4,6 +4,7 @@ hands it (where Redis is, where to journal) and a lifeline to the suite's own pr
 from __future__ import annotations
 
 import ctypes
+import ipaddress
 import os
 import signal
 import sys
@@ -43,11 +44,22 @@ def bind_to_parent(parent: int | None = None) -> None:
 
 def sentinel_place(url: str) -> tuple[list[tuple[str, int]], str | None, str | None] | None:
     """For a `sentinel://[:PASSWORD@]HOST:PORT;sentinel://...` URL (the HA
-    topology, reached from this host): the sentinels, the password, and the
-    host their masters are reached at. None for a plain `redis://` URL."""
+    topology): the sentinels, the password, and the host their masters are
+    reached at. Sentinels at an address are published ports on a host, where
+    the in-network names they give mean nothing: their masters are at that
+    address too. Sentinels by name are on the network: the names they give are
+    used as they are (None). None for a plain `redis://` URL."""
     if not url.startswith("sentinel://"):
         return None
     parts = [urlsplit(part) for part in url.split(";")]
     sentinels = [(part.hostname or "", part.port or 0) for part in parts]
     password = unquote(parts[0].password) if parts[0].password else None
-    return sentinels, password, sentinels[0][0]
+    return sentinels, password, sentinels[0][0] if _is_address(sentinels[0][0]) else None
+
+
+def _is_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True

@@ -7,6 +7,7 @@ from hamcrest import assert_that, equal_to, greater_than, has_entries, less_than
 from redis_lock import Lock
 
 from harness.consumers import sync_lock
+from harness.consumers.drivers import Consumers
 from harness.consumers.processes import Process
 from harness.core.errors import HarnessError
 from harness.run.ha import watched
@@ -20,27 +21,38 @@ from stand_ins.tasks import RECORD
 NOREPLICAS = "NOREPLICAS"  # what a master without a good replica answers a write command
 
 
+@given("the consumers below run in a container on opticserp_network, finding the sentinels by their service names")
+def step_in_network(context: Context) -> None:
+    state(context).consumers = context.suite.consumers_in_network()
+
+
+@given('a worker there consumes the "{queue}" queue')
+def step_worker_there(context: Context, queue: str) -> None:
+    _consumers(context).celery.ensure_workers([queue])
+
+
 @given("the sync scheduler fires a job stored in Redis every second")
+@given("a sync scheduler there fires a job stored in Redis every second")
 def step_repeating_job(context: Context) -> None:
-    context.suite.consumers().schedulers.every(1)
+    _consumers(context).schedulers.every(1)
 
 
 @given("a sync worker holds the sync lock with a {expire:d}-second expiry, acknowledged by a replica")
 def step_holder(context: Context, expire: int) -> None:
     topology = context.suite.sentinel()
     context.add_cleanup(best_effort(lambda: sync_lock.reset(topology.writer_client(topology.primary))))
-    state(context).holding = context.suite.consumers().lock.hold(expire)
+    state(context).holding = _consumers(context).lock.hold(expire)
     state(context).expire = expire
 
 
 @given("another sync worker is waiting for the sync lock")
 def step_waiter(context: Context) -> None:
-    state(context).waiter = context.suite.consumers().lock.wait(state(context).expire, None)
+    state(context).waiter = _consumers(context).lock.wait(state(context).expire, None)
 
 
 @given('{count:d} tasks are queued for the "{queue}" queue, which no worker consumes, and a replica has them')
 def step_tasks_replicated(context: Context, count: int, queue: str) -> None:
-    celery, now = context.suite.consumers().celery, state(context)
+    celery, now = _consumers(context).celery, state(context)
     celery.stop_workers(queue)
     context.add_cleanup(best_effort(lambda: celery.purge(queue)))
     celery.purge(queue)
@@ -64,7 +76,7 @@ def step_lock_kept(context: Context) -> None:
     "and its result is read back"
 )
 def step_consumer_resumed(context: Context, queue: str, bound: int, moment: str) -> None:
-    celery, now = context.suite.consumers().celery, state(context)
+    celery, now = _consumers(context).celery, state(context)
     since = now.thawed_at if moment == "the thaw" else watched(context).switched_at
     assert since is not None
     consumer = _consumer(context, queue)
@@ -86,7 +98,7 @@ def step_consumer_resumed(context: Context, queue: str, bound: int, moment: str)
 
 @then("the stored job fires within {bound:d} seconds of the new master being named, and fires again after that")
 def step_job_fires(context: Context, bound: int) -> None:
-    schedulers, failover = context.suite.consumers().schedulers, watched(context)
+    schedulers, failover = _consumers(context).schedulers, watched(context)
     scheduler, token = schedulers.every(1)
     assert failover.switched_at is not None
     first = schedulers.wait_fired_after(scheduler, token, after=failover.switched_at, within=bound)
@@ -102,7 +114,7 @@ def step_job_fires(context: Context, bound: int) -> None:
 
 @then('a worker started for "{queue}" runs each of the {count:d} queued tasks exactly once')
 def step_queued_ran_once(context: Context, queue: str, count: int) -> None:
-    celery, tokens = context.suite.consumers().celery, state(context).tokens
+    celery, tokens = _consumers(context).celery, state(context).tokens
     celery.close()
     still_queued = celery.queued(queue)
     celery.ensure_workers([queue])
@@ -114,7 +126,7 @@ def step_queued_ran_once(context: Context, queue: str, count: int) -> None:
 
 @when("the holder releases the sync lock")
 def step_release(context: Context) -> None:
-    lock, holding = context.suite.consumers().lock, state(context).holding
+    lock, holding = _consumers(context).lock, state(context).holding
     # Its connection may still be to a frozen master: one socket timeout, then the new one.
     release = lock.release(holding, timeout=lock.release_timeout + SOCKET_TIMEOUT)
     assert_that(release.outcome, equal_to("released"), f"sync worker {holding.process.pid} releasing the lock")
@@ -132,7 +144,7 @@ def step_long_waiter_took(context: Context, bound: int) -> None:
 
 
 def _handover(context: Context, bound: int, waited_at_least: float) -> None:
-    now, lock = state(context), context.suite.consumers().lock
+    now, lock = state(context), _consumers(context).lock
     # From the release done: a holder still on a frozen master takes one socket timeout to release.
     handover = lock.handover(now.release, now.waiter, within=bound, from_done=True)
     asked = lock.processes.wait_for(now.waiter, "acquiring", timeout=0).value
@@ -150,7 +162,7 @@ def _handover(context: Context, bound: int, waited_at_least: float) -> None:
 @when("both replicas are frozen")
 def step_freeze_replicas(context: Context) -> None:
     topology, now = context.suite.sentinel(), state(context)
-    consumers = context.suite.consumers()
+    consumers = _consumers(context)
     consumers.celery.worker("sync")
     consumers.lock.warm()  # the next sync worker asks within milliseconds of the freeze
     master = topology.primary
@@ -162,7 +174,7 @@ def step_freeze_replicas(context: Context) -> None:
 def step_lock_refused(context: Context, bound: int) -> None:
     topology, now = context.suite.sentinel(), state(context)
     context.add_cleanup(best_effort(lambda: sync_lock.reset(topology.writer_client(topology.primary))))
-    answer = context.suite.consumers().lock.ask(300)
+    answer = _consumers(context).lock.ask(300)
     took = answer.t - now.froze_at
     holder = sync_lock.owner(topology.writer_client(topology.primary))
     said = (
@@ -192,9 +204,15 @@ def step_worker_refused(context: Context, bound: int) -> None:
     )
 
 
+def _consumers(context: Context) -> Consumers:
+    """The consumers the scenario's steps drive: on this host, or those seated on the network."""
+    seated: Consumers | None = getattr(state(context), "consumers", None)
+    return seated or context.suite.consumers()
+
+
 def _consumer(context: Context, queue: str) -> Process:
     """The worker that has been consuming `queue` (the latest started), alive or not."""
-    workers: list[Process] = context.suite.consumers().celery.workers.get(queue, [])
+    workers: list[Process] = _consumers(context).celery.workers.get(queue, [])
     if not workers:
         raise HarnessError(f"no worker was started for the {queue!r} queue before the fault")
     return workers[-1]

@@ -57,6 +57,23 @@ Feature: High availability: the sync lock, the Celery broker and the job store c
     When the holder releases the sync lock
     Then the waiting worker holds it within 1 second, having waited longer than any client socket timeout
 
+  # README's snippets for a container on the network: sentinels by service name, no address
+  # translation. The consumers run in the network namespace of a container on opticserp_network.
+  @ha:consumers-in-network @OPTERP-21 @OPTERP-22 @OPTERP-24
+  Scenario: Consumers in a container on opticserp_network find the new master by the sentinels' service names
+    Given the consumers below run in a container on opticserp_network, finding the sentinels by their service names
+    And a worker there consumes the "network" queue
+    And a sync scheduler there fires a job stored in Redis every second
+    And a sync worker holds the sync lock with a 300-second expiry, acknowledged by a replica
+    And another sync worker is waiting for the sync lock
+    When the master's process is killed and its restart policy is set aside
+    Then every sentinel names the same new master within 6 seconds of the crash
+    And the sync lock is still held by its worker on the new master, and another worker cannot take it
+    And the worker that was consuming "network" runs a new task within 10 seconds of the new master being named, and its result is read back
+    And the stored job fires within 10 seconds of the new master being named, and fires again after that
+    When the holder releases the sync lock
+    Then the waiting worker holds it within 1 second
+
   # The consumers on this host still reach the cut-off master. It refuses their writes within
   # 5 s of the cut (NOREPLICAS), so the lock's holder releases the lock on the new master:
   # without that refusal, the release lands on the cut-off master and is lost with it.

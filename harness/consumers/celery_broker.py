@@ -40,6 +40,8 @@ class CeleryBroker:
     visibility_timeout: float  # seconds before an unacknowledged task is handed out again
     workers: dict[str, list[Process]] = field(default_factory=dict)  # queue -> its workers
     killed: set[int] = field(default_factory=set)  # pids of workers the suite killed on purpose
+    # Where the producer, in the suite's own process on this host, reaches Redis (by default `redis_url`).
+    producer_url: Callable[[], str] | None = None
     _app: Celery | None = None
 
     @property
@@ -106,7 +108,7 @@ class CeleryBroker:
     @property
     def app(self) -> Celery:
         """The producer, for Redis as it is reached now (a scenario may change that)."""
-        url = self.redis_url()
+        url = (self.producer_url or self.redis_url)()
         if self._app is None or self._app.conf.broker_url != url:
             self.close()
             self._app = Celery("opticserp-producer", set_as_current=False)

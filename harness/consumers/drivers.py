@@ -4,7 +4,7 @@ sharing the run's scratch directory, journal and process registry."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,15 +42,21 @@ class Consumers:
         settings: Settings,
         poller: Poller,
         scratch: Path,
+        launcher: Sequence[str] = (),
+        producer_url: Callable[[], str] | None = None,
     ) -> Consumers:
-        """Consumers that reach Redis by `redis_url` (a `sentinel://` one: through the sentinels)."""
-        processes = Processes(scratch, run_marker, poller, service_gone=service_gone)
+        """Consumers that reach Redis by `redis_url` (a `sentinel://` one: through
+        the sentinels), each process run by `launcher` (a seat on a network, say);
+        the suite's own Celery producer by `producer_url` (by default `redis_url`)."""
+        processes = Processes(scratch, run_marker, poller, service_gone=service_gone, launcher=launcher)
         started = settings.process_start_timeout
+        celery = CeleryBroker(processes, redis_url, poller, started, settings.visibility_timeout)
+        celery.producer_url = producer_url
         return cls(
             scratch,
             processes,
             SyncWorkers(processes, redis_url, poller, started, settings.release_timeout),
-            CeleryBroker(processes, redis_url, poller, started, settings.visibility_timeout),
+            celery,
             Schedulers(processes, redis_url, poller, started),
         )
 

@@ -127,6 +127,7 @@ class Processes:
     poller: Poller
     running: list[Process] = field(default_factory=list)
     service_gone: Callable[[], str | None] = lambda: None
+    launcher: Sequence[str] = ()  # what runs each program: nothing, or a seat on a network (harness/infra/seat.py)
     _spares: dict[tuple[str, ...], Process] = field(default_factory=dict)
 
     @property
@@ -156,7 +157,7 @@ class Processes:
         }
         with log.open("wb") as out:
             popen = subprocess.Popen(
-                [sys.executable, *argv],
+                [*self.launcher, sys.executable, *argv],
                 cwd=ROOT,
                 env=env,
                 stdin=subprocess.PIPE,

@@ -170,6 +170,11 @@ HA = tuple(
             "Consumers across a frozen master, which keeps their connections open: the same, within the same bounds",
         ),
         (
+            "consumers-in-network",
+            "Consumers in a container on opticserp_network, with README's in-network settings: the same across a "
+            "crash, finding the new master by the sentinels' service names",
+        ),
+        (
             "consumers-partition",
             "Consumers across a partition, on the cut-off master's side: the same, once its refusal of their "
             "writes sends them to the new master",

@@ -14,6 +14,7 @@ from typing import Any
 
 from celery.result import AsyncResult
 
+from harness.consumers.drivers import Consumers
 from harness.consumers.processes import Process
 from harness.consumers.sync_lock import Contention, Holding, Release
 from harness.infra.faults import Crash
@@ -53,6 +54,8 @@ class ScenarioState:
     uids: list[int]
     owners: dict[str, int]
     outcomes: list[Outcome]
+    # -- the consumers -----------------------------------------------------------
+    consumers: Consumers  # the ones the steps drive, when not those on this host (seated on a network)
     # -- the sync lock -----------------------------------------------------------
     holding: Holding
     expire: int

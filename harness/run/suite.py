@@ -4,6 +4,7 @@ evidence."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -25,7 +26,8 @@ from harness.infra import engine, leftovers, ports
 from harness.infra import image as images
 from harness.infra.compose import Compose
 from harness.infra.engine import Engine
-from harness.infra.engine_errors import engine_connection_error
+from harness.infra.engine_errors import ENGINE_ERRORS, engine_connection_error
+from harness.infra.seat import NetworkSeat
 from harness.run import preflight
 from harness.run.step_errors import best_effort
 from harness.service.access import Access
@@ -48,6 +50,8 @@ class Suite:
     _access: Access = field(default_factory=Access)
     _topology: Topology | None = None
     _consumers: Consumers | None = None
+    _in_network: Consumers | None = None  # consumers seated on the HA topology's network
+    _seat: NetworkSeat | None = None
     _scratch: Path | None = None
     _model: dict[str, Any] | None = None
     _closed: bool = False
@@ -171,6 +175,26 @@ class Suite:
             self._consumers = Consumers.create(self.node(), self.settings, self.poller, self.scratch())
         return self._consumers
 
+    def consumers_in_network(self) -> Consumers:
+        """Consumer processes as in a container on the HA topology's network,
+        finding the sentinels by their service names; made on first use. Their
+        journal and logs are kept apart; the suite's Celery producer stays on this host."""
+        if self._closed:
+            raise HarnessError("the run is ending: no consumer process starts any more")
+        if self._in_network is None:
+            topology, scratch = self.sentinel(), self.scratch() / "in-network"
+            scratch.mkdir(exist_ok=True)
+            self._seat = topology.seat(scratch)
+            self._in_network = Consumers.reaching(
+                topology.consumer_url_in_network, topology.project.name, topology.masterless, self.settings,
+                self.poller, scratch, launcher=self._seat.launcher(), producer_url=topology.consumer_url,
+            )  # fmt: skip
+        return self._in_network
+
+    @property
+    def _all_consumers(self) -> list[Consumers]:
+        return [c for c in (self._consumers, self._in_network) if c is not None]
+
     def scratch(self) -> Path:
         """A directory of the run's own (journal, logs, a temporary password), removed at the end."""
         if self._scratch is None:
@@ -233,12 +257,12 @@ class Suite:
         return None
 
     def end_scenario(self, failed: bool) -> None:
-        if self._consumers is not None:
-            self._consumers.end_scenario(failed)
+        for consumers in self._all_consumers:
+            consumers.end_scenario(failed)
 
     def end_feature(self) -> None:
-        if self._consumers is not None:
-            self._consumers.end_feature()
+        for consumers in self._all_consumers:
+            consumers.end_feature()
 
     def close(self) -> list[str]:
         """Stop the run's processes, then tear down its project, once; returns
@@ -251,9 +275,12 @@ class Suite:
         if self._closed:
             return []
         self._closed = True
-        consumers, self._consumers = self._consumers, None
-        if consumers is not None:
+        every, self._consumers, self._in_network = self._all_consumers, None, None
+        for consumers in every:
             consumers.close()
+        if self._seat is not None:
+            with contextlib.suppress(*ENGINE_ERRORS):  # the teardown's sweep removes it too
+                self._seat.close()
         topology = self._topology
         left = topology.teardown(self.settings.engine_return_timeout) if topology else []
         if self._scratch is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import redis
@@ -17,6 +18,7 @@ from harness.core.errors import HarnessError, ServiceUnreachable
 from harness.core.polling import Observed
 from harness.infra import faults
 from harness.infra.engine_errors import ENGINE_ERRORS
+from harness.infra.seat import NetworkSeat
 from harness.service import redis_client
 from harness.service.access import Access
 from harness.topology import inside
@@ -252,6 +254,18 @@ class SentinelTopology:
         run's password (stand_ins/contract.py reads it)."""
         urls = (self.project.access.url(*self.address(s.service)) for s in self.sentinels)
         return ";".join(url.replace("redis://", "sentinel://", 1) for url in urls)
+
+    def consumer_url_in_network(self) -> str:
+        """The same for a consumer in a container on the topology's network:
+        every sentinel by its service name and its own port."""
+        urls = (self.project.access.url(*self.address_in_network(s.service)) for s in self.sentinels)
+        return ";".join(url.replace("redis://", "sentinel://", 1) for url in urls)
+
+    def seat(self, scratch: Path) -> NetworkSeat:
+        """A seat for this machine's processes on the network the data nodes are on."""
+        container = self.data[0].container()
+        network = next(iter(container.attrs["NetworkSettings"]["Networks"]))
+        return NetworkSeat(self.project.client, self.project.name, network, str(container.attrs["Image"]), scratch)
 
     @property
     def access_password(self) -> str | None:

@@ -64,6 +64,12 @@ def test_the_suites_sentinel_url_names_every_sentinel_the_password_and_the_host(
     assert contract.sentinel_place(url) == ([("127.0.0.1", 16390), ("127.0.0.1", 16391)], "p@ss:w;rd", "127.0.0.1")
     assert contract.sentinel_place("sentinel://10.203.0.2:16390/0") == ([("10.203.0.2", 16390)], None, "10.203.0.2")
     assert contract.sentinel_place("redis://127.0.0.1:6379/0") is None
+    # Sentinels by name are on the network: the masters' names they give are dialled as they are.
+    assert contract.sentinel_place("sentinel://sentinel-1:16390;sentinel://sentinel-2:16391") == (
+        [("sentinel-1", 16390), ("sentinel-2", 16391)],
+        None,
+        None,
+    )
 
 
 def test_celery_is_given_every_setting_by_default():
