@@ -151,8 +151,9 @@ def _handover(context: Context, bound: int, waited_at_least: float) -> None:
     waited = now.release.done - asked.t
     said = (
         f"The holder released the sync lock {now.release.done - now.release.requested:.2f} s after it was told to; "
-        f"the waiting worker held it {handover:.3f} s later, having waited {waited:.1f} s through the failover "
-        f"(client socket timeout {SOCKET_TIMEOUT:g} s)."
+        # The waiter may journal its acquire a hair before the holder journals its release as done.
+        f"the waiting worker held it {max(handover, 0.0):.3f} s later, having waited {waited:.1f} s through the "
+        f"failover (client socket timeout {SOCKET_TIMEOUT:g} s)."
     )
     context.suite.evidence.record("seconds from the release to the waiter's acquire", round(handover, 3), said)
     expected = {"handover": less_than_or_equal_to(bound), "waited": greater_than(waited_at_least)}
