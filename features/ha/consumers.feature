@@ -75,7 +75,7 @@ Feature: High availability: the sync lock, the Celery broker and the job store c
     Then the waiting worker holds it within 1 second
 
   # The consumers on this host still reach the cut-off master. It refuses their writes within
-  # 5 s of the cut (NOREPLICAS), so the lock's holder releases the lock on the new master:
+  # 6 s of the cut (NOREPLICAS), so the lock's holder releases the lock on the new master:
   # without that refusal, the release lands on the cut-off master and is lost with it.
   @ha-partition @ha:consumers-partition @OPTERP-21 @OPTERP-22 @OPTERP-24
   Scenario: The consumers leave a master cut off from the sentinels and replicas, although they still reach it

@@ -146,7 +146,7 @@ HA = tuple(
         ("frozen-master", "A frozen master is failed over, and demoted without accepting a write when it thaws"),
         (
             "partition",
-            "A partition: a replica is promoted on the majority side, the cut-off master refuses writes within 5 s "
+            "A partition: a replica is promoted on the majority side, the cut-off master refuses writes within 6 s "
             "and is demoted on healing; the writes it acknowledged alone are counted lost, no WAIT-confirmed one",
         ),
         (
