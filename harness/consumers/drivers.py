@@ -50,13 +50,11 @@ class Consumers:
         the suite's own Celery producer by `producer_url` (by default `redis_url`)."""
         processes = Processes(scratch, run_marker, poller, service_gone=service_gone, launcher=launcher)
         started = settings.process_start_timeout
-        celery = CeleryBroker(processes, redis_url, poller, started, settings.visibility_timeout)
-        celery.producer_url = producer_url
         return cls(
             scratch,
             processes,
             SyncWorkers(processes, redis_url, poller, started, settings.release_timeout),
-            celery,
+            CeleryBroker(processes, redis_url, poller, started, settings.visibility_timeout, producer_url=producer_url),
             Schedulers(processes, redis_url, poller, started),
         )
 

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import docker
 import redis
@@ -19,6 +20,30 @@ from harness.core.errors import HarnessError
 from harness.infra.leftovers import RUN_LABEL
 
 HELPER_LIFETIME = 3600  # seconds: a helper the run failed to remove still ends by itself
+
+
+def sleeping_helper(client: docker.DockerClient, image_id: str, project: str, **where: Any) -> Container:
+    """A container of `image_id` that only sleeps, for HELPER_LIFETIME at most,
+    placed by `where` (its PID or network namespace), and labelled with the
+    run's project so that the run's cleanup removes it."""
+    return client.containers.run(
+        image_id,
+        [str(HELPER_LIFETIME)],
+        entrypoint=["sleep"],
+        # The image declares VOLUME /data; a tmpfs there keeps the helper from
+        # creating an anonymous volume that would outlive it.
+        tmpfs={"/data": ""},
+        labels={RUN_LABEL: project},
+        detach=True,
+        **where,
+    )
+
+
+def require_tools(tools: Sequence[str], needed_for: str) -> None:
+    """One line naming the tools `needed_for` lacks on this machine, if any."""
+    missing = [tool for tool in tools if shutil.which(tool) is None]
+    if missing:
+        raise HarnessError(f"{needed_for} needs {' and '.join(missing)} on this machine")
 
 
 @dataclass(frozen=True)
@@ -49,18 +74,7 @@ class Killer:
 
     def _ready(self, image_id: str) -> Container:
         if self._helper is None:
-            self._helper = self.client.containers.run(
-                image_id,
-                [str(HELPER_LIFETIME)],
-                entrypoint=["sleep"],
-                pid_mode="host",
-                network_mode="none",
-                # The image declares VOLUME /data; a tmpfs there keeps the helper from
-                # creating an anonymous volume that would outlive it.
-                tmpfs={"/data": ""},
-                labels={RUN_LABEL: self.project},
-                detach=True,
-            )
+            self._helper = sleeping_helper(self.client, image_id, self.project, pid_mode="host", network_mode="none")
         return self._helper
 
 
@@ -91,9 +105,7 @@ class Partition:
                     f"-X {PARTITION_CHAIN}")  # fmt: skip
 
     def _apply(self, *rules: str) -> None:
-        tools = [tool for tool in ("nsenter", "iptables-restore") if shutil.which(tool) is None]
-        if tools:
-            raise HarnessError(f"a partition needs {' and '.join(tools)} on this machine (util-linux, iptables)")
+        require_tools(("nsenter", "iptables-restore"), "a partition")
         script = "\n".join(["*filter", *rules, "COMMIT", ""])
         argv = ["nsenter", f"--target={self.pid}", "--net", "iptables-restore", "--noflush", "--wait=5"]
         try:

@@ -11,7 +11,6 @@ engine whose container PIDs are this machine's (a local engine)."""
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,8 +18,7 @@ import docker
 from docker.models.containers import Container
 
 from harness.core.errors import HarnessError
-from harness.infra.faults import HELPER_LIFETIME
-from harness.infra.leftovers import RUN_LABEL
+from harness.infra.faults import require_tools, sleeping_helper
 
 EMBEDDED_DNS = "nameserver 127.0.0.11\noptions ndots:0\n"  # what Docker writes into a container on a user network
 # Bind the resolv.conf given as $0 over the mount namespace's own, then become the program.
@@ -39,9 +37,7 @@ class NetworkSeat:
 
     def launcher(self) -> list[str]:
         """The argv that runs a program (appended to it) seated on the network."""
-        missing = [tool for tool in TOOLS if shutil.which(tool) is None]
-        if missing:
-            raise HarnessError(f"a process on {self.network} needs {', '.join(missing)} on this machine (util-linux)")
+        require_tools(TOOLS, f"a process on {self.network}")
         helper = self._ready()
         pid = int(helper.attrs["State"]["Pid"])
         if not Path(f"/proc/{pid}/ns/net").exists():
@@ -66,16 +62,7 @@ class NetworkSeat:
 
     def _ready(self) -> Container:
         if self._helper is None:
-            self._helper = self.client.containers.run(
-                self.image_id,
-                [str(HELPER_LIFETIME)],
-                entrypoint=["sleep"],
-                network=self.network,
-                # The image declares VOLUME /data; a tmpfs keeps an anonymous volume from outliving it.
-                tmpfs={"/data": ""},
-                labels={RUN_LABEL: self.project},
-                detach=True,
-            )
+            self._helper = sleeping_helper(self.client, self.image_id, self.project, network=self.network)
         self._helper.reload()
         return self._helper
 

@@ -252,13 +252,16 @@ class SentinelTopology:
         """Where a consumer process on this host finds the master: every
         sentinel's published address in kombu's `sentinel://` form, with the
         run's password (stand_ins/contract.py reads it)."""
-        urls = (self.project.access.url(*self.address(s.service)) for s in self.sentinels)
-        return ";".join(url.replace("redis://", "sentinel://", 1) for url in urls)
+        return self._sentinel_url(self.address)
 
     def consumer_url_in_network(self) -> str:
         """The same for a consumer in a container on the topology's network:
         every sentinel by its service name and its own port."""
-        urls = (self.project.access.url(*self.address_in_network(s.service)) for s in self.sentinels)
+        return self._sentinel_url(self.address_in_network)
+
+    def _sentinel_url(self, address: Callable[[str], tuple[str, int]]) -> str:
+        """Every sentinel at `address(service)`, in kombu's `sentinel://` form, with the run's password."""
+        urls = (self.project.access.url(*address(s.service)) for s in self.sentinels)
         return ";".join(url.replace("redis://", "sentinel://", 1) for url in urls)
 
     def seat(self, scratch: Path) -> NetworkSeat:
