@@ -168,6 +168,7 @@ class Failover:
         seen = self.topology.project.poller.until(
             f"{self.old.service} a replica of {self.new} with its link up",
             self.observe, demoted, timeout=within, since=self.returned_at,
+            give_up=lambda _: self.old.frozen(),  # paused (by someone else): it cannot follow anyone
         )  # fmt: skip
         self.demoted_at = self.returned_at + seen.elapsed
         return seen.value
