@@ -23,6 +23,9 @@ SCHEMA = ROOT / "tests" / "reporting" / "cucumber_json_schema.json"
 DEAD_DAEMON = {"DOCKER_HOST": "unix:///nonexistent/docker.sock"}
 
 
+# One worker runs this module: its runs share module fixtures, and one writes reports/ as a user's run does.
+pytestmark = [pytest.mark.xdist_group("behave-suite"), pytest.mark.cost(75)]
+
 REPORTS = ROOT / "reports"
 OUTPUTS = ("behave.json", "cucumber.json", "report.html", "signoff.md", "signoff.json", "evidence.json")
 

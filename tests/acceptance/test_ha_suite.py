@@ -16,6 +16,10 @@ from tests.support.inventory import engine_objects, run_processes
 
 PASSWORD = "opterp20 p@ss:/w?rd#% $'\"|&;\\"
 FAILOVER_SCENARIOS = 9  # scenarios with a fault the sentinels must see: each gets its timeline picture
+# Each run's tests go to one worker, the two runs to two; the longest work there is, so each starts first.
+plain_run_tests = pytest.mark.xdist_group("ha-plain-run")
+password_run_tests = pytest.mark.xdist_group("ha-password-run")
+WHOLE_RUN = pytest.mark.cost(230)
 
 
 def ha_run(scratch: Path, env: dict[str, str] | None = None) -> tuple[Finished, Path, set[str]]:
@@ -54,12 +58,16 @@ def passed_whole(done: Finished, reports: Path, left: set[str]) -> None:
 
 @pytest.mark.engine
 @pytest.mark.suite_run
+@plain_run_tests
+@WHOLE_RUN
 def test_the_ha_features_pass_with_every_scenario_executed_and_nothing_left(plain_run):
     passed_whole(*plain_run)
 
 
 @pytest.mark.engine
 @pytest.mark.suite_run
+@plain_run_tests
+@WHOLE_RUN
 def test_the_ha_sign_off_is_its_own_checklist_with_a_figure_on_every_line(plain_run):
     _, reports, _ = plain_run
     checklist = json.loads((reports / "signoff.json").read_text())
@@ -70,6 +78,8 @@ def test_the_ha_sign_off_is_its_own_checklist_with_a_figure_on_every_line(plain_
 
 @pytest.mark.engine
 @pytest.mark.suite_run
+@plain_run_tests
+@WHOLE_RUN
 def test_report_html_draws_each_failover_from_its_events(plain_run):
     _, reports, _ = plain_run
     html = (reports / "report.html").read_text()
@@ -78,6 +88,8 @@ def test_report_html_draws_each_failover_from_its_events(plain_run):
 
 @pytest.mark.engine
 @pytest.mark.suite_run
+@password_run_tests
+@WHOLE_RUN
 def test_the_ha_features_pass_with_a_password_and_no_report_shows_it(password_run):
     done, reports, left = password_run
     passed_whole(done, reports, left)

@@ -9,13 +9,15 @@ import tarfile
 from pathlib import Path
 from typing import Any
 
+from tests.support.parallel import host_network
+
 PACKAGE = "@atlaskit/adf-schema@57.7.22"
 
 
 def fetch(directory: Path) -> dict[str, Any]:
     """json-schema/v1/full.json of the pinned package."""
     done = subprocess.run(
-        ["npm", "pack", PACKAGE, "--silent"], cwd=directory, capture_output=True, text=True, timeout=180
+        host_network(["npm", "pack", PACKAGE, "--silent"]), cwd=directory, capture_output=True, text=True, timeout=180
     )
     if done.returncode != 0:
         raise RuntimeError(f"npm pack {PACKAGE} failed: {done.stderr.strip()}")
