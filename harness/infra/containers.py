@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 import docker
+import docker.errors
 from docker.models.containers import Container
 
 from harness.infra.engine import Engine
@@ -142,24 +143,46 @@ def _first_probe_after(check: dict[str, Any]) -> float:
 
 
 class Containers:
-    """Read-only view of one compose project's containers."""
+    """Read-only view of one compose project's containers. Each container is
+    found once by its labels and then read by its id, one inspect per look
+    (the SDK's list inspects every match, and a reload inspects again); a
+    container that is gone (removed, re-created) is looked for afresh."""
 
     def __init__(self, client: docker.DockerClient, project: str) -> None:
         self.client = client
         self.project = project
+        self._ids: dict[str, str] = {}  # service -> the id it was last found under
 
     def find(self, service: str) -> Container | None:
-        found = self.client.containers.list(
-            all=True, filters={"label": [f"{PROJECT_LABEL}={self.project}", f"{SERVICE_LABEL}={service}"]}
-        )
-        return found[0] if found else None
+        """The service's container, freshly inspected; None when there is none."""
+        known = self._ids.get(service)
+        if known is not None:
+            try:
+                return self.client.containers.get(known)
+            except docker.errors.NotFound:
+                del self._ids[service]
+        labels = [f"{PROJECT_LABEL}={self.project}", f"{SERVICE_LABEL}={service}"]
+        found = self.client.api.containers(all=True, filters={"label": labels})
+        if not found:
+            return None
+        self._ids[service] = str(found[0]["Id"])
+        try:
+            return self.client.containers.get(self._ids[service])
+        except docker.errors.NotFound:  # removed between the list and the look
+            del self._ids[service]
+            return None
 
     def state(self, service: str) -> ContainerState:
         container = self.find(service)
         if container is None:
             return ContainerState.absent(f"{self.project}/{service}")
-        container.reload()
         return ContainerState.from_inspect(container.attrs)
+
+    def statuses(self) -> dict[str, str]:
+        """Every service's status in one list of the project: its health when it
+        has a health check and runs (healthy, unhealthy, starting), else its status."""
+        found = self.client.api.containers(all=True, filters={"label": f"{PROJECT_LABEL}={self.project}"})
+        return {str(c["Labels"].get(SERVICE_LABEL, "")): _status(c) for c in found}
 
     def logs_tail(self, service: str, lines: int = 20) -> str:
         container = self.find(service)
@@ -184,7 +207,6 @@ class Containers:
         container = self.find(service)
         if container is None:
             return []
-        container.reload()
         networks = container.attrs["NetworkSettings"].get("Networks") or {}
         return [n["IPAddress"] for n in networks.values() if n.get("IPAddress")]
 
@@ -198,7 +220,6 @@ class Containers:
         container = self.find(service)
         if container is None:
             return None
-        container.reload()
         settings = container.attrs["NetworkSettings"]
         for binding in settings.get("Ports", {}).get(f"{port}/tcp") or ():
             return engine.reach(binding.get("HostIp") or ""), int(binding["HostPort"])
@@ -208,3 +229,14 @@ class Containers:
             if network.get("IPAddress"):
                 return network["IPAddress"], port
         return None
+
+
+def _status(listed: dict[str, Any]) -> str:
+    """A listed container's health, read from its status line (`Up 3 seconds (healthy)`), else its state."""
+    state, line = str(listed.get("State", "")), str(listed.get("Status", ""))
+    if state != "running":
+        return state
+    for health in ("unhealthy", "healthy", "health: starting"):
+        if f"({health})" in line:
+            return health.removeprefix("health: ")
+    return state

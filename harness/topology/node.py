@@ -367,7 +367,6 @@ class Node:
         container = self.project.containers.find(self.service)
         if container is None:
             raise ServiceUnreachable(f"no container for {self.service}")
-        container.reload()
         return container
 
     def server_uids(self) -> list[int]:

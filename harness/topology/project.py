@@ -37,6 +37,7 @@ class Project:
     _killer: faults.Killer | None = None
     _engine_offset: timedelta | None = None  # the engine's clock minus this machine's
     _up_failed: dict[str, str] = field(default_factory=dict)  # service -> Compose's reason, for this configuration
+    _containers: Containers | None = None
 
     @property
     def name(self) -> str:
@@ -44,7 +45,10 @@ class Project:
 
     @property
     def containers(self) -> Containers:
-        return Containers(self.client, self.compose.project)
+        """The project's containers, one view for the run, so each is found once and then read by its id."""
+        if self._containers is None:
+            self._containers = Containers(self.client, self.compose.project)
+        return self._containers
 
     @property
     def killer(self) -> faults.Killer:

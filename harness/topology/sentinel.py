@@ -147,10 +147,11 @@ class SentinelTopology:
 
     # -- observing -----------------------------------------------------------
     def snapshot(self) -> Snapshot:
+        statuses = self.project.containers.statuses()  # one list of the project, not an inspect per node
         return Snapshot(
             tuple(self._sentinel_view(s) for s in self.sentinels),
             tuple(self._node_view(n) for n in self.data),
-            {n.service: self._health(n) for n in self.nodes},
+            {n.service: statuses.get(n.service, "absent") for n in self.nodes},
         )
 
     def wait_ready(self, since: float, within: float) -> Observed[Snapshot]:
@@ -334,10 +335,6 @@ class SentinelTopology:
             return NodeView(node.service, error=_why(error))
         master = (str(info["master_host"]), int(info["master_port"])) if "master_host" in info else None
         return NodeView(node.service, str(info.get("role", "")), master, str(info.get("master_link_status", "")))
-
-    def _health(self, node: Node) -> str:
-        state = node.state()
-        return state.health or state.status if state.running else state.status
 
     # -- faults --------------------------------------------------------------
     def crash_for_good(self, node: Node) -> faults.Crash:

@@ -30,17 +30,16 @@ def state(name: str, **changes: Any) -> ContainerState:
 
 @dataclass
 class ReplayedContainer:
-    """One container whose every reload shows the next recorded state (the last one stays)."""
+    """One container whose every look shows the next recorded state (the last one stays)."""
 
     states: list[dict[str, Any]]
     logs_text: bytes = b"redis-server: Fatal error, can't open config file\n"
     attrs: dict[str, Any] = field(default_factory=dict)
+    id: str = "replayed"
 
-    def __post_init__(self) -> None:
-        self.attrs = self._with_network(self.states[0])
-
-    def reload(self) -> None:
+    def look(self) -> ReplayedContainer:
         self.attrs = self._with_network(self.states.pop(0) if len(self.states) > 1 else self.states[0])
+        return self
 
     @staticmethod
     def _with_network(attrs: dict[str, Any]) -> dict[str, Any]:
@@ -49,6 +48,16 @@ class ReplayedContainer:
 
     def logs(self, tail: int = 20) -> bytes:
         return self.logs_text
+
+
+@dataclass
+class ReplayedApi:
+    """The engine's list, as `docker.APIClient.containers` gives it: each match's id."""
+
+    container: ReplayedContainer | None
+
+    def containers(self, all: bool = False, filters: dict[str, Any] | None = None) -> list[dict[str, Any]]:  # noqa: A002
+        return [{"Id": self.container.id}] if self.container is not None else []
 
 
 @dataclass
@@ -62,8 +71,14 @@ class ReplayedClient:
     def containers(self) -> ReplayedClient:
         return self
 
-    def list(self, all: bool = False, filters: dict[str, Any] | None = None) -> list[ReplayedContainer]:  # noqa: A002
-        return [self.container] if self.container is not None else []
+    @property
+    def api(self) -> ReplayedApi:
+        return ReplayedApi(self.container)
+
+    def get(self, container_id: str) -> ReplayedContainer:
+        """Each inspect shows the next state."""
+        assert self.container is not None and container_id == self.container.id
+        return self.container.look()
 
     def info(self) -> dict[str, str]:
         return {"SystemTime": self.system_time}

@@ -1,0 +1,31 @@
+import time
+
+import redis
+
+from harness.probes import writes
+
+
+def test_a_write_loop_is_paced_and_counts_what_it_wrote():
+    done: list[int] = []
+
+    def write(n: int) -> tuple[str, bool]:
+        done.append(n)
+        return "redis-1", True
+
+    loop = writes.Loop(write)
+    loop.start()
+    time.sleep(0.2)
+    tally = loop.stop()
+    assert 10 <= len(done) <= 0.2 / writes.PACE + 1  # paced: no more than one write per PACE
+    assert [w.n for w in tally.acknowledged] == done and all(w.replicated for w in tally.acknowledged)
+
+
+def test_a_refused_write_is_counted_by_its_kind():
+    def write(n: int) -> tuple[str, bool]:
+        raise redis.ResponseError("NOREPLICAS Not enough good replicas to write.")
+
+    loop = writes.Loop(write)
+    loop.start()
+    time.sleep(0.05)
+    tally = loop.stop()
+    assert set(tally.refused) == {"NOREPLICAS"} and tally.first_refusal is not None and not tally.acknowledged
