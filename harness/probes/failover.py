@@ -14,11 +14,12 @@ import redis
 from harness.core.errors import HarnessError
 from harness.infra import faults
 from harness.probes import writes
-from harness.probes.sentinel_events import EventLog
+from harness.probes.sentinel_events import NO_GOOD_REPLICA, EventLog
 from harness.probes.writes import Tally
 from harness.service import redis_client
 from harness.topology.node import Node
 from harness.topology.sentinel import SentinelTopology, Snapshot
+from harness.topology.sentinel_rules import Monitoring
 
 # Seconds a wait goes on past its bound, so that a switch announced just after
 # it is measured and reported (as too late) rather than missed.
@@ -43,6 +44,7 @@ class Failover:
     tally: Tally | None = None
     hammered: Tally | None = None
     _loops: list[writes.Loop] = field(default_factory=list)
+    monitoring: Monitoring | None = None  # what a failover needs, as the sentinels said before the fault
 
     @classmethod
     def watch(cls, topology: SentinelTopology, listen_timeout: float) -> Failover:
@@ -59,7 +61,8 @@ class Failover:
         running = [s for s in topology.sentinels if s.state().running]
         events = EventLog({s.service: listener(s) for s in running})
         events.start(listen_timeout)
-        return cls(topology, topology.named_master(among=running), events)
+        master = topology.named_master(among=running)
+        return cls(topology, master, events, monitoring=topology.monitoring(running))
 
     @property
     def clock(self) -> float:
@@ -136,17 +139,35 @@ class Failover:
         which may exceed `within` (the caller judges it; the wait ends soon after)."""
         asked = {s.service for s in among or self.topology.sentinels}
         poller = self.topology.project.poller
+        ruled_out = self._failover_ruled_out(within + ANNOUNCE_SLACK)
         announced = poller.until(
             f"+switch-master from every sentinel ({', '.join(sorted(asked))})",
             lambda: self.events.by_sentinel("+switch-master", self.fault_at),
             lambda firsts: asked <= firsts.keys(),
             timeout=within + ANNOUNCE_SLACK, since=self.fault_at,
+            give_up=lambda _: ruled_out or self._failover_abandoned(),
         ).value  # fmt: skip
         seen = self.topology.wait_switched(self.old.service, self.fault_at, within + ANNOUNCE_SLACK, among or [])
         self.switched_at = max(announced[name] for name in asked)
         view = seen.value.sentinels[0]
         self.new = view.master[0] if view.master else ""
         return self.switched_at - self.fault_at
+
+    def _failover_ruled_out(self, within: float) -> str | None:
+        """Why no failover can come within `within` seconds of the fault, by the
+        sentinels' own settings and how many of them run, if none can."""
+        running = sum(1 for s in self.topology.sentinels if s.state().running)
+        return self.monitoring.why_no_failover(running, within) if self.monitoring else None
+
+    def _failover_abandoned(self) -> str | None:
+        """Why the failover will not come, once a sentinel has given it up for want
+        of a replica it may promote: it tries again only after twice its failover-timeout."""
+        aborted = self.events.first(NO_GOOD_REPLICA, after=self.fault_at)
+        return (
+            f"{aborted.sentinel} gave the failover up: no replica it may promote ({NO_GOOD_REPLICA})"
+            if aborted
+            else None
+        )
 
     def bring_back(self) -> None:
         self.returned_at = self.topology.bring_back(self.old)

@@ -14,9 +14,13 @@ import redis
 
 # What a failover is made of: a node seen down by one sentinel (+sdown), by the
 # quorum (+odown), the switch (+switch-master), a node told to follow the new
-# master (+convert-to-slave), a node seen back (-sdown), and a sentinel
-# suspending itself after a clock jump (+tilt).
-CHANNELS = ("+sdown", "-sdown", "+odown", "+switch-master", "+convert-to-slave", "+failover-end", "+tilt")
+# master (+convert-to-slave), a node seen back (-sdown), a sentinel
+# suspending itself after a clock jump (+tilt), and a failover given up for
+# want of a replica it may promote (-failover-abort-no-good-slave).
+NO_GOOD_REPLICA = "-failover-abort-no-good-slave"
+CHANNELS = (
+    "+sdown", "-sdown", "+odown", "+switch-master", "+convert-to-slave", "+failover-end", "+tilt", NO_GOOD_REPLICA
+)  # fmt: skip
 LISTEN_BOUND = 300.0  # seconds: a listener nobody stopped still ends
 
 

@@ -27,6 +27,7 @@ from harness.topology.node import Node
 from harness.topology.project import Project
 from harness.topology.sentinel_rules import (
     Address,
+    Monitoring,
     NodeView,
     SentinelView,
     agreed_master,
@@ -217,6 +218,17 @@ class SentinelTopology:
         if master is None:
             raise redis.ConnectionError(f"no majority of the sentinels names a master: {'; '.join(map(str, views))}")
         return self.node(master[0])
+
+    def monitoring(self, among: Sequence[Node]) -> Monitoring | None:
+        """How the sentinels monitor the master, as the first of `among` that answers says; None if none does."""
+        for sentinel in among:
+            try:
+                state = self.client(sentinel).execute_command("SENTINEL", "MASTER", MASTER_NAME)
+            except (redis.RedisError, OSError):
+                continue
+            fields = dict(zip(state[::2], state[1::2], strict=True)) if isinstance(state, list) else dict(state)
+            return Monitoring.from_fields({str(k): v for k, v in fields.items()})
+        return None
 
     def writer_client(self, node: Node) -> redis.Redis:
         """A client of its own for a writer thread, with room for `WAIT`'s half second."""

@@ -52,6 +52,36 @@ class NodeView:
         return f"{self.service}: {self.role or '?'} of {where}, link {self.link or '?'}"
 
 
+@dataclass(frozen=True)
+class Monitoring:
+    """How the sentinels monitor the master (SENTINEL MASTER): what a failover needs."""
+
+    quorum: int  # sentinels that must see the master down before it is objectively down
+    down_after: float  # seconds without an answer before a sentinel sees the master down
+    sentinels: int  # the sentinels that know of each other, this one included
+
+    @classmethod
+    def from_fields(cls, fields: Mapping[str, object]) -> Monitoring:
+        return cls(
+            int(str(fields["quorum"])),
+            int(str(fields["down-after-milliseconds"])) / 1000,
+            int(str(fields["num-other-sentinels"])) + 1,
+        )
+
+    def why_no_failover(self, running: int, within: float) -> str | None:
+        """Why no failover can happen within `within` seconds of a fault with
+        `running` sentinels up, if none can: a failover needs the quorum to see
+        the master down, after down-after, and a majority of all the sentinels
+        to vote for its leader."""
+        if self.down_after >= within:
+            return f"the sentinels take the master for down only after {self.down_after:g} s (down-after)"
+        if running < self.quorum:
+            return f"{running} sentinels run, fewer than the quorum of {self.quorum}"
+        if running <= self.sentinels // 2:
+            return f"{running} of {self.sentinels} sentinels run, not a majority to vote for a failover"
+        return None
+
+
 def agreed_master(views: Sequence[SentinelView]) -> Address | None:
     """The master every sentinel names, if they all answer and agree."""
     named = {view.master for view in views}

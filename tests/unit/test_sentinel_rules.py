@@ -1,6 +1,7 @@
 """The Sentinel topology's rules, on what sentinels and nodes answer."""
 
 from harness.topology.sentinel_rules import (
+    Monitoring,
     NodeView,
     SentinelView,
     agreed_master,
@@ -77,3 +78,18 @@ def test_a_master_named_by_an_address_that_is_no_service_is_never_ready():
     by_ip = [sentinel(f"sentinel-{n}", ("172.18.0.2", 16380)) for n in (1, 2, 3)]
     assert "172.18.0.2" in (named_outside(by_ip, ["redis-1", "redis-2"]) or "")
     assert named_outside(SENTINELS, ["redis-1", "redis-2", "redis-3"]) is None
+
+
+def test_a_failover_is_ruled_out_by_down_after_by_too_few_sentinels_for_the_quorum_or_for_a_majority():
+    delivered = Monitoring(quorum=2, down_after=3.0, sentinels=3)
+    assert delivered.why_no_failover(running=3, within=8) is None
+    assert delivered.why_no_failover(running=2, within=8) is None  # one sentinel down: still a failover
+    assert "fewer than the quorum of 2" in (delivered.why_no_failover(running=1, within=8) or "")
+    assert "after 60 s (down-after)" in (Monitoring(2, 60.0, 3).why_no_failover(running=3, within=8) or "")
+    assert "fewer than the quorum of 3" in (Monitoring(3, 3.0, 3).why_no_failover(running=2, within=8) or "")
+    assert "1 of 2 sentinels run, not a majority" in (Monitoring(1, 3.0, 2).why_no_failover(running=1, within=8) or "")
+
+
+def test_the_monitoring_is_read_from_sentinel_master():
+    fields = {"quorum": "2", "down-after-milliseconds": "3000", "num-other-sentinels": "2", "flags": "master"}
+    assert Monitoring.from_fields(fields) == Monitoring(quorum=2, down_after=3.0, sentinels=3)
