@@ -18,8 +18,8 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
     parallel.configure_controller(config)
 
 
-def pytest_configure() -> None:
-    parallel.configure_worker()
+def pytest_configure(config: pytest.Config) -> None:
+    parallel.configure_worker(config)
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:

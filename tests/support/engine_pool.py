@@ -115,6 +115,15 @@ class PoolEngine:
         _ip(*inside, "link", "set", "eth1", "up")
         _ip(*inside, "link", "set", "eth0", "up")
 
+    def try_seat(self) -> None:
+        """What a worker does to see this engine as its own, tried once in a throwaway mount namespace."""
+        argv = self.enter(
+            "unshare", "--mount", "--propagation", "private", "mount", "--bind", "/dev/null", str(DEFAULT_SOCKET)
+        )
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=10)
+        if done.returncode != 0:
+            raise PoolUnavailable(f"a worker cannot be seated in {self.name}: {done.stderr.strip()}")
+
     def remove_namespace(self) -> None:
         self.stop()
         if self.namespace.exists():

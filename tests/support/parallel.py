@@ -66,6 +66,8 @@ def plan(config: pytest.Config, env: dict[str, str]) -> Plan:
         return Plan(0, f"{chosen[0]} chooses one engine for every test")
     if config.getoption("usepdb") or config.getvalue("collectonly"):
         return Plan(0, "--pdb or --collect-only")
+    if any(config.getoption(name, False) for name in ("help", "version", "markers", "showfixtures")):
+        return Plan(0, "nothing to run")
     if reason := engine_pool.unavailable():
         return Plan(0, reason)
     count = asked if isinstance(asked, int) else workers_for(os.cpu_count() or 1)
@@ -86,6 +88,7 @@ def configure_controller(config: pytest.Config) -> None:
             engines = engine_pool.pool(decided.workers)
             for engine in engines:
                 engine.make_namespace()
+            engines[0].try_seat()
         except (engine_pool.PoolUnavailable, docker.errors.DockerException) as error:
             engine_pool.stop_all()
             decided = Plan(0, f"the engine pool could not be made: {str(error).splitlines()[0]}")
@@ -122,10 +125,14 @@ def unconfigure_controller(config: pytest.Config) -> None:
 
 
 # -- in a worker ----------------------------------------------------------------------
-def configure_worker() -> None:
-    """Until its own engine starts, a worker sees none (pytest_configure)."""
+def configure_worker(config: pytest.Config) -> None:
+    """Until its own engine starts, a worker sees none; and it names each test's
+    group, so the tests that share a run stay together (pytest_configure).
+    pytest-xdist tells a worker to do that only when `--dist loadgroup` was on
+    the command line, which it re-reads there, not when a plugin chose it."""
     if os.environ.get(ENGINE_ENV):
         engine_pool.hide_default()
+        config.option.loadgroup = True
 
 
 _started: dict[int, str | None] = {}  # the worker's engine: None once started, else why it could not start

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -105,3 +107,30 @@ def test_the_costliest_tests_start_first():
     items = [item("unit", None), item("mutant", 30), item("ha run", 230), item("other unit", None)]
     parallel.longest_first(items)
     assert [i.name for i in items] == ["ha run", "mutant", "unit", "other unit"]
+
+
+GROUPED = """
+import os
+import pytest
+
+@pytest.mark.xdist_group("shared-run")
+@pytest.mark.parametrize("n", range(4))
+def test_grouped(n):
+    print("worker", os.environ["PYTEST_XDIST_WORKER"])
+
+@pytest.mark.parametrize("n", range(4))
+def test_free(n):
+    pass
+"""
+
+
+def test_tests_of_one_group_run_on_one_worker_with_the_installed_pytest_and_xdist(tmp_path: Path):
+    """The grouping the shared runs rely on: pytest 9.2 broke it silently (pytest-xdist#1386)."""
+    (tmp_path / "test_grouped.py").write_text(GROUPED)
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadgroup", "-p", "no:cacheprovider", "-rA"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-2000:]
+    ran_on = [line for line in done.stdout.splitlines() if line.startswith("worker gw")]  # each grouped test's print
+    assert len(ran_on) == 4 and len(set(ran_on)) == 1, f"the group ran on {sorted(set(ran_on))}:\n{done.stdout[-2000:]}"

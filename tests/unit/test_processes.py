@@ -3,6 +3,7 @@ stdin, events in the journal, spares, and stopping every one of them."""
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 import pytest
@@ -26,12 +27,12 @@ for line in sys.stdin:
         sys.exit(int(rest))
     journal.write(word)
 """
-MARKER = "opterp20-unit-processes"
 
 
 @pytest.fixture
 def processes(tmp_path: Path):
-    registry = Processes(tmp_path, MARKER, Poller(interval=0.01))
+    # A marker of the test's own: other tests' processes, on other workers, may run meanwhile.
+    registry = Processes(tmp_path, f"opterp20-unit-processes-{secrets.token_hex(4)}", Poller(interval=0.01))
     yield registry
     registry.stop()
 
@@ -87,15 +88,15 @@ def test_stopping_a_scope_ends_its_processes_and_leaves_the_others(processes: Pr
     assert not scenario.alive and feature.alive
     processes.stop()
     assert not feature.alive
-    assert run_processes(MARKER) == set()
+    assert run_processes(processes.run_marker) == set()
 
 
 def test_every_process_carries_the_run_marker_until_it_is_stopped(processes: Processes):
     process = start(processes)
     processes.wait_for(process, "ready", timeout=10)
-    assert any(line.startswith(f"{process.pid} ") for line in run_processes(MARKER))
+    assert any(line.startswith(f"{process.pid} ") for line in run_processes(processes.run_marker))
     processes.stop()
-    assert run_processes(MARKER) == set()
+    assert run_processes(processes.run_marker) == set()
 
 
 def test_a_process_that_ignores_sigterm_is_killed_after_the_grace(processes: Processes):
