@@ -24,6 +24,7 @@ from harness.topology.sentinel_rules import Monitoring
 # Seconds a wait goes on past its bound, so that a switch announced just after
 # it is measured and reported (as too late) rather than missed.
 ANNOUNCE_SLACK = 2.0
+MANUAL = "SENTINEL FAILOVER"  # the fault of a failover asked for by hand
 
 
 @dataclass
@@ -119,7 +120,7 @@ class Failover:
         self.fault, self.fault_at = "frozen (docker pause)", self.topology.pause(self.old)
 
     def manual(self, pause: float) -> None:
-        self.fault, self.fault_at = "SENTINEL FAILOVER", self.topology.manual_failover(pause)
+        self.fault, self.fault_at = MANUAL, self.topology.manual_failover(pause)
 
     def cut_off(self, *, hammered: bool) -> None:
         """Cut the master off from the sentinels and the replicas; this host's
@@ -155,9 +156,12 @@ class Failover:
 
     def _failover_ruled_out(self, within: float) -> str | None:
         """Why no failover can come within `within` seconds of the fault, by the
-        sentinels' own settings and how many of them run, if none can."""
+        sentinels' own settings and how many of them run, if none can. A manual
+        failover needs neither down-after nor a vote: none is ruled out."""
+        if self.monitoring is None or self.fault == MANUAL:
+            return None
         running = sum(1 for s in self.topology.sentinels if s.state().running)
-        return self.monitoring.why_no_failover(running, within) if self.monitoring else None
+        return self.monitoring.why_no_failover(running, within)
 
     def _failover_abandoned(self) -> str | None:
         """Why the failover will not come, once a sentinel has given it up for want
