@@ -2,8 +2,8 @@
 
     uv run python bench/catalogue_times.py [NAME ...]
 
-Runs the suite on each mutant of the misconfiguration catalogue (or the named
-ones) as tests/catalogue does, and prints each one's wall time, slowest first,
+Runs the suite on each single-node mutant of the misconfiguration catalogue (or
+the named ones) as tests/catalogue does, and prints each one's wall time, slowest first,
 against the target: a broken service is reported within 35 s.
 """
 
@@ -16,16 +16,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.support.catalogue import MUTANTS, Case, killed, run_suite  # noqa: E402
+from tests.support.catalogue import killed, mutants, run_suite  # noqa: E402
 
 TARGET = 35.0
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("names", nargs="*", help="mutants to time (file names without .yml); default: all")
+    parser.add_argument("names", nargs="*", help="mutants to time (as `show --list` names them); default: all")
     names = parser.parse_args().names
-    cases = [Case.parse(path) for path in sorted(MUTANTS.glob("*.yml")) if not names or path.stem in names]
+    cases = [case for case in mutants() if case.name in names or (not names and case.runs == "all")]
     times: list[tuple[float, str, bool]] = []
     for case in cases:
         began = time.monotonic()

@@ -1,14 +1,21 @@
-"""Collects the catalogue's verdicts and prints the score line at the end."""
+"""Collects the catalogue's verdicts, from every worker, and prints the score line at the end."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.support.catalogue import SCORE
+VERDICTS: dict[str, list[bool]] = {"mutants": [], "equivalents": []}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    for name, verdict in report.user_properties:
+        if name == "catalogue" and report.when == "call":
+            kind = "mutants" if verdict in ("killed", "survived") else "equivalents"
+            VERDICTS[kind].append(verdict in ("killed", "passed"))
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    mutants, equivalents = SCORE["mutants"], SCORE["equivalents"]
+    mutants, equivalents = VERDICTS["mutants"], VERDICTS["equivalents"]
     if mutants or equivalents:
         killed = f"mutants killed {sum(mutants)}/{len(mutants)}" if mutants else "mutants not run"
         terminalreporter.write_line(f"{killed}, equivalents passed {sum(equivalents)}/{len(equivalents)}")

@@ -46,7 +46,7 @@ def test_every_setting_is_in_the_table_with_what_it_protects_and_a_catalogue_cas
             if row.startswith("| `")}  # fmt: skip
     expected = {name: text for name, text in sentinel_clients.SETTINGS.items()}
     assert {name: rows.get(name) for name in expected} == expected
-    cases = {p.stem.removeprefix("without-") for p in (ROOT / "tests" / "mutants" / "clients").glob("*.yml")}
+    cases = {p.stem.removeprefix("without-") for p in (ROOT / "tests" / "mutants" / "clients").glob("*.patch")}
     assert cases == set(expected)
 
 
