@@ -5,8 +5,9 @@
 Runs `pytest` with the given arguments (none: the whole command, as CI runs it)
 and prints its wall time, how busy the CPU was over the run (from /proc/stat:
 the share of every core's time not spent idle, over the whole run and in its
-busiest minute), and the 15 slowest tests (from the run's JUnit file). The
-README's figures for the test command come from here. Exits as pytest did.
+busiest minute), and the 15 slowest tests (from the run's JUnit file, kept as
+reports/bench-tests.xml for every test's time). The README's figures for the
+test command come from here. Exits as pytest did.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import xml.etree.ElementTree as ET
@@ -78,26 +78,26 @@ def slowest(junit: Path) -> list[tuple[float, str]]:
 
 def main() -> int:
     pytest_args = sys.argv[1:]
-    with tempfile.TemporaryDirectory() as scratch:
-        junit = Path(scratch) / "junit.xml"
-        sampler = Sampler()
-        sampler.start()
-        began, cpu = time.monotonic(), CpuTimes.read()
-        done = subprocess.run(
-            [sys.executable, "-m", "pytest", f"--junitxml={junit}", *pytest_args], cwd=ROOT, env=os.environ
-        )
-        wall, busy = time.monotonic() - began, CpuTimes.read().busy_since(cpu)
-        sampler.done.set()
-        sampler.join()
-        sampler.samples.append((time.monotonic(), CpuTimes.read()))
-        print(f"\nbench: pytest {' '.join(pytest_args)} exited {done.returncode}")
-        print(f"bench: wall {wall / 60:.1f} min ({wall:.0f} s) on {os.cpu_count()} cores")
-        peak = sampler.busiest()
-        busiest = f", {peak:.0%} in its busiest minute" if peak is not None else ""
-        print(f"bench: CPU busy {busy:.0%} over the run{busiest}")
-        print(f"bench: the {SLOWEST} slowest tests")
-        for seconds, name in slowest(junit):
-            print(f"  {seconds:7.1f} s  {name}")
+    junit = ROOT / "reports" / "bench-tests.xml"
+    junit.parent.mkdir(exist_ok=True)
+    sampler = Sampler()
+    sampler.start()
+    began, cpu = time.monotonic(), CpuTimes.read()
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", f"--junitxml={junit}", *pytest_args], cwd=ROOT, env=os.environ
+    )
+    wall, busy = time.monotonic() - began, CpuTimes.read().busy_since(cpu)
+    sampler.done.set()
+    sampler.join()
+    sampler.samples.append((time.monotonic(), CpuTimes.read()))
+    print(f"\nbench: pytest {' '.join(pytest_args)} exited {done.returncode}")
+    print(f"bench: wall {wall / 60:.1f} min ({wall:.0f} s) on {os.cpu_count()} cores")
+    peak = sampler.busiest()
+    busiest = f", {peak:.0%} in its busiest minute" if peak is not None else ""
+    print(f"bench: CPU busy {busy:.0%} over the run{busiest}")
+    print(f"bench: the {SLOWEST} slowest tests")
+    for seconds, name in slowest(junit):
+        print(f"  {seconds:7.1f} s  {name}")
     return done.returncode
 
 
