@@ -23,7 +23,7 @@ from harness.reporting import junit, timeline
 from harness.reporting.criteria import criterion_of
 from harness.reporting.publish import publish
 from harness.reporting.signoff import RunInfo
-from harness.run import scenario_state
+from harness.run import demand, scenario_state
 from harness.run.suite import Suite
 from harness.run.watchdog import Watchdog
 
@@ -39,6 +39,7 @@ def before_all(context: Context) -> None:
     settings, invalid = Settings.parse(context.config.userdata)
     suite = Suite.create(settings, ha=_ha_selected(context))
     context.suite = suite
+    suite.demand = demand.of_run(context._runner.features, context.config, context._runner.step_registry)
     setting = "ha_run_timeout" if suite.ha else "run_timeout"
     watchdog = Watchdog(suite.run_timeout, lambda m: _expire(context, m), setting=setting)
     context.watchdog = watchdog
@@ -68,10 +69,12 @@ def before_scenario(context: Context, scenario: Scenario) -> None:
     # Set on the scenario's layer of the context: behave removes it when the scenario ends.
     setattr(context, scenario_state.ATTRIBUTE, scenario_state.ScenarioState())
     context.suite.evidence.begin(criterion_of(scenario.effective_tags), scenario.name)
+    context.suite.demand.scenario_begins(scenario)
 
 
 def before_step(context: Context, step: Step) -> None:
     context.watchdog.now(f"scenario {context.scenario.name!r}, step '{step.keyword} {step.name}'")
+    context.suite.demand.step_begins()
 
 
 def after_scenario(context: Context, scenario: Scenario) -> None:

@@ -13,20 +13,22 @@ from hamcrest import (
     less_than_or_equal_to,
 )
 
-from harness.consumers.celery_broker import DELIVERY_SLACK
+from harness.consumers.celery_broker import ANY_WORKER, DELIVERY_SLACK
 from harness.run.scenario_state import state
 from harness.run.step_errors import best_effort
-from harness.run.steps import given, then, when
+from harness.run.steps import given, takes, then, when
 from stand_ins.tasks import OCCUPY, OCCUPY_ACKS_LATE, RECORD
 
 
 @given('a worker consumes the "{queue}" queue')
+@takes("celery-{queue}")
 def step_worker(context: Context, queue: str) -> None:
     context.suite.consumers().celery.ensure_workers([queue])
     state(context).queue = queue
 
 
 @given('a worker consumes each of the queues "{first}" and "{second}"')
+@takes("celery-{first}", "celery-{second}")
 def step_workers(context: Context, first: str, second: str) -> None:
     context.suite.consumers().celery.ensure_workers([first, second])
 
@@ -95,6 +97,7 @@ def step_crash_and_recreate(context: Context, delay: float) -> None:
 
 
 @when('a worker starts consuming the "{queue}" queue')
+@takes("celery-{queue}")
 def step_start_worker(context: Context, queue: str) -> None:
     context.suite.consumers().celery.start_worker(queue)
 
@@ -119,6 +122,7 @@ def step_crash_and_back(context: Context) -> None:
 
 
 @given('the "{queue}" queue\'s worker is busy with a long task')
+@takes("celery-{queue}")
 def step_busy(context: Context, queue: str) -> None:
     timeout = context.suite.settings.execution_timeout
     celery = context.suite.consumers().celery
@@ -133,6 +137,7 @@ def step_mid_task(context: Context) -> None:
 
 
 @when("that worker is killed and a new one starts on the queue")
+@takes(ANY_WORKER)
 def step_kill_worker(context: Context) -> None:
     celery, now = context.suite.consumers().celery, state(context)
     celery.kill_worker(now.first.pid)

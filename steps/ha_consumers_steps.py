@@ -6,14 +6,14 @@ from behave.runner import Context
 from hamcrest import assert_that, equal_to, greater_than, has_entries, less_than_or_equal_to
 from redis_lock import Lock
 
-from harness.consumers import sync_lock
+from harness.consumers import job_store, sync_lock
 from harness.consumers.drivers import Consumers
 from harness.consumers.processes import Process
 from harness.core.errors import HarnessError
 from harness.run.ha import watched
 from harness.run.scenario_state import state
 from harness.run.step_errors import best_effort
-from harness.run.steps import given, then, when
+from harness.run.steps import given, takes, then, when
 from stand_ins.sentinel_clients import SOCKET_TIMEOUT
 from stand_ins.sync_worker import LOCK_NAME
 from stand_ins.tasks import RECORD
@@ -27,17 +27,20 @@ def step_in_network(context: Context) -> None:
 
 
 @given('a worker there consumes the "{queue}" queue')
+@takes("celery-{queue}")
 def step_worker_there(context: Context, queue: str) -> None:
     _consumers(context).celery.ensure_workers([queue])
 
 
 @given("the sync scheduler fires a job stored in Redis every second")
 @given("a sync scheduler there fires a job stored in Redis every second")
+@takes(job_store.KIND)
 def step_repeating_job(context: Context) -> None:
     _consumers(context).schedulers.every(1)
 
 
 @given("a sync worker holds the sync lock with a {expire:d}-second expiry, acknowledged by a replica")
+@takes(sync_lock.KIND)
 def step_holder(context: Context, expire: int) -> None:
     topology = context.suite.sentinel()
     context.add_cleanup(best_effort(lambda: sync_lock.reset(topology.writer_client(topology.primary))))
@@ -46,6 +49,7 @@ def step_holder(context: Context, expire: int) -> None:
 
 
 @given("another sync worker is waiting for the sync lock")
+@takes(sync_lock.KIND)
 def step_waiter(context: Context) -> None:
     state(context).waiter = _consumers(context).lock.wait(state(context).expire, None)
 
@@ -97,6 +101,7 @@ def step_consumer_resumed(context: Context, queue: str, bound: int, moment: str)
 
 
 @then("the stored job fires within {bound:d} seconds of the new master being named, and fires again after that")
+@takes(job_store.KIND)
 def step_job_fires(context: Context, bound: int) -> None:
     schedulers, failover = _consumers(context).schedulers, watched(context)
     scheduler, token = schedulers.every(1)
@@ -113,6 +118,7 @@ def step_job_fires(context: Context, bound: int) -> None:
 
 
 @then('a worker started for "{queue}" runs each of the {count:d} queued tasks exactly once')
+@takes("celery-{queue}")
 def step_queued_ran_once(context: Context, queue: str, count: int) -> None:
     celery, tokens = _consumers(context).celery, state(context).tokens
     celery.close()
@@ -161,6 +167,7 @@ def _handover(context: Context, bound: int, waited_at_least: float) -> None:
 
 
 @when("both replicas are frozen")
+@takes("celery-sync")
 def step_freeze_replicas(context: Context) -> None:
     topology, now = context.suite.sentinel(), state(context)
     consumers = _consumers(context)
@@ -172,6 +179,7 @@ def step_freeze_replicas(context: Context) -> None:
 
 
 @then("a sync worker that asks for the sync lock is refused within {bound:d} seconds, and nobody holds it")
+@takes(sync_lock.KIND)
 def step_lock_refused(context: Context, bound: int) -> None:
     topology, now = context.suite.sentinel(), state(context)
     context.add_cleanup(best_effort(lambda: sync_lock.reset(topology.writer_client(topology.primary))))

@@ -6,12 +6,14 @@ import uuid
 from behave.runner import Context
 from hamcrest import assert_that, equal_to, has_entries, less_than_or_equal_to
 
+from harness.consumers import job_store
 from harness.run.scenario_state import state
 from harness.run.step_errors import best_effort
-from harness.run.steps import given, then, when
+from harness.run.steps import given, takes, then, when
 
 
 @given("a scheduler process has stored a job that is due and exited without running it")
+@takes(job_store.KIND)
 def step_stored_job(context: Context) -> None:
     schedulers, now = context.suite.consumers().schedulers, state(context)
     now.job_id, now.job_token = f"sync-{uuid.uuid4().hex[:8]}", uuid.uuid4().hex
@@ -26,6 +28,7 @@ def step_crash_after_store(context: Context, delay: float) -> None:
 
 
 @when("a new scheduler process starts")
+@takes(job_store.KIND)
 def step_new_scheduler(context: Context) -> None:
     schedulers, now = context.suite.consumers().schedulers, state(context)
     # What the new scheduler can load: a job gone from the store decides the outcome at once.

@@ -7,7 +7,7 @@ from hamcrest import all_of, assert_that, equal_to, greater_than_or_equal_to, le
 from harness.consumers import sync_lock
 from harness.run.scenario_state import state
 from harness.run.step_errors import best_effort
-from harness.run.steps import given, then, when
+from harness.run.steps import given, takes, then, when
 
 
 @given("{workers:d} sync workers each want to enter the sync lock many times")
@@ -51,6 +51,7 @@ def step_all_ran(context: Context) -> None:
 
 
 @given("a sync worker holds the sync lock with a {expire:d}-second expiry")
+@takes(sync_lock.KIND)
 def step_holder(context: Context, expire: int) -> None:
     node = context.suite.node()
     context.add_cleanup(best_effort(lambda: sync_lock.reset(node.redis())))
@@ -59,6 +60,7 @@ def step_holder(context: Context, expire: int) -> None:
 
 
 @given("another sync worker is waiting for it")
+@takes(sync_lock.KIND)
 def step_waiter(context: Context) -> None:
     state(context).waiter = context.suite.consumers().lock.wait(state(context).expire, context.suite.node().redis())
 
@@ -117,6 +119,7 @@ def step_same_owner(context: Context) -> None:
 
 
 @then("it hands the lock to a waiting worker within {bound:g} seconds, without error")
+@takes(sync_lock.KIND)
 def step_hand_over(context: Context, bound: float) -> None:
     lock, now = context.suite.consumers().lock, state(context)
     waiter = lock.wait(now.expire, context.suite.node().redis())

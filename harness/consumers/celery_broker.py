@@ -26,6 +26,7 @@ from stand_ins.journal import Entry
 
 QUEUES = ("sync", "default")  # the bulkhead: one queue, and its own workers, per workload
 # A worker journals a task's start a few milliseconds after Redis handed it out.
+ANY_WORKER = "celery-*"  # the kinds `@takes` names: a worker of one queue (`celery-<queue>`), or of any
 DELIVERY_SLACK = 0.05
 RESULT_SLACK = 3.0  # seconds to keep waiting past a result's bound, to measure it
 RESULT_SLICE = 0.5  # seconds per wait for a result, between checks that a worker is still there

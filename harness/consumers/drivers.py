@@ -13,7 +13,7 @@ import redis
 from harness.consumers import sync_lock
 from harness.consumers.celery_broker import CeleryBroker
 from harness.consumers.job_store import Schedulers
-from harness.consumers.processes import FEATURE, SCENARIO, Processes
+from harness.consumers.processes import FEATURE, SCENARIO, Always, Demand, Processes
 from harness.consumers.sync_lock import SyncWorkers
 from harness.core.config import Settings
 from harness.core.polling import Poller
@@ -29,9 +29,9 @@ class Consumers:
     schedulers: Schedulers
 
     @classmethod
-    def create(cls, node: Node, settings: Settings, poller: Poller, scratch: Path) -> Consumers:
+    def create(cls, node: Node, settings: Settings, poller: Poller, scratch: Path, demand: Demand) -> Consumers:
         """Consumers of the single node, on its published port."""
-        return cls.reaching(node.redis_url, node.project.name, node.frozen, settings, poller, scratch)
+        return cls.reaching(node.redis_url, node.project.name, node.frozen, settings, poller, scratch, demand=demand)
 
     @classmethod
     def reaching(
@@ -44,11 +44,15 @@ class Consumers:
         scratch: Path,
         launcher: Sequence[str] = (),
         producer_url: Callable[[], str] | None = None,
+        demand: Demand | None = None,
     ) -> Consumers:
         """Consumers that reach Redis by `redis_url` (a `sentinel://` one: through
         the sentinels), each process run by `launcher` (a seat on a network, say);
-        the suite's own Celery producer by `producer_url` (by default `redis_url`)."""
-        processes = Processes(scratch, run_marker, poller, service_gone=service_gone, launcher=launcher)
+        the suite's own Celery producer by `producer_url` (by default `redis_url`);
+        a spare of a kind loaded while `demand` says a step still to come takes one."""
+        processes = Processes(
+            scratch, run_marker, poller, service_gone=service_gone, launcher=launcher, demand=demand or Always()
+        )
         started = settings.process_start_timeout
         return cls(
             scratch,

@@ -16,6 +16,8 @@ from stand_ins.journal import Entry
 from stand_ins.scheduler import job_store
 
 FIRE_SLACK = 3.0  # seconds to keep waiting past a firing's bound, to measure it
+KIND = "scheduler"  # the kind of process `@takes` names
+SCHEDULER = ("-m", "stand_ins.scheduler")
 
 
 @dataclass
@@ -28,7 +30,7 @@ class Schedulers:
 
     def _start(self, orders: str) -> Process:
         """A fresh scheduler process, given its orders."""
-        process = self.processes.take("scheduler", ["-m", "stand_ins.scheduler"], redis_url=self.redis_url())
+        process = self.processes.take(KIND, SCHEDULER, redis_url=self.redis_url())
         process.send(orders)
         return process
 
@@ -84,9 +86,7 @@ class Schedulers:
         if self.repeating is not None and self.repeating[0].alive:
             return self.repeating
         token = uuid.uuid4().hex
-        process = self.processes.take(
-            "scheduler", ["-m", "stand_ins.scheduler"], redis_url=self.redis_url(), scope=FEATURE
-        )
+        process = self.processes.take(KIND, SCHEDULER, redis_url=self.redis_url(), scope=FEATURE)
         process.send(f"every every-{token} {token} {seconds:g}")
         self.processes.wait_for(process, "stored", timeout=self.start_timeout)
         self.repeating = (process, token)

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Protocol
 
 from harness.core.errors import HarnessError
 from harness.core.polling import Observed, Poller
@@ -30,6 +30,33 @@ _POSIX = os.name == "posix"
 
 class ProcessExited(HarnessError):
     """A consumer process ended while the suite still needed it."""
+
+
+class UndeclaredTake(HarnessError):
+    """A step started a consumer process it does not declare (`@takes`): the run's spares would miss it."""
+
+
+class Demand(Protocol):
+    """Which kinds of consumer process the run's steps start: the spare of a kind
+    is loaded only while a step still to come will take one."""
+
+    def wanted(self, kind: str) -> bool:
+        """A step still to come takes a process of `kind`."""
+        ...
+
+    def declared(self, kind: str) -> bool:
+        """The step now running says it takes a process of `kind`."""
+        ...
+
+
+class Always:
+    """Every kind wanted and declared: a spare after every take (outside a behave run)."""
+
+    def wanted(self, kind: str) -> bool:
+        return True
+
+    def declared(self, kind: str) -> bool:
+        return True
 
 
 @dataclass
@@ -128,6 +155,7 @@ class Processes:
     running: list[Process] = field(default_factory=list)
     service_gone: Callable[[], str | None] = lambda: None
     launcher: Sequence[str] = ()  # what runs each program: nothing, or a seat on a network (harness/infra/seat.py)
+    demand: Demand = field(default_factory=Always)
     _spares: dict[tuple[str, ...], Process] = field(default_factory=dict)
 
     @property
@@ -180,10 +208,13 @@ class Processes:
         extra_env: Mapping[str, str] | None = None,
         scope: str = SCENARIO,
     ) -> Process:
-        """A process of this kind that waits on stdin for its orders: the spare
-        one started at the last call if it is still there, else a new one. A
-        new spare starts now, so the next caller does not wait ~0.3-0.7 s for
-        Python and the consumer's library to load."""
+        """A process of this kind (its name) that waits on stdin for its orders:
+        the spare one started at the last call if it is still there, else a new
+        one. A new spare starts now if a step still to come takes one, so the
+        next caller does not wait ~0.3-1 s for Python and the consumer's library
+        to load (a Celery worker's spare costs a second of CPU)."""
+        if not self.demand.declared(name):
+            raise UndeclaredTake(f"this step starts a {name} process without declaring it: @takes({name!r})")
         spare = self._spares.pop(_kind(name, argv, redis_url), None)
         process = (
             spare
@@ -198,8 +229,10 @@ class Processes:
         self, name: str, argv: Sequence[str], *, redis_url: str, extra_env: Mapping[str, str] | None = None
     ) -> None:
         """Start a spare of this kind for the next `take`, unless one waits
-        already. A spare is only ever given to a caller reaching Redis by the
-        same URL, since it was started with that one."""
+        already or no step still to come takes one. A spare is only ever given
+        to a caller reaching Redis by the same URL, since it was started with that one."""
+        if not self.demand.wanted(name):
+            return
         key = _kind(name, argv, redis_url)
         if key not in self._spares or not self._spares[key].alive:
             self._spares[key] = self.start(name, argv, redis_url=redis_url, extra_env=extra_env, scope=SPARE)

@@ -19,6 +19,7 @@ from stand_ins.journal import Entry
 from stand_ins.sync_worker import LOCK_NAME
 
 WORKER = ("-m", "stand_ins.sync_worker")
+KIND = "sync-worker"  # the kind of process `@takes` names
 HANDOVER_SLACK = 2.0  # seconds to keep waiting past a handover bound, to measure it
 ANSWERS = ("acquired", "refused")  # what a worker asking for the lock journals first
 PROBE_INTERVAL = 0.02  # seconds between tries to take the lock when timing its expiry
@@ -93,11 +94,11 @@ class SyncWorkers:
 
     def warm(self) -> None:
         """A worker process loaded and waiting, so the next one asked acts at once."""
-        self.processes.warm("sync-worker", [*WORKER, "hold"], redis_url=self.redis_url())
+        self.processes.warm(KIND, [*WORKER, "hold"], redis_url=self.redis_url())
 
     def _take(self, expire: int) -> Process:
         """A fresh worker process, told to take the lock."""
-        process = self.processes.take("sync-worker", [*WORKER, "hold"], redis_url=self.redis_url())
+        process = self.processes.take(KIND, [*WORKER, "hold"], redis_url=self.redis_url())
         process.send(f"take {expire}")
         return process
 

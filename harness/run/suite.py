@@ -29,6 +29,7 @@ from harness.infra.engine import Engine
 from harness.infra.engine_errors import ENGINE_ERRORS, engine_connection_error
 from harness.infra.seat import NetworkSeat
 from harness.run import preflight
+from harness.run.demand import RunDemand
 from harness.run.step_errors import best_effort
 from harness.service.access import Access
 from harness.service.definition import REDIS_PORT, SERVICE, ServiceDefinition
@@ -57,6 +58,8 @@ class Suite:
     _closed: bool = False
     _closing: threading.Lock = field(default_factory=threading.Lock, repr=False)
     removed_abandoned: list[str] = field(default_factory=list)  # what earlier runs left, removed by this one
+    # Which consumer processes the run's steps start (set once the run's scenarios are known).
+    demand: RunDemand = field(default_factory=lambda: RunDemand([], {}, position=-2))
 
     ha: bool = False  # the run's scenarios are the Sentinel topology's (@ha)
 
@@ -169,10 +172,10 @@ class Suite:
             topology = self.sentinel()
             self._consumers = Consumers.reaching(
                 topology.consumer_url, topology.project.name, topology.masterless, self.settings, self.poller,
-                self.scratch(),
+                self.scratch(), demand=self.demand,
             )  # fmt: skip
         if self._consumers is None:
-            self._consumers = Consumers.create(self.node(), self.settings, self.poller, self.scratch())
+            self._consumers = Consumers.create(self.node(), self.settings, self.poller, self.scratch(), self.demand)
         return self._consumers
 
     def consumers_in_network(self) -> Consumers:
@@ -188,6 +191,7 @@ class Suite:
             self._in_network = Consumers.reaching(
                 topology.consumer_url_in_network, topology.project.name, topology.masterless, self.settings,
                 self.poller, scratch, launcher=self._seat.launcher(), producer_url=topology.consumer_url,
+                demand=self.demand.this_scenario(),  # made for one scenario: no spare outlives it
             )  # fmt: skip
         return self._in_network
 
