@@ -5,19 +5,26 @@
 Runs `pytest` with the given arguments (none: the whole command, as CI runs it)
 and prints its wall time, how busy the CPU was over the run (from /proc/stat:
 the share of every core's time not spent idle, over the whole run and in its
-busiest minute), and the 15 slowest tests (from the run's JUnit file, kept as
-reports/bench-tests.xml for every test's time). The README's figures for the
-test command come from here. Exits as pytest did.
+busiest minute), the 15 slowest tests (from the run's JUnit file, kept as
+reports/bench-tests.xml for every test's time), and the timings the whole runs
+of the suite measured (their evidence.json: the default run's in reports/, the
+others' in pytest's temporary directories), to set a parallel run's margins
+beside a serial run's. The README's figures for the test command come from
+here. Exits as pytest did.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import xml.etree.ElementTree as ET
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,16 +83,31 @@ def slowest(junit: Path) -> list[tuple[float, str]]:
     return sorted(cases, reverse=True)[:SLOWEST]
 
 
+def measured(basetemp: Path) -> dict[str, list[tuple[float, str]]]:
+    """Every timing a whole run of the suite recorded (`seconds ...` facts), with the run it came from."""
+    runs = [ROOT / "reports" / "evidence.json", *sorted(basetemp.glob("**/reports/evidence.json"))]
+    found: dict[str, list[tuple[float, str]]] = defaultdict(list)
+    for path in (p for p in runs if p.exists()):
+        run = "default run" if path.parent == ROOT / "reports" else path.parent.parent.name.rstrip("0123456789")
+        for fact in json.loads(path.read_text())["facts"]:
+            if str(fact["what"]).startswith("seconds") and isinstance(fact["value"], int | float):
+                found[f"{fact['criterion']}: {fact['what']}"].append((float(fact["value"]), run))
+    return found
+
+
 def main() -> int:
     pytest_args = sys.argv[1:]
     junit = ROOT / "reports" / "bench-tests.xml"
     junit.parent.mkdir(exist_ok=True)
+    (ROOT / "reports" / "evidence.json").unlink(missing_ok=True)
+    basetemp = Path(tempfile.mkdtemp(prefix="opterp20-bench-"))
     sampler = Sampler()
     sampler.start()
     began, cpu = time.monotonic(), CpuTimes.read()
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", f"--junitxml={junit}", *pytest_args], cwd=ROOT, env=os.environ
-    )
+        [sys.executable, "-m", "pytest", f"--junitxml={junit}", f"--basetemp={basetemp}", *pytest_args],
+        cwd=ROOT, env=os.environ,
+    )  # fmt: skip
     wall, busy = time.monotonic() - began, CpuTimes.read().busy_since(cpu)
     sampler.done.set()
     sampler.join()
@@ -98,6 +120,13 @@ def main() -> int:
     print(f"bench: the {SLOWEST} slowest tests")
     for seconds, name in slowest(junit):
         print(f"  {seconds:7.1f} s  {name}")
+    print("bench: what the whole runs of the suite measured (the largest of each run)")
+    for what, values in sorted(measured(basetemp).items()):
+        by_run: dict[str, float] = {}
+        for value, run in values:
+            by_run[run] = max(value, by_run.get(run, value))
+        print(f"  {what}: " + ", ".join(f"{value:.3f} ({run})" for run, value in sorted(by_run.items())))
+    shutil.rmtree(basetemp, ignore_errors=True)
     return done.returncode
 
 
