@@ -24,7 +24,7 @@ DEAD_DAEMON = {"DOCKER_HOST": "unix:///nonexistent/docker.sock"}
 
 
 # One worker runs this module: its runs share module fixtures, and one writes reports/ as a user's run does.
-pytestmark = [pytest.mark.xdist_group("behave-suite"), pytest.mark.cost(75)]
+pytestmark = [pytest.mark.xdist_group("behave-suite"), pytest.mark.cost(75, cores=0.8)]
 
 REPORTS = ROOT / "reports"
 OUTPUTS = ("behave.json", "cucumber.json", "report.html", "signoff.md", "signoff.json", "evidence.json")

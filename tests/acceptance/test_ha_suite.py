@@ -19,7 +19,7 @@ FAILOVER_SCENARIOS = 9  # scenarios with a fault the sentinels must see: each ge
 # Each run's tests go to one worker, the two runs to two; the longest work there is, so each starts first.
 plain_run_tests = pytest.mark.xdist_group("ha-plain-run")
 password_run_tests = pytest.mark.xdist_group("ha-password-run")
-WHOLE_RUN = pytest.mark.cost(230)
+WHOLE_RUN = pytest.mark.cost(230, cores=0.4)
 
 
 def ha_run(scratch: Path, env: dict[str, str] | None = None) -> tuple[Finished, Path, set[str]]:

@@ -39,7 +39,9 @@ FEATURES = ROOT / "features"
 
 def costed(cases: list[Case]) -> list[object]:
     """The cases as parameters, each with its run's measured cost, so the longest start first."""
-    return [pytest.param(case, marks=pytest.mark.cost(case.cost), id=case.name) for case in cases]
+    return [
+        pytest.param(case, marks=pytest.mark.cost(case.cost[0], cores=case.cost[1]), id=case.name) for case in cases
+    ]
 
 
 @pytest.mark.engine

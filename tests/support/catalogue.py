@@ -69,8 +69,9 @@ RUNS = {
     "clients": ("--tags=@ha-consumers", "--tags=~@ha-partition"),
     "partition": ("--tags=@ha-partition",),
 }
-# Measured seconds of a run of each kind, to start the longest first (tests/support/parallel.py).
-COST = {"all": 30, "static": 3, "ha": 130, "clients": 90, "partition": 45}
+# A run of each kind, measured: its seconds, and the cores it keeps busy (tests/support/parallel.py
+# starts the longest first, and spreads the busy ones among those that mostly wait).
+COST = {"all": (30, 0.8), "static": (3, 0.8), "ha": (110, 0.4), "clients": (95, 0.5), "partition": (35, 0.4)}
 
 
 @dataclass(frozen=True)
@@ -104,8 +105,9 @@ class Case:
         return self.patch.target if self.patch else self.compose_file or DELIVERED[0]
 
     @property
-    def cost(self) -> float:
-        return float(COST[self.runs])
+    def cost(self) -> tuple[float, float]:
+        """The seconds its run takes, and the cores it keeps busy."""
+        return COST[self.runs]
 
     @classmethod
     def parse(cls, path: Path) -> Case:

@@ -99,14 +99,23 @@ def test_a_pool_a_killed_run_left_is_found_by_its_own_paths(tmp_path: Path, monk
     assert [engine.index for engine in engine_pool.existing()] == [1, 3]
 
 
-def test_the_costliest_tests_start_first():
-    def item(name: str, cost: float | None) -> Any:
-        mark = SimpleNamespace(args=(cost,)) if cost is not None else None
+def test_the_costliest_tests_start_first_the_busy_ones_spread_among_those_that_wait():
+    def item(name: str, seconds: float | None, cores: float = 0.8) -> Any:
+        mark = SimpleNamespace(args=(seconds,), kwargs={"cores": cores}) if seconds is not None else None
         return SimpleNamespace(name=name, get_closest_marker=lambda _: mark)
 
-    items = [item("unit", None), item("mutant", 30), item("ha run", 230), item("other unit", None)]
+    items = [
+        item("unit", None),
+        *(item(f"mutant {n}", 30) for n in range(4)),
+        item("ha run", 230, cores=0.4),
+        item("ha mutant", 100, cores=0.4),
+        item("other unit", None),
+    ]
     parallel.longest_first(items)
-    assert [i.name for i in items] == ["ha run", "mutant", "unit", "other unit"]
+    names = [i.name for i in items]
+    assert names[:2] == ["ha run", "mutant 0"]  # the longest first, then the other stream's longest
+    assert names.index("ha mutant") < names.index("mutant 3")  # interleaved, not all heavy at the end
+    assert names[-2:] == ["unit", "other unit"]  # tests without a cost keep their order, last
 
 
 GROUPED = """
