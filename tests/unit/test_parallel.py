@@ -79,6 +79,18 @@ def test_the_pool_needs_root_and_its_tools(monkeypatch: pytest.MonkeyPatch):
     assert engine_pool.unavailable() == "unshare not found"
 
 
+def test_starting_a_pool_without_this_machines_engine_is_one_line(monkeypatch: pytest.MonkeyPatch, capsys):
+    monkeypatch.setattr(engine_pool, "unavailable", lambda: None)
+
+    def no_engine() -> Any:
+        raise engine_pool.docker.errors.DockerException("Error while fetching server API version")
+
+    monkeypatch.setattr(engine_pool.docker, "from_env", no_engine)
+    assert engine_pool.main(["start", "2"]) == 1
+    said = capsys.readouterr().err
+    assert said.count("\n") == 1 and "this machine's Docker engine did not answer" in said
+
+
 def test_a_worker_runs_in_its_engines_network_and_a_mount_namespace_of_its_own():
     spec = parallel._spec(engine_pool.PoolEngine(2))
     parts = spec.split("//")
