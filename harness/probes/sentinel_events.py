@@ -96,6 +96,7 @@ class EventLog:
         except (redis.RedisError, OSError) as error:
             with self._lock:
                 self.errors.append(f"{name}: {type(error).__name__}: {error}")
+            ready.set()  # `start` reports the failure now, not at its bound
 
     def seen(self) -> list[Event]:
         with self._lock:
