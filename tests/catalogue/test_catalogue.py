@@ -13,6 +13,8 @@ import pytest
 
 from tests.support.catalogue import (
     DELIVERED,
+    EQUIVALENTS,
+    MUTANTS,
     ROOT,
     Case,
     equivalents,
@@ -119,6 +121,14 @@ def test_the_catalogue_is_large_enough_and_every_mutant_names_its_failures():
     assert len(MUTANT_CASES) >= 51 and len(EQUIVALENT_CASES) >= 8 and len(OTHER_MODEL) >= 5
     assert all(c.fails and c.mistake for c in MUTANT_CASES), [c.name for c in MUTANT_CASES if not c.fails]
     assert {c.target for c in MUTANT_CASES} == set(DELIVERED)
+
+
+def test_the_catalogues_folders_hold_its_cases_and_the_files_they_name_nothing_else():
+    """A stray file (a copy left by a conversion, say) would read as a case that is never run."""
+    named = {Path(value).resolve() for case in MUTANT_CASES + EQUIVALENT_CASES for _, value in case.environment}
+    cases = {case.path.resolve() for case in MUTANT_CASES + EQUIVALENT_CASES}
+    files = {p.resolve() for folder in (MUTANTS, EQUIVALENTS) for p in folder.rglob("*") if p.is_file()}
+    assert sorted(str(p.relative_to(ROOT)) for p in files - cases - named) == []
 
 
 def _changes(before: list[str], after: list[str]) -> list[str]:
