@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -49,11 +50,11 @@ def costed(cases: list[Case]) -> list[object]:
 @pytest.mark.engine
 @pytest.mark.suite_run
 @pytest.mark.parametrize("case", costed(MUTANT_CASES))
-def test_mutant_fails_exactly_the_named_scenarios(case: Case, record_property: pytest.RecordProperty):
+def test_mutant_fails_exactly_the_named_scenarios(case: Case, verdict: Callable[[str], None]):
     before = engine_objects()
     outcome = run_suite(case)
     left = engine_objects() - before
-    record_property("catalogue", "killed" if killed(case, outcome) else "survived")
+    verdict("killed" if killed(case, outcome) else "survived")
     assert outcome.returncode == 1, f"{case.mistake}: behave exited {outcome.returncode}; {outcome.stderr}"
     unexpected = {name: outcome.reasons.get(name, "") for name in sorted(outcome.failed - case.fails)}
     assert sorted(outcome.failed) == sorted(case.fails), (
@@ -66,11 +67,11 @@ def test_mutant_fails_exactly_the_named_scenarios(case: Case, record_property: p
 @pytest.mark.engine
 @pytest.mark.suite_run
 @pytest.mark.parametrize("case", costed(OTHER_MODEL))
-def test_equivalent_passes(case: Case, record_property: pytest.RecordProperty):
+def test_equivalent_passes(case: Case, verdict: Callable[[str], None]):
     before = engine_objects()
     outcome = run_suite(case)
     left = engine_objects() - before
-    record_property("catalogue", "passed" if passed(outcome) else "failed")
+    verdict("passed" if passed(outcome) else "failed")
     assert passed(outcome), f"{case.mistake}: exit {outcome.returncode}, failed {outcome.reasons}; {outcome.stderr}"
     assert not left, f"left behind on the engine: {left}"
     assert not run_processes(outcome.project), f"processes left running: {run_processes(outcome.project)}"
@@ -78,11 +79,11 @@ def test_equivalent_passes(case: Case, record_property: pytest.RecordProperty):
 
 @pytest.mark.docker_cli
 @pytest.mark.parametrize("case", SAME_MODEL, ids=lambda c: c.name)
-def test_equivalent_has_the_delivered_files_model(case: Case, tmp_path: Path, record_property: pytest.RecordProperty):
+def test_equivalent_has_the_delivered_files_model(case: Case, tmp_path: Path, verdict: Callable[[str], None]):
     """A run of it is a run of the delivered file: Compose acts on the model alone."""
     derived = case.derive(tmp_path)
     same = {mode: model(derived, env) == model(ROOT / case.same_model_as, env) for mode, env in MODES.items()}
-    record_property("catalogue", "passed" if all(same.values()) else "failed")
+    verdict("passed" if all(same.values()) else "failed")
     assert all(same.values()), f"{case.mistake}: its model differs from {case.same_model_as}'s {same}"
 
 
