@@ -297,8 +297,10 @@ def main(argv: list[str]) -> int:
             return 1
         except docker.errors.DockerException as error:
             # docker.from_env() or the image export: this machine's engine is the source.
-            print(f"engine_pool: this machine's Docker engine did not answer ({error}); start it and try again",
-                  file=sys.stderr)
+            print(
+                f"engine_pool: this machine's Docker engine did not answer ({error}); start it and try again",
+                file=sys.stderr,
+            )
             return 1
         return 0
     print("usage: python -m tests.support.engine_pool start N | stop", file=sys.stderr)
