@@ -68,9 +68,10 @@ def step_tasks_replicated(context: Context, count: int, queue: str) -> None:
 @then("the sync lock is still held by its worker on the new master, and another worker cannot take it")
 def step_lock_kept(context: Context) -> None:
     topology, failover, holding = context.suite.sentinel(), watched(context), state(context).holding
-    client = topology.writer_client(topology.node(failover.new))
+    client = topology.writer_client(failover.new_master)
     seen = {"owner": sync_lock.owner(client), "another worker took it": Lock(client, LOCK_NAME).acquire(blocking=False)}
-    said = f"After the {failover.fault}, {failover.new} says the sync lock is {holding.process.name}'s: {seen}."
+    new = failover.new_master.service
+    said = f"After the {failover.fault}, {new} says the sync lock is {holding.process.name}'s: {seen}."
     context.suite.evidence.record("sync lock after the failover", seen, said)
     assert_that(seen, equal_to({"owner": holding.owner, "another worker took it": False}), said)
 

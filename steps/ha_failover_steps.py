@@ -47,7 +47,8 @@ def step_switched(context: Context, seconds: int, fault: str) -> None:
     took = failover.wait_switched(within=seconds, among=running)
     times = failover.timeline()
     said = (
-        f"{failover.fault}: {failover.old.service} lost, {failover.new} named master by the first sentinel "
+        f"{failover.fault}: {failover.old.service} lost, {failover.new_master.service} named master "
+        f"by the first sentinel "
         f"{_s(times['+switch-master (first sentinel)'])} and by every sentinel {_s(took)} after the {fault}; "
         f"+sdown {_s(times['+sdown'])}, +odown {_s(times['+odown'])}."
     )
@@ -58,7 +59,7 @@ def step_switched(context: Context, seconds: int, fault: str) -> None:
 @then("the new master says it is master, and the other replica follows it with its link up")
 def step_new_master_linked(context: Context) -> None:
     failover, topology = watched(context), context.suite.sentinel()
-    snapshot = topology.wait_replicas_follow(failover.new, exclude=failover.old.service)
+    snapshot = topology.wait_replicas_follow(failover.new_master.service, exclude=failover.old.service)
     assert_that(node_problems([n for n in snapshot.nodes if n.service != failover.old.service], snapshot.master),
                 empty(), f"replication after the failover: {snapshot}")  # fmt: skip
 
@@ -66,8 +67,8 @@ def step_new_master_linked(context: Context) -> None:
 @then("a write to the new master succeeds")
 def step_write_new_master(context: Context) -> None:
     topology, failover = context.suite.sentinel(), watched(context)
-    client = topology.writer_client(topology.node(failover.new))
-    assert_that(client.set("opterp20:ha:after-failover", "1"), equal_to(True), f"SET on {failover.new}")
+    client = topology.writer_client(failover.new_master)
+    assert_that(client.set("opterp20:ha:after-failover", "1"), equal_to(True), f"SET on {failover.new_master.service}")
 
 
 @then("every write a replica confirmed is on the new master, counted exactly")
@@ -76,7 +77,7 @@ def step_confirmed_kept(context: Context) -> None:
     failover.stop_writes()
     tally = failover.tally
     assert tally is not None
-    kept = writes.present(topology.writer_client(topology.node(failover.new)), tally.replicated)
+    kept = writes.present(topology.writer_client(failover.new_master), tally.replicated)
     said = (
         f"{tally.attempts} writes tried through the {failover.fault}: {len(tally.acknowledged)} acknowledged, "
         f"{len(tally.replicated)} confirmed by a replica, {kept} of those on the new master "
@@ -97,7 +98,7 @@ def step_unconfirmed_counted(context: Context) -> None:
     tally = failover.tally
     assert tally is not None
     unconfirmed = tally.unreplicated
-    kept = writes.present(topology.writer_client(topology.node(failover.new)), unconfirmed)
+    kept = writes.present(topology.writer_client(failover.new_master), unconfirmed)
     said = (
         f"{len(unconfirmed)} writes were acknowledged by a master without a replica's confirmation: "
         f"{kept} are on the new master, {len(unconfirmed) - kept} lost."
@@ -128,7 +129,8 @@ def step_demoted(context: Context, seconds: int) -> None:
     failover.stop_writes()
     times = failover.timeline()
     said = (
-        f"{failover.old.service} was a linked replica of {failover.new} {_s(times['old master a linked replica'])} "
+        f"{failover.old.service} was a linked replica of {failover.new_master.service} "
+        f"{_s(times['old master a linked replica'])} "
         f"after the {failover.fault}, {_since(failover.demoted_at, failover.returned_at)} after it was back."
     )
     context.suite.evidence.record("failover timeline", {"fault": failover.fault, **times}, said)
@@ -171,7 +173,7 @@ def step_no_switch(context: Context, seconds: int) -> None:
 @then("it is master again with both replicas following it, and no two nodes were ever master at once")
 def step_master_unchanged(context: Context) -> None:
     failover, topology = watched(context), context.suite.sentinel()
-    failover.new = failover.old.service
+    failover.new = failover.old
     snapshot = topology.wait_replicas_follow(failover.old.service, exclude="", observe=failover.observe)
     said = f"{failover.old.service} was master again; at most {failover.most_masters} master at any moment."
     context.suite.evidence.record("masters at once", failover.most_masters, said)

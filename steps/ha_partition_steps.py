@@ -54,7 +54,7 @@ def step_lost_counted(context: Context, seconds: int) -> None:
     failover.stop_writes()
     hammered, tally = failover.hammered, failover.tally
     assert hammered is not None and tally is not None and hammered.first_refusal is not None
-    new = topology.writer_client(topology.node(failover.new))
+    new = topology.writer_client(failover.new_master)
     lost = writes.missing(new, hammered.acknowledged, writes.DIRECT)
     unconfirmed_lost = writes.missing(new, tally.unreplicated)
     confirmed_lost = writes.missing(new, tally.replicated)

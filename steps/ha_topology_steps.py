@@ -128,7 +128,7 @@ def step_ready_again(context: Context, seconds: int) -> None:
 
 @then("the sentinels still name the promoted node as master")
 def step_same_master(context: Context) -> None:
-    snapshot, promoted = context.suite.sentinel().snapshot(), state(context).failover.new
+    snapshot, promoted = context.suite.sentinel().snapshot(), state(context).failover.new_master.service
     named = snapshot.master[0] if snapshot.master else None
     said = f"After the restart the sentinels named {named} master; {promoted} was promoted before it."
     context.suite.evidence.record("master after a whole-stack restart", named, said)

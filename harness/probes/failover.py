@@ -35,7 +35,7 @@ class Failover:
     fault: str = ""
     fault_at: float = math.nan
     switched_at: float | None = None  # every sentinel named the new master (polled)
-    new: str = ""
+    new: Node | None = None  # the master every sentinel named after the fault
     returned_at: float | None = None  # the old master started, thawed or healed again
     demoted_at: float | None = None  # the old master a linked replica (polled)
     most_masters: int = 1  # the most data nodes that said they were master at one moment
@@ -64,6 +64,13 @@ class Failover:
         events.start(listen_timeout)
         master = topology.named_master(among=running)
         return cls(topology, master, events, monitoring=topology.monitoring(running))
+
+    @property
+    def new_master(self) -> Node:
+        """The master the sentinels named after the fault; asking before the switch is a harness error."""
+        if self.new is None:
+            raise HarnessError("no new master was named: the failover's switch was not awaited")
+        return self.new
 
     @property
     def clock(self) -> float:
@@ -151,7 +158,7 @@ class Failover:
         seen = self.topology.wait_switched(self.old.service, self.fault_at, within + ANNOUNCE_SLACK, among or [])
         self.switched_at = max(announced[name] for name in asked)
         view = seen.value.sentinels[0]
-        self.new = view.master[0] if view.master else ""
+        self.new = self.topology.node(view.master[0]) if view.master else None
         return self.switched_at - self.fault_at
 
     def _failover_ruled_out(self, within: float) -> str | None:
@@ -185,13 +192,14 @@ class Failover:
     def wait_demoted(self, within: float) -> Snapshot:
         """Until the old master is a linked replica of the new one; counts masters meanwhile."""
         assert self.returned_at is not None
+        new = self.new_master.service
 
         def demoted(s: Snapshot) -> bool:
             view = next(v for v in s.nodes if v.service == self.old.service)
-            return view.role == "slave" and view.link == "up" and view.master is not None and view.master[0] == self.new
+            return view.role == "slave" and view.link == "up" and view.master is not None and view.master[0] == new
 
         seen = self.topology.project.poller.until(
-            f"{self.old.service} a replica of {self.new} with its link up",
+            f"{self.old.service} a replica of {new} with its link up",
             self.observe, demoted, timeout=within, since=self.returned_at,
             give_up=lambda _: self.old.frozen(),  # paused (by someone else): it cannot follow anyone
         )  # fmt: skip

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from harness.core.errors import TerminalState
+from harness.core.errors import HarnessError, TerminalState
 from harness.core.polling import Poller
 from harness.probes.failover import MANUAL, Failover
 from harness.probes.sentinel_events import NO_GOOD_REPLICA, Event, EventLog
@@ -98,3 +98,8 @@ def test_the_timeline_is_seconds_from_the_fault_and_none_for_what_did_not_happen
     assert (timeline["+switch-master (first sentinel)"], timeline["+switch-master (last sentinel)"]) == (5.9, 6.3)
     assert timeline["first write acknowledged after the fault"] == 6.5
     assert timeline["old master back"] is None and timeline["+convert-to-slave (old master)"] is None
+
+
+def test_asking_for_the_new_master_before_the_switch_is_a_harness_error():
+    with pytest.raises(HarnessError, match="no new master was named"):
+        _ = watched().new_master
