@@ -48,8 +48,8 @@ def step_switched(context: Context, seconds: int, fault: str) -> None:
     times = failover.timeline()
     said = (
         f"{failover.fault}: {failover.old.service} lost, {failover.new_master.service} named master "
-        f"by the first sentinel "
-        f"{_s(times['+switch-master (first sentinel)'])} and by every sentinel {_s(took)} after the {fault}; "
+        f"by the first sentinel {_s(times['+switch-master (first sentinel)'])} "
+        f"and by every sentinel {_s(took)} after the {fault}; "
         f"+sdown {_s(times['+sdown'])}, +odown {_s(times['+odown'])}."
     )
     context.suite.evidence.record("failover timeline", {"fault": failover.fault, **times}, said)
@@ -130,8 +130,8 @@ def step_demoted(context: Context, seconds: int) -> None:
     times = failover.timeline()
     said = (
         f"{failover.old.service} was a linked replica of {failover.new_master.service} "
-        f"{_s(times['old master a linked replica'])} "
-        f"after the {failover.fault}, {_since(failover.demoted_at, failover.returned_at)} after it was back."
+        f"{_s(times['old master a linked replica'])} after the {failover.fault}, "
+        f"{_since(failover.demoted_at, failover.returned_at)} after it was back."
     )
     context.suite.evidence.record("failover timeline", {"fault": failover.fault, **times}, said)
 

@@ -25,8 +25,8 @@ from stand_ins import contract, tasks
 from stand_ins.journal import Entry
 
 QUEUES = ("sync", "default")  # the bulkhead: one queue, and its own workers, per workload
-# A worker journals a task's start a few milliseconds after Redis handed it out.
 ANY_WORKER = "celery-*"  # the kinds `@takes` names: a worker of one queue (`celery-<queue>`), or of any
+# A worker journals a task's start a few milliseconds after Redis handed it out.
 DELIVERY_SLACK = 0.05
 RESULT_SLACK = 3.0  # seconds to keep waiting past a result's bound, to measure it
 RESULT_SLICE = 0.5  # seconds per wait for a result, between checks that a worker is still there

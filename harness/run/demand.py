@@ -40,6 +40,11 @@ class RunDemand:
             plan.extend(kinds_of(step) for step in scenario.all_steps)
         return cls(plan, starts)
 
+    @classmethod
+    def unknown(cls) -> RunDemand:
+        """Before the run's scenarios are known: every kind wanted and declared."""
+        return cls([], {}, position=UNKNOWN)
+
     def scenario_begins(self, scenario: Any) -> None:
         """At a scenario's start (before its Background); one the plan does not know leaves the demand unknown."""
         start = self.starts.get(id(scenario))

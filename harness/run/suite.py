@@ -59,7 +59,7 @@ class Suite:
     _closing: threading.Lock = field(default_factory=threading.Lock, repr=False)
     removed_abandoned: list[str] = field(default_factory=list)  # what earlier runs left, removed by this one
     # Which consumer processes the run's steps start (set once the run's scenarios are known).
-    demand: RunDemand = field(default_factory=lambda: RunDemand([], {}, position=-2))
+    demand: RunDemand = field(default_factory=RunDemand.unknown)
 
     ha: bool = False  # the run's scenarios are the Sentinel topology's (@ha)
 
