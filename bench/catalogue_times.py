@@ -40,8 +40,10 @@ def main() -> int:
         print(f"  {name:32} {wall:6.1f} s{'  over the target' if wall > TARGET else ''}")
     over = [name for wall, name, _ in times if wall > TARGET]
     total = sum(wall for wall, _, _ in times)
-    print(f"\n{len(times)} mutants in {total:.0f} s; slowest {times[0][1]} {times[0][0]:.1f} s; "
-          f"over {TARGET:g} s: {', '.join(over) or 'none'}")  # fmt: skip
+    print(
+        f"\n{len(times)} mutants in {total:.0f} s; slowest {times[0][1]} {times[0][0]:.1f} s; "
+        f"over {TARGET:g} s: {', '.join(over) or 'none'}"
+    )
     return 1 if over else 0
 
 

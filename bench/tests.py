@@ -106,8 +106,9 @@ def main() -> int:
     began, cpu = time.monotonic(), CpuTimes.read()
     done = subprocess.run(
         [sys.executable, "-m", "pytest", f"--junitxml={junit}", f"--basetemp={basetemp}", *pytest_args],
-        cwd=ROOT, env=os.environ,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=os.environ,
+    )
     wall, busy = time.monotonic() - began, CpuTimes.read().busy_since(cpu)
     sampler.done.set()
     sampler.join()

@@ -13,7 +13,9 @@ from hamcrest import (
     less_than_or_equal_to,
 )
 
-from harness.consumers.celery_broker import ANY_WORKER, DELIVERY_SLACK
+from harness.consumers import celery_facts
+from harness.consumers.celery_broker import ANY_WORKER
+from harness.consumers.celery_facts import Redelivery, Waiting
 from harness.run.scenario_state import state
 from harness.run.step_errors import best_effort
 from harness.run.steps import given, takes, then, when
@@ -24,7 +26,7 @@ from stand_ins.tasks import OCCUPY, OCCUPY_ACKS_LATE, RECORD
 @takes("celery-{queue}")
 def step_worker(context: Context, queue: str) -> None:
     context.suite.consumers().celery.ensure_workers([queue])
-    state(context).queue = queue
+    state(context).celery.queue = queue
 
 
 @given('a worker consumes each of the queues "{first}" and "{second}"')
@@ -41,23 +43,23 @@ def step_no_worker(context: Context, queue: str) -> None:
 @when('a client on the host sends a task to the "{queue}" queue')
 def step_send(context: Context, queue: str) -> None:
     now = state(context)
-    now.sent_at = context.suite.poller.clock()
-    now.token, now.result = context.suite.consumers().celery.send(RECORD, queue)
+    now.celery.sent_at = context.suite.poller.clock()
+    now.celery.token, now.celery.result = context.suite.consumers().celery.send(RECORD, queue)
 
 
 @then('its result is read back within {bound:g} seconds, from the "{queue}" worker')
 def step_result(context: Context, bound: float, queue: str) -> None:
-    _read_back(context, bound, queue, since=state(context).sent_at, measured="from sending")
+    _read_back(context, bound, queue, since=state(context).celery.sent_at, measured="from sending")
 
 
 @then('its result is read back within {bound:g} seconds of the crash, from the "{queue}" worker')
 def step_result_after_crash(context: Context, bound: float, queue: str) -> None:
-    _read_back(context, bound, queue, since=state(context).crash.at, measured="from the crash")
+    _read_back(context, bound, queue, since=state(context).service.crash.at, measured="from the crash")
 
 
 def _read_back(context: Context, bound: float, queue: str, since: float, measured: str) -> None:
-    celery, token = context.suite.consumers().celery, state(context).token
-    read = celery.result(token, state(context).result, since=since, within=bound)
+    celery, token = context.suite.consumers().celery, state(context).celery.token
+    read = celery.result(token, state(context).celery.result, since=since, within=bound)
     workers = [p.pid for p in celery.running(queue)]
     context.suite.evidence.record(
         f"seconds {measured} to the result",
@@ -78,22 +80,20 @@ def step_queue_tasks(context: Context, count: int, queue: str) -> None:
     celery, now = context.suite.consumers().celery, state(context)
     context.add_cleanup(best_effort(lambda: celery.purge(queue)))
     celery.purge(queue)  # what an earlier, failed scenario left there is not these tasks
-    now.tokens = [celery.send(RECORD, queue)[0] for _ in range(count)]
-    now.queued_at = context.suite.poller.clock()
-    now.queue = queue
+    now.celery.tokens = [celery.send(RECORD, queue)[0] for _ in range(count)]
+    now.celery.queued_at = context.suite.poller.clock()
+    now.celery.queue = queue
 
 
 @when("the Redis process crashes {delay:g} second later and the container is then re-created")
 def step_crash_and_recreate(context: Context, delay: float) -> None:
-    suite, now = context.suite, state(context)
+    suite, now = context.suite, state(context).celery
     celery = suite.consumers().celery
-    suite.node().crash_after(now.queued_at, delay)
-    waiting = celery.queued(now.queue)
-    suite.evidence.record("tasks waiting after the crash", waiting, f"{waiting} tasks were waiting after the crash.")
+    suite.node().faults.crash_after(now.queued_at, delay)
+    suite.evidence.observe(Waiting(celery.queued(now.queue), "tasks waiting after the crash", "the crash"))
     suite.node().recreate()
-    now.still_queued = celery.queued(now.queue)
-    said = f"{now.still_queued} tasks were waiting after the re-creation."
-    suite.evidence.record("tasks waiting after re-creation", now.still_queued, said)
+    waiting = Waiting(celery.queued(now.queue), "tasks waiting after re-creation", "the re-creation")
+    now.still_queued = suite.evidence.observe(waiting).count
 
 
 @when('a worker starts consuming the "{queue}" queue')
@@ -104,21 +104,23 @@ def step_start_worker(context: Context, queue: str) -> None:
 
 @then("each of the {count:d} tasks is executed exactly once")
 def step_exactly_once(context: Context, count: int) -> None:
-    now, timeout = state(context), context.suite.settings.execution_timeout
-    tally = context.suite.consumers().celery.tally(now.tokens, now.queue, timeout, now.still_queued)
-    said = (
-        f"Of {count} queued tasks, {tally['executed']} ran, {tally['twice or more']} more than once; "
-        f"{tally['still queued']} were still queued."
+    now, timeout = state(context).celery, context.suite.settings.execution_timeout
+    what = f"{count} queued tasks after crash and re-creation"
+    ran = celery_facts.executions(
+        context.suite.consumers().celery, now.tokens, now.queue, timeout, now.still_queued, what=what
     )
-    context.suite.evidence.record(f"{count} queued tasks after crash and re-creation", tally, said)
-    assert_that(tally, equal_to({"executed": count, "twice or more": 0, "still queued": 0}), "tasks")
+    assert_that(
+        context.suite.evidence.observe(ran).value,
+        equal_to({"executed": count, "twice or more": 0, "still queued": 0}),
+        "tasks",
+    )
 
 
 @when("the Redis process crashes and comes back")
 def step_crash_and_back(context: Context) -> None:
     node = context.suite.node()
-    crash = state(context).crash = node.crash()
-    context.suite.evidence.answering_after_crash(node.wait_back(crash).elapsed)
+    crash = state(context).service.crash = node.faults.crash()
+    context.suite.evidence.answering_after_crash(node.faults.wait_back(crash).elapsed)
 
 
 @given('the "{queue}" queue\'s worker is busy with a long task')
@@ -133,40 +135,27 @@ def step_busy(context: Context, queue: str) -> None:
 def step_mid_task(context: Context) -> None:
     celery, timeout = context.suite.consumers().celery, context.suite.settings.execution_timeout
     now = state(context)
-    now.first = celery.occupy(OCCUPY_ACKS_LATE, now.queue, timeout, until_released=context.add_cleanup)
+    now.celery.first = celery.occupy(OCCUPY_ACKS_LATE, now.celery.queue, timeout, until_released=context.add_cleanup)
 
 
 @when("that worker is killed and a new one starts on the queue")
 @takes(ANY_WORKER)
 def step_kill_worker(context: Context) -> None:
     celery, now = context.suite.consumers().celery, state(context)
-    celery.kill_worker(now.first.pid)
-    now.replacement = celery.start_worker(now.queue)
+    celery.kill_worker(now.celery.first.pid)
+    now.celery.replacement = celery.start_worker(now.celery.queue)
 
 
 @then("the new worker is given the task again soon after the visibility timeout, and not before")
 def step_redelivered(context: Context) -> None:
-    settings, now = context.suite.settings, state(context)
-    bound, visibility = settings.redelivery_bound, settings.visibility_timeout
-    celery, first = context.suite.consumers().celery, now.first
-    again = celery.wait_started(first["token"], timeout=visibility + settings.execution_timeout, nth=2).value
-    delay = again.t - first.t
-    context.suite.evidence.record(
-        "task delivered again",
-        f"{delay:.3f} s after its first delivery, redelivered flag {again['redelivered']}",
-        f"The task reached the new worker {delay:.2f} s after its first delivery "
-        f"(visibility timeout {visibility:g} s).",
+    settings, now = context.suite.settings, state(context).celery
+    timeout = settings.visibility_timeout + settings.execution_timeout
+    again = context.suite.consumers().celery.wait_started(now.first["token"], timeout=timeout, nth=2).value
+    redelivery = context.suite.evidence.observe(Redelivery(now.first, again, settings.visibility_timeout))
+    soon = all_of(
+        greater_than_or_equal_to(redelivery.earliest),
+        less_than_or_equal_to(redelivery.visibility + settings.redelivery_bound),
     )
-    assert_that(
-        {"delivered to": again.pid, "seconds between the deliveries": delay},
-        has_entries(
-            {
-                "delivered to": now.replacement.pid,
-                "seconds between the deliveries": all_of(
-                    greater_than_or_equal_to(visibility - DELIVERY_SLACK), less_than_or_equal_to(visibility + bound)
-                ),
-            }
-        ),
-        f"the task's second delivery: the new worker's pid and the seconds since the first "
-        f"(visibility timeout {visibility:g} s)",
-    )
+    expected = {"delivered to": now.replacement.pid, "seconds between the deliveries": soon}
+    reading = f"the task's second delivery: the new worker's pid and the seconds since the first ({redelivery})"
+    assert_that(redelivery.seen, has_entries(expected), reading)

@@ -20,7 +20,6 @@ from harness.run.steps import given, then
 from harness.service.definition import (
     DATA_DIR,
     DURABLE_FSYNC,
-    FSYNC_WORDS,
     REDIS_PORT,
     SERVICE,
     START_INTERVAL,
@@ -29,12 +28,22 @@ from harness.service.definition import (
     ServiceDefinition,
     declares_version,
 )
+from harness.service.definition_facts import (
+    Acceptance,
+    EvictionPolicy,
+    Fsync,
+    HealthSchedule,
+    HealthStart,
+    HealthTest,
+    Network,
+    Storage,
+)
 
 
 def _definition(context: Context) -> ServiceDefinition:
     """The definition the Then steps check: a file Compose rejected has none."""
-    if state(context).rejected is not None:
-        raise HarnessError(f"Docker Compose rejects {context.suite.compose.file}: {state(context).rejected}")
+    if state(context).service.rejected is not None:
+        raise HarnessError(f"Docker Compose rejects {context.suite.compose.file}: {state(context).service.rejected}")
     definition: ServiceDefinition = context.suite.definition()
     return definition
 
@@ -46,38 +55,22 @@ def _health_check(context: Context) -> HealthCheck:
     return check
 
 
-def _health_said(check: HealthCheck | None) -> str:
-    if check is None or check.disabled:
-        return "The service has no health check."
-    pings = "ping" in check.command_line
-    said = (
-        "The health check runs the Redis command-line client's ping"
-        if pings
-        else "The health check does not ping Redis"
-    )
-    return said + (", giving it the password when one is set." if "REDISCLI_AUTH" in check.command_line else ".")
-
-
 @given("the service definition as Docker Compose reads it")
 def step_definition(context: Context) -> None:
     try:
         context.suite.model()
-        state(context).rejected = None
+        state(context).service.rejected = None
     except CommandFailed as error:
-        state(context).rejected = error.stderr.strip() or str(error)
+        state(context).service.rejected = error.stderr.strip() or str(error)
 
 
 @then("Docker Compose accepts the definition")
 def step_accepted(context: Context) -> None:
-    rejected = state(context).rejected
-    said = f"Docker Compose rejected the file: {rejected}" if rejected else "Docker Compose accepted the file."
-    context.suite.evidence.record("`docker compose config`", rejected or "accepted", said)
+    rejected = state(context).service.rejected
     services = [] if rejected else list(context.suite.model()["services"])
-    assert_that(
-        services,
-        has_item(SERVICE),
-        f"services of {context.suite.compose.file}, as `docker compose config` reads it ({rejected or 'accepted'})",
-    )
+    accepted = context.suite.evidence.observe(Acceptance(rejected, services))
+    reading = f"services of {context.suite.compose.file}, as `docker compose config` reads it ({accepted.value})"
+    assert_that(accepted.services, has_item(SERVICE), reading)
 
 
 @then('the service runs the image "{image}"')
@@ -124,41 +117,26 @@ def step_aof_option(context: Context) -> None:
 
 @then("Redis is set to write its log to disk at least once a second")
 def step_fsync_option(context: Context) -> None:
-    definition = _definition(context)
-    stated = "" if definition.server_options.get("appendfsync") else " (not stated: Redis's default)"
-    flushed = FSYNC_WORDS.get(definition.appendfsync, definition.appendfsync)
-    context.suite.evidence.record(
-        "append-only log flushed",
-        f"appendfsync {definition.appendfsync}{stated}",
-        f"Redis writes its log to disk {flushed}{stated}.",
-    )
-    command = list(definition.command)
-    assert_that(definition.appendfsync, is_in(DURABLE_FSYNC), f"--appendfsync as redis-server reads command {command}")
+    fsync = context.suite.evidence.observe(Fsync.of(_definition(context)))
+    assert_that(fsync.setting, is_in(DURABLE_FSYNC), f"--appendfsync as redis-server reads command {fsync.command}")
 
 
 @then('the server is started with the eviction policy "{policy}"')
 def step_eviction_policy(context: Context, policy: str) -> None:
-    definition = _definition(context)
-    stated = definition.server_options.get("maxmemory-policy")
-    said = f"The eviction policy stated is {', '.join(stated)}." if stated else "No eviction policy is stated."
-    context.suite.evidence.record("--maxmemory-policy in the definition", stated or "not stated", said)
-    assert_that(
-        stated,
-        equal_to([policy]),
-        f"--maxmemory-policy as redis-server reads command {list(definition.command) or '(image default)'}",
-    )
+    eviction = context.suite.evidence.observe(EvictionPolicy.of(_definition(context)))
+    reading = f"--maxmemory-policy as redis-server reads command {eviction.command}"
+    assert_that(eviction.stated, equal_to([policy]), reading)
 
 
 @then("the health check pings Redis with the Redis command-line client")
 def step_health_test(context: Context) -> None:
-    check = _definition(context).healthcheck
-    context.suite.evidence.record("health check test", list(check.test) if check else "none", _health_said(check))
+    context.suite.evidence.observe(HealthTest(_definition(context).healthcheck))
     check = _health_check(context)
+    pings = all_of(contains_string("redis-cli"), contains_string("ping"))
+    observed = (check.disabled, check.test[:1], check.command_line)
     assert_that(
-        (check.disabled, check.test[:1], check.command_line),
-        contains_exactly(
-            False, is_in([("CMD",), ("CMD-SHELL",)]), all_of(contains_string("redis-cli"), contains_string("ping"))
-        ),
+        observed,
+        contains_exactly(False, is_in([("CMD",), ("CMD-SHELL",)]), pings),
         f"health check test {list(check.test)}",
     )
 
@@ -168,50 +146,23 @@ def step_health_test(context: Context) -> None:
     " and allows {retries:d} retries"
 )
 def step_health_schedule(context: Context, interval: float, timeout: float, retries: int) -> None:
-    check = _health_check(context)
-    context.suite.evidence.record(
-        "health check schedule",
-        f"interval {check.interval}s, timeout {check.timeout}s, retries {check.retries}",
-        f"The health check runs every {check.interval:g} s, times out after {check.timeout:g} s and allows "
-        f"{check.retries} retries.",
-    )
-    assert_that(
-        {"interval": check.interval, "timeout": check.timeout, "retries": check.retries},
-        equal_to({"interval": interval, "timeout": timeout, "retries": retries}),
-        "health check schedule in seconds",
-    )
+    schedule = context.suite.evidence.observe(HealthSchedule(_health_check(context)))
+    expected = {"interval": interval, "timeout": timeout, "retries": retries}
+    assert_that(schedule.seconds, equal_to(expected), "health check schedule in seconds")
 
 
 @then("while the service starts, the health check probes it several times a second")
 def step_health_start(context: Context) -> None:
-    check = _health_check(context)
-    said = (
-        f"For {check.start_period:g} s after a start, the health check probes every {check.start_interval:g} s."
-        if check.start_interval and check.start_period
-        else "The health check probes no faster while the service starts."
-    )
-    context.suite.evidence.record(
-        "health check start", f"start_period {check.start_period}s, start_interval {check.start_interval}s", said
-    )
-    assert_that(
-        {"start_interval": check.start_interval, "start_period": check.start_period or 0.0},
-        has_entries(start_interval=equal_to(START_INTERVAL), start_period=greater_than(0)),
-        "start_interval does nothing without a start_period",
-    )
+    start = context.suite.evidence.observe(HealthStart(_health_check(context)))
+    expected = has_entries(start_interval=equal_to(START_INTERVAL), start_period=greater_than(0))
+    assert_that(start.seconds, expected, "start_interval does nothing without a start_period")
 
 
 @then('Redis keeps its data in the volume "{volume}", stored on this machine')
 def step_volume(context: Context, volume: str) -> None:
-    definition = _definition(context)
-    mounts, driver = [str(m) for m in definition.mounts], definition.volume_drivers.get(volume)
-    observed = {"mounts": mounts, "driver": driver}
-    said = f"Mounted in the container: {'; '.join(mounts) or 'nothing'}. The volume's driver: {driver or 'none'}."
-    context.suite.evidence.record("mounts and volume driver", observed, said)
-    assert_that(
-        observed,
-        has_entries(mounts=has_item(f"volume {volume} at {DATA_DIR}"), driver=VOLUME_DRIVER),
-        "service mounts and the top-level volume's driver",
-    )
+    storage = context.suite.evidence.observe(Storage.of(_definition(context), volume))
+    expected = has_entries(mounts=has_item(f"volume {volume} at {DATA_DIR}"), driver=VOLUME_DRIVER)
+    assert_that(storage.value, expected, "service mounts and the top-level volume's driver")
 
 
 @then("the definition declares no version")
@@ -232,17 +183,9 @@ def step_restart(context: Context, policy: str) -> None:
 
 @then('the service is attached to the bridge network "{network}"')
 def step_network(context: Context, network: str) -> None:
-    definition = _definition(context)
-    attached, driver = list(definition.networks), definition.network_drivers.get(network)
-    observed = {"attached": attached, "driver": driver}
-    networks = ", ".join(attached) or "no network"
-    said = f"The service is attached to {networks}; {network}'s driver is {driver or 'not set'}."
-    context.suite.evidence.record("networks and driver", observed, said)
-    assert_that(
-        observed,
-        has_entries(attached=has_item(network), driver="bridge"),
-        "service networks and the top-level network's driver",
-    )
+    attached = context.suite.evidence.observe(Network.of(_definition(context), network))
+    expected = has_entries(attached=has_item(network), driver="bridge")
+    assert_that(attached.value, expected, "service networks and the top-level network's driver")
 
 
 @then('the container is named "{name}"')

@@ -18,14 +18,14 @@ def _readme(context: Context) -> Path:
 def step_run_documented(context: Context) -> None:
     suite = context.suite
     env, seconds = suite.project().operator_shell(), suite.settings.operator_command_timeout
-    state(context).outcomes = operator_docs.run_all(
-        _readme(context), env, seconds, decided=suite.node().health_decided()
+    state(context).safety.outcomes = operator_docs.run_all(
+        _readme(context), env, seconds, decided=suite.node().health.decided()
     )
 
 
 @then("each command prints what the README says it prints")
 def step_as_documented(context: Context) -> None:
-    outcomes = state(context).outcomes
+    outcomes = state(context).safety.outcomes
     wrong = [str(o) for o in outcomes if not o.as_documented]
     said = f"{len(outcomes) - len(wrong)} of the README's {len(outcomes)} operator commands printed what it says."
     context.suite.evidence.record("README commands as documented", [str(o) for o in outcomes], said)

@@ -12,9 +12,9 @@ from harness.run.steps import given, then, when
 @given("a client has stored a value under a key")
 def step_stored(context: Context) -> None:
     now = state(context)
-    now.key, now.value = f"opterp20:persist:{uuid.uuid4().hex}", f"written {uuid.uuid4().hex}"
-    context.suite.node().redis().set(now.key, now.value)
-    now.acknowledged_at = context.suite.poller.clock()
+    now.data.key, now.data.value = f"opterp20:persist:{uuid.uuid4().hex}", f"written {uuid.uuid4().hex}"
+    context.suite.node().endpoint.client().set(now.data.key, now.data.value)
+    now.data.acknowledged_at = context.suite.poller.clock()
 
 
 @when("the operator restarts the Redis service")
@@ -29,7 +29,7 @@ def step_restart(context: Context) -> None:
 
 @when("the operator removes the container, keeps its data, and starts it again")
 def step_recreate(context: Context) -> None:
-    state(context).started_at, state(context).started_by = context.suite.poller.clock(), "re-creation"
+    state(context).service.started_at, state(context).service.started_by = context.suite.poller.clock(), "re-creation"
     observed = context.suite.node().recreate()
     context.suite.evidence.record(
         "seconds from re-creation to answering",
@@ -40,13 +40,13 @@ def step_recreate(context: Context) -> None:
 
 @when("the Redis process crashes {delay:g} second after the write was acknowledged")
 def step_crash_after_write(context: Context, delay: float) -> None:
-    context.suite.node().crash_after(state(context).acknowledged_at, delay)
+    context.suite.node().faults.crash_after(state(context).data.acknowledged_at, delay)
 
 
 @then("the key still holds the value")
 def step_value_kept(context: Context) -> None:
-    key, value = state(context).key, state(context).value
-    got = context.suite.node().redis().get(key)
+    key, value = state(context).data.key, state(context).data.value
+    got = context.suite.node().endpoint.client().get(key)
     said = "The value written was read back unchanged." if got == value else "The value written was LOST."
     context.suite.evidence.record(f"read back {key}", got, said)
     assert_that(got, equal_to(value), f"GET {key} after the event")

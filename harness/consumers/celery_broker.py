@@ -5,7 +5,6 @@ queue lengths through Celery and kombu themselves."""
 from __future__ import annotations
 
 import uuid
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,7 +27,6 @@ QUEUES = ("sync", "default")  # the bulkhead: one queue, and its own workers, pe
 ANY_WORKER = "celery-*"  # the kinds `@takes` names: a worker of one queue (`celery-<queue>`), or of any
 # A worker journals a task's start a few milliseconds after Redis handed it out.
 DELIVERY_SLACK = 0.05
-RESULT_SLACK = 3.0  # seconds to keep waiting past a result's bound, to measure it
 RESULT_SLICE = 0.5  # seconds per wait for a result, between checks that a worker is still there
 
 
@@ -39,6 +37,7 @@ class CeleryBroker:
     poller: Poller
     start_timeout: float  # seconds for a process to start and report
     visibility_timeout: float  # seconds before an unacknowledged task is handed out again
+    slack: float  # seconds a result is waited for past its bound, to measure it
     workers: dict[str, list[Process]] = field(default_factory=dict)  # queue -> its workers
     killed: set[int] = field(default_factory=set)  # pids of workers the suite killed on purpose
     # Where the producer, in the suite's own process on this host, reaches Redis (by default `redis_url`).
@@ -151,14 +150,6 @@ class CeleryBroker:
         with self.app.connection_for_read() as connection:
             return int(connection.default_channel.queue_declare(queue=queue).message_count)
 
-    @staticmethod
-    def queued_plainly(client: redis.Redis, queue: str) -> int:
-        """Messages waiting in `queue`, read with one LLEN per list kombu keeps for
-        it (one per priority step). kombu's own count is a MULTI, which Redis
-        refuses whole once memory is full; a plain read it still serves."""
-        keys = [f"{queue}{Channel.sep}{pri}" if pri else queue for pri in PRIORITY_STEPS]
-        return sum(int(client.llen(key)) for key in keys)
-
     def purge(self, queue: str) -> None:
         with self.app.connection_for_write() as connection:
             connection.default_channel.queue_purge(queue)
@@ -174,7 +165,7 @@ class CeleryBroker:
     def result(self, token: str, sent: AsyncResult, since: float, within: float) -> Observed[str]:
         """The task's result through the result backend. Waits a little past
         `within`, so a late result is measured, not just refused."""
-        deadline = since + within + RESULT_SLACK
+        deadline = since + within + self.slack
         while True:  # in slices, to stop as soon as no worker is left to produce it
             try:
                 value = sent.get(timeout=min(RESULT_SLICE, max(0.0, deadline - self.poller.clock())))
@@ -184,7 +175,7 @@ class CeleryBroker:
                 if died:
                     raise TerminalState(f"result of task {token}", died, seen) from error
                 if self.poller.clock() >= deadline:
-                    raise DeadlineExceeded(f"result of task {token}", within + RESULT_SLACK, seen) from error
+                    raise DeadlineExceeded(f"result of task {token}", within + self.slack, seen) from error
                 continue
             return Observed(str(value), self.poller.clock() - since)
 
@@ -219,35 +210,6 @@ class CeleryBroker:
         if worker is not None and started.pid != worker.pid:
             raise HarnessError(f"task {token} for {queue} started on pid {started.pid}, not on its worker {worker.pid}")
         return started
-
-    def tally(self, tokens: list[str], queue: str, timeout: float, still_queued: int) -> dict[str, int]:
-        """Once every task has run (or that is decided): how many of `tokens`
-        ran, how many more than once, and how many are still queued."""
-        executed = self.wait_all_executed(tokens, timeout=timeout, still_queued=still_queued)
-        times = Counter(e["token"] for e in executed if e.event == "executed")
-        return {
-            "executed": sum(1 for t in tokens if times[t] >= 1),
-            "twice or more": sum(1 for t in tokens if times[t] > 1),
-            "still queued": self.queued(queue),
-        }
-
-    def wait_all_executed(self, tokens: list[str], timeout: float, still_queued: int | None = None) -> list[Entry]:
-        """Every task executed; decided at once if fewer were still queued in
-        Redis (`still_queued`, counted before any worker ran) than were sent."""
-        wanted = set(tokens)
-        lost = (
-            f"only {still_queued} of the {len(tokens)} tasks were still queued in Redis"
-            if still_queued is not None and still_queued < len(tokens)
-            else None
-        )
-        observed = self.poller.until(
-            f"all {len(tokens)} queued tasks executed",
-            lambda: [e for e in self.processes.entries("executed") if e["token"] in wanted],
-            lambda found: {e["token"] for e in found} >= wanted,
-            timeout=timeout,
-            give_up=lambda _: lost or self.worker_died(),
-        )
-        return observed.value
 
     def kill_worker(self, pid: int) -> None:
         """SIGKILL the worker with this pid, as an OOM kill or a power cut would."""
@@ -299,3 +261,11 @@ def _worker_kind(queue: str) -> tuple[str, list[str]]:
         "--loglevel",
         "INFO",
     ]
+
+
+def queued_plainly(client: redis.Redis, queue: str) -> int:
+    """Messages waiting in `queue`, read with one LLEN per list kombu keeps for
+    it (one per priority step). kombu's own count is a MULTI, which Redis
+    refuses whole once memory is full; a plain read it still serves."""
+    keys = [f"{queue}{Channel.sep}{pri}" if pri else queue for pri in PRIORITY_STEPS]
+    return sum(int(client.llen(key)) for key in keys)

@@ -10,14 +10,32 @@ from pathlib import Path
 
 import redis
 
-from harness.consumers import sync_lock
+from harness.consumers import celery_broker, sync_lock
 from harness.consumers.celery_broker import CeleryBroker
 from harness.consumers.job_store import Schedulers
 from harness.consumers.processes import FEATURE, SCENARIO, Always, Demand, Processes
 from harness.consumers.sync_lock import SyncWorkers
 from harness.core.config import Settings
 from harness.core.polling import Poller
-from harness.topology.node import Node
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What the three consumers keep in Redis, after memory ran out."""
+
+    lock: bool  # still held by its worker
+    tasks: int  # queued
+    job: bool  # still stored
+    what = "after memory ran out"
+
+    @property
+    def value(self) -> dict[str, object]:
+        return {"lock held by its worker": self.lock, "tasks queued": self.tasks, "job stored": self.job}
+
+    def __str__(self) -> str:
+        lock = "the lock held by its worker" if self.lock else "the lock LOST"
+        job = "the job stored" if self.job else "the job LOST"
+        return f"After memory ran out: {lock}, {self.tasks} tasks queued, {job}."
 
 
 @dataclass
@@ -27,11 +45,6 @@ class Consumers:
     lock: SyncWorkers
     celery: CeleryBroker
     schedulers: Schedulers
-
-    @classmethod
-    def create(cls, node: Node, settings: Settings, poller: Poller, scratch: Path, demand: Demand) -> Consumers:
-        """Consumers of the single node, on its published port."""
-        return cls.reaching(node.redis_url, node.project.name, node.frozen, settings, poller, scratch, demand=demand)
 
     @classmethod
     def reaching(
@@ -53,24 +66,27 @@ class Consumers:
         processes = Processes(
             scratch, run_marker, poller, service_gone=service_gone, launcher=launcher, demand=demand or Always()
         )
-        started = settings.process_start_timeout
+        started, slack = settings.process_start_timeout, settings.slack
+        broker = CeleryBroker(
+            processes, redis_url, poller, started, settings.visibility_timeout, slack, producer_url=producer_url
+        )
         return cls(
             scratch,
             processes,
-            SyncWorkers(processes, redis_url, poller, started, settings.release_timeout),
-            CeleryBroker(processes, redis_url, poller, started, settings.visibility_timeout, producer_url=producer_url),
-            Schedulers(processes, redis_url, poller, started),
+            SyncWorkers(processes, redis_url, poller, started, settings.release_timeout, slack),
+            broker,
+            Schedulers(processes, redis_url, poller, started, slack),
         )
 
-    def kept(self, client: redis.Redis, lock_owner: str, queue: str, job_id: str) -> dict[str, object]:
+    def kept(self, client: redis.Redis, lock_owner: str, queue: str, job_id: str) -> Kept:
         """What each consumer keeps in Redis, read through `client`: whether the
         lock is still `lock_owner`'s, how many tasks `queue` holds, and whether
         the job `job_id` is stored."""
-        return {
-            "lock held by its worker": sync_lock.owner(client) == lock_owner,
-            "tasks queued": self.celery.queued_plainly(client, queue),
-            "job stored": self.schedulers.lookup(job_id) is not None,
-        }
+        return Kept(
+            sync_lock.owner(client) == lock_owner,
+            celery_broker.queued_plainly(client, queue),
+            self.schedulers.lookup(job_id) is not None,
+        )
 
     def end_scenario(self, failed: bool) -> None:
         self.processes.stop(SCENARIO)

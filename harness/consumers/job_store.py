@@ -15,7 +15,6 @@ from harness.core.polling import Observed, Poller
 from stand_ins.journal import Entry
 from stand_ins.scheduler import job_store
 
-FIRE_SLACK = 3.0  # seconds to keep waiting past a firing's bound, to measure it
 KIND = "scheduler"  # the kind of process `@takes` names
 SCHEDULER = ("-m", "stand_ins.scheduler")
 
@@ -26,6 +25,7 @@ class Schedulers:
     redis_url: Callable[[], str]
     poller: Poller
     start_timeout: float  # seconds for a process to start and report
+    slack: float  # seconds a firing is waited for past its bound, to measure it
     repeating: tuple[Process, str] | None = None  # the feature's repeating job's scheduler, and its token
 
     def _start(self, orders: str) -> Process:
@@ -57,7 +57,7 @@ class Schedulers:
             f"the job with token {token} fired",
             lambda: next(iter(self.fired(token)), None),
             lambda entry: entry is not None,
-            timeout=within + FIRE_SLACK,
+            timeout=within + self.slack,
             since=since,
             give_up=lambda _: lost or scheduler.exit_reason(),
         )
@@ -99,7 +99,7 @@ class Schedulers:
             f"the job with token {token} fired after {after:.3f}",
             lambda: next((e for e in self.fired(token) if e.t > after), None),
             lambda entry: entry is not None,
-            timeout=within + FIRE_SLACK,
+            timeout=within + self.slack,
             since=after,
             give_up=lambda _: scheduler.exit_reason(),
         )

@@ -20,7 +20,6 @@ from stand_ins.sync_worker import LOCK_NAME
 
 WORKER = ("-m", "stand_ins.sync_worker")
 KIND = "sync-worker"  # the kind of process `@takes` names
-HANDOVER_SLACK = 2.0  # seconds to keep waiting past a handover bound, to measure it
 ANSWERS = ("acquired", "refused")  # what a worker asking for the lock journals first
 PROBE_INTERVAL = 0.02  # seconds between tries to take the lock when timing its expiry
 
@@ -88,6 +87,7 @@ class SyncWorkers:
     poller: Poller
     start_timeout: float  # seconds for a process to start and report
     release_timeout: float  # seconds for a holder to release when told to
+    slack: float  # seconds a handover is waited for past its bound, to measure it
 
     def _start(self, *args: str) -> Process:
         return self.processes.start("sync-worker", [*WORKER, *args], redis_url=self.redis_url())
@@ -173,7 +173,7 @@ class SyncWorkers:
         holding the lock. Waits a little past `within`, so a late handover is
         measured, not just refused."""
         since = release.done if from_done else release.requested
-        taken = self.processes.wait_for(waiter, "acquired", timeout=within + HANDOVER_SLACK, since=since)
+        taken = self.processes.wait_for(waiter, "acquired", timeout=within + self.slack, since=since)
         return taken.value.t - since
 
     def contend(self, workers: int, sections: int, expire: int, scratch: Path, timeout: float) -> Contention:

@@ -35,6 +35,9 @@ class Settings:
     engine_return_timeout: float = 20.0  # the cleanup's wait for an engine that went away (a restart takes ~5 s)
     down_timeout: float = 30.0  # `down`: it stops a container within 5, then removes
     poll_interval: float = 0.02
+    # How long a wait goes on past the bound it measures, so that what comes just
+    # too late (a switch, a result, a handover) is measured and reported as late, not missed.
+    slack: float = 3.0
     # -- getting Redis into a scenario's precondition --------------------------
     start_timeout: float = 5.0  # a fresh Redis answers PING well inside the 5 s the plan gives it to be healthy
     # A crashed Redis answering again: Docker's restart back-off grows when the
@@ -68,6 +71,8 @@ class Settings:
     ha_poll_interval: float = 0.1  # between asking all six containers: cheap enough on two cores
     ha_settle_timeout: float = 20.0  # the topology ready again before a scenario (an old master resyncing)
     ha_listen_timeout: float = 5.0  # subscribing to every sentinel's events
+    ha_follow_timeout: float = 15.0  # every replica linked to a new master after a switch
+    ha_confirm_timeout: float = 1.0  # a replica confirming a scenario's write (`WAIT 1`)
     # A manual failover pauses writes on the master this long first (README, "High availability").
     ha_handover_pause: float = 3.0
 

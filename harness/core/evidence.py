@@ -1,4 +1,5 @@
-"""What the run observed. Steps call `record(what, value, said)`; the criterion
+"""What the run observed. Steps call `observe(finding)` with a probe's typed
+finding, which says itself, or `record(what, value, said)`; the criterion
 and scenario come from the scenario being run, so a shared step files its fact
 under whichever criterion it is proving. `value` is the raw fact, for
 evidence.json and scripts; `said` is the same fact in one sentence for the
@@ -9,10 +10,25 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from typing import Protocol, TypeVar
 
 from harness.core.engine_kind import EngineKind
 
 SINGLE_NODE, SENTINEL = "single node", "Sentinel"  # the topologies a run signs off
+
+
+class Finding(Protocol):
+    """A typed fact a probe observed: its name, its raw value, and (`str`) its
+    one sentence for the product owner. A Then step asserts on its fields."""
+
+    @property
+    def what(self) -> str: ...
+
+    @property
+    def value(self) -> object: ...
+
+
+F = TypeVar("F", bound=Finding)
 
 
 @dataclass(frozen=True)
@@ -40,6 +56,11 @@ class Evidence:
 
     def record(self, what: str, value: object, said: str) -> None:
         self.facts.append(Fact(self.criterion, self.scenario, what, value, said))
+
+    def observe(self, finding: F) -> F:
+        """Record a probe's finding, in its own words; returns it, for the step's assertion."""
+        self.record(finding.what, finding.value, str(finding))
+        return finding
 
     def answering_after_crash(self, seconds: float) -> None:
         """A fact every crash scenario records: how long Redis took to answer again."""

@@ -97,12 +97,17 @@ class Partition:
 
     def cut(self) -> None:
         drops = [f"-A {PARTITION_CHAIN} -{way} {peer} -j DROP" for peer in self.peers for way in "sd"]
-        self._apply(f":{PARTITION_CHAIN} - [0:0]", *drops, f"-I INPUT -j {PARTITION_CHAIN}",
-                    f"-I OUTPUT -j {PARTITION_CHAIN}")  # fmt: skip
+        self._apply(
+            f":{PARTITION_CHAIN} - [0:0]", *drops, f"-I INPUT -j {PARTITION_CHAIN}", f"-I OUTPUT -j {PARTITION_CHAIN}"
+        )
 
     def heal(self) -> None:
-        self._apply(f"-D INPUT -j {PARTITION_CHAIN}", f"-D OUTPUT -j {PARTITION_CHAIN}", f"-F {PARTITION_CHAIN}",
-                    f"-X {PARTITION_CHAIN}")  # fmt: skip
+        self._apply(
+            f"-D INPUT -j {PARTITION_CHAIN}",
+            f"-D OUTPUT -j {PARTITION_CHAIN}",
+            f"-F {PARTITION_CHAIN}",
+            f"-X {PARTITION_CHAIN}",
+        )
 
     def _apply(self, *rules: str) -> None:
         require_tools(("nsenter", "iptables-restore"), "a partition")

@@ -9,6 +9,7 @@ import fcntl
 import socket
 import struct
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import docker
@@ -57,7 +58,7 @@ def from_elsewhere(node: Node) -> list[Attempt]:
     network addresses (as another machine would), then from another container
     network through this machine, as that network sees it. Redis's own address
     on opticserp_network is Docker's to isolate, whatever the service says."""
-    port, project = node.published_port(), node.project
+    port, project = node.endpoint.published_port(), node.project
     attempts = from_host(machine_addresses(project.engine), port)
     return attempts + from_other_network(project.client, node.state().image_id, project.name, port)
 
@@ -156,3 +157,65 @@ def served(answers: dict[str, str]) -> dict[str, str]:
         for command, answer in answers.items()
         if not answer.startswith("Authentication") and "unknown command" not in answer
     }
+
+
+@dataclass(frozen=True)
+class Tries:
+    """Clients without the password trying every node from elsewhere, and how many were served."""
+
+    attempts: list[Attempt]
+    nodes: int  # the nodes and sentinels tried
+    what = "clients without the password, from elsewhere"
+
+    @property
+    def let_in(self) -> list[str]:
+        """The tries that were served; none tried proves nothing, so that is one too."""
+        return [str(a) for a in self.attempts if a.let_in] if self.attempts else ["no place was tried from"]
+
+    @property
+    def value(self) -> list[str]:
+        return [str(a) for a in self.attempts]
+
+    def __str__(self) -> str:
+        served = sum(a.let_in for a in self.attempts)
+        at = f" at {self.nodes} nodes and sentinels," if self.nodes > 1 else ""
+        return f"{len(self.attempts)} tries{at} from other addresses and another container network: {served} served."
+
+
+def tries(nodes: Sequence[Node]) -> Tries:
+    return Tries([a for node in nodes for a in from_elsewhere(node)], len(nodes))
+
+
+@dataclass(frozen=True)
+class Unauthenticated:
+    """Commands that read, write and reconfigure, sent to every node without the password, and their answers."""
+
+    answers: dict[str, str]  # command (prefixed by the node, for several) -> answer
+    nodes: int
+    what = "commands without the password"
+
+    @property
+    def served(self) -> dict[str, str]:
+        return served(self.answers)
+
+    @property
+    def value(self) -> dict[str, str]:
+        return self.answers
+
+    def __str__(self) -> str:
+        to = f"to {self.nodes} nodes and sentinels" if self.nodes > 1 else "(read, write, reconfigure)"
+        return f"{len(self.answers)} commands without the password {to}: {len(self.served)} served."
+
+
+def unauthenticated_to(nodes: Sequence[Node]) -> Unauthenticated:
+    """`unauthenticated` on every node; answers named by node when there are several."""
+
+    def named(node: Node, command: str) -> str:
+        return f"{node.service}: {command}" if len(nodes) > 1 else command
+
+    answers = {
+        named(node, command): answer
+        for node in nodes
+        for command, answer in unauthenticated(node.endpoint.client(anonymous=True)).items()
+    }
+    return Unauthenticated(answers, len(nodes))

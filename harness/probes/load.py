@@ -20,8 +20,8 @@ from harness.topology.node import Node
 class BoundedWriter:
     connect: Callable[[], redis.Redis]
     prefix: str
-    max_writes: int
-    max_seconds: float
+    max_writes: int = 500_000  # bounded in count, whatever the server does
+    max_seconds: float = 300.0  # and in time, beyond the durability run's own bound
     clock: Clock = time.monotonic
     pause_after_error: float = 0.05  # rate limit while the server is down
     acked: list[tuple[int, float]] = field(default_factory=list)  # (number, monotonic ack time)
@@ -96,8 +96,8 @@ def crash_repeatedly(node: Node, writer: BoundedWriter, crashes: int, recovery: 
     up_since = poller.clock()
     for _ in range(crashes):
         keep_writing(poller, writer, up_since)
-        crash = node.crash()
-        back = node.wait_back(crash, within=recovery)
+        crash = node.faults.crash()
+        back = node.faults.wait_back(crash, within=recovery)
         up_since = poller.clock()
         done.append((crash.at, back.elapsed))
     keep_writing(poller, writer, up_since)

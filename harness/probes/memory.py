@@ -30,6 +30,26 @@ class Pressure:
         )
 
 
+@dataclass(frozen=True)
+class RanOut:
+    """Redis out of memory, as the product owner reads it."""
+
+    pressure: Pressure
+    what = "under memory pressure"
+
+    @property
+    def value(self) -> str:
+        return str(self.pressure)
+
+    def __str__(self) -> str:
+        p = self.pressure
+        refused = f"and then refused a write ({p.refusal.split(':')[0]})" if p.refusal else "and never refused"
+        return (
+            f"With memory capped at {p.maxmemory // 1024} KiB and policy {p.policy}, Redis took "
+            f"{p.accepted // 1024} KiB more {refused}; {p.evicted} keys were evicted."
+        )
+
+
 def maxmemory(client: redis.Redis) -> int:
     return int(client.config_get("maxmemory")["maxmemory"] or 0)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,3 +60,33 @@ def host_command_lines(proc: Path = Path("/proc")) -> str:
         except OSError:
             continue  # ended while we looked
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Search:
+    """The password searched for in every place of every node that must not show it."""
+
+    found: list[tuple[str, Finding]]  # (node, finding)
+    nodes: int
+    what = "the password searched for"
+
+    @property
+    def shown(self) -> list[str]:
+        return [self._named(service, f) for service, f in self.found if f.hits]
+
+    @property
+    def value(self) -> list[str]:
+        return [self._named(service, f) for service, f in self.found]
+
+    def __str__(self) -> str:
+        places = [self._named(s, f) if self.nodes > 1 else f.place for s, f in self.found if f.hits]
+        of = f" of {self.nodes} containers" if self.nodes > 1 else ""
+        shown = f"found in {', '.join(places)}." if places else "found in none."
+        return f"The password was searched for in {len(self.found)} places{of}: {shown}"
+
+    def _named(self, service: str, finding: Finding) -> str:
+        return f"{service}: {finding}" if self.nodes > 1 else str(finding)
+
+
+def search_nodes(secret: str, nodes: Sequence[Node]) -> Search:
+    return Search([(n.service, f) for n in nodes for f in search(secret, places(n))], len(nodes))

@@ -19,8 +19,15 @@ import redis
 # want of a replica it may promote (-failover-abort-no-good-slave).
 NO_GOOD_REPLICA = "-failover-abort-no-good-slave"
 CHANNELS = (
-    "+sdown", "-sdown", "+odown", "+switch-master", "+convert-to-slave", "+failover-end", "+tilt", NO_GOOD_REPLICA
-)  # fmt: skip
+    "+sdown",
+    "-sdown",
+    "+odown",
+    "+switch-master",
+    "+convert-to-slave",
+    "+failover-end",
+    "+tilt",
+    NO_GOOD_REPLICA,
+)
 LISTEN_BOUND = 300.0  # seconds: a listener nobody stopped still ends
 
 
@@ -108,6 +115,14 @@ class EventLog:
             if event.channel == channel and event.at >= after and (about is None or event.about == about):
                 return event
         return None
+
+    def abandoned(self, after: float) -> str | None:
+        """Why a failover will not come, once a sentinel has given it up for want
+        of a replica it may promote: it tries again only after twice its failover-timeout."""
+        aborted = self.first(NO_GOOD_REPLICA, after=after)
+        if aborted is None:
+            return None
+        return f"{aborted.sentinel} gave the failover up: no replica it may promote ({NO_GOOD_REPLICA})"
 
     def by_sentinel(self, channel: str, after: float = float("-inf")) -> dict[str, float]:
         """Each sentinel's first `channel` event after `after`."""

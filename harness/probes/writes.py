@@ -24,6 +24,9 @@ RETRY_PAUSE = 0.02  # seconds after a refused write before the next, so a dead m
 # (unpaced, a direct writer ran at 2,000-7,000 writes a second).
 PACE = 0.002
 MGET_BATCH = 1000
+NO_MASTER = "NOMASTER"  # a write not sent: no majority of the sentinels named a master
+# What one write came to: the node that acknowledged it and whether a replica did too, or the refusal's kind.
+Outcome = tuple[str, bool] | str
 
 
 @dataclass(frozen=True)
@@ -63,9 +66,9 @@ class Tally:
 
 @dataclass
 class Loop:
-    """A bounded write loop in a thread; `write(n)` returns the acknowledging node and whether it replicated."""
+    """A bounded write loop in a thread; `write(n)` returns its Outcome."""
 
-    write: Callable[[int], tuple[str, bool]]
+    write: Callable[[int], Outcome]
     clock: Callable[[], float] = time.monotonic
     tally: Tally = field(default_factory=Tally)
     _stop: threading.Event = field(default_factory=threading.Event)
@@ -84,8 +87,9 @@ class Loop:
 
     def snapshot(self) -> Tally:
         with self._lock:
-            return Tally(list(self.tally.acknowledged), dict(self.tally.refused), self.tally.first_refusal,
-                         self.tally.attempts)  # fmt: skip
+            return Tally(
+                list(self.tally.acknowledged), dict(self.tally.refused), self.tally.first_refusal, self.tally.attempts
+            )
 
     def _run(self) -> None:
         ends = self.clock() + BOUND
@@ -95,27 +99,35 @@ class Loop:
                 break
             last = self.clock()
             try:
-                node, replicated = self.write(n)
+                outcome = self.write(n)
             except (redis.RedisError, OSError) as error:
-                with self._lock:
-                    kind = _kind(error)
-                    self.tally.refused[kind] = self.tally.refused.get(kind, 0) + 1
-                    if self.tally.first_refusal is None:
-                        self.tally.first_refusal = self.clock()
-                    self.tally.attempts += 1
+                outcome = _kind(error)
+            with self._lock:
+                self._count(n, outcome)
+            if isinstance(outcome, str):
                 self._stop.wait(RETRY_PAUSE)
-            else:
-                with self._lock:
-                    self.tally.acknowledged.append(Write(n, self.clock(), replicated, node))
-                    self.tally.attempts += 1
             n += 1
 
+    def _count(self, n: int, outcome: Outcome) -> None:
+        self.tally.attempts += 1
+        if isinstance(outcome, str):
+            self.tally.refused[outcome] = self.tally.refused.get(outcome, 0) + 1
+            if self.tally.first_refusal is None:
+                self.tally.first_refusal = self.clock()
+            return
+        node, replicated = outcome
+        self.tally.acknowledged.append(Write(n, self.clock(), replicated, node))
 
-def writer(master: Callable[[], tuple[str, redis.Redis]]) -> Loop:
-    """Writes to the master `master()` names at each write (the client's own discovery)."""
 
-    def write(n: int) -> tuple[str, bool]:
-        node, client = master()
+def writer(master: Callable[[], tuple[str, redis.Redis] | None]) -> Loop:
+    """Writes to the master `master()` names at each write (the client's own
+    discovery); none named, the write is refused as NO_MASTER."""
+
+    def write(n: int) -> Outcome:
+        named = master()
+        if named is None:
+            return NO_MASTER
+        node, client = named
         client.set(f"{PREFIX}{n}", n)
         return node, int(client.execute_command("WAIT", WAIT_REPLICAS, WAIT_MS)) >= WAIT_REPLICAS
 
@@ -125,7 +137,7 @@ def writer(master: Callable[[], tuple[str, redis.Redis]]) -> Loop:
 def hammer(node: str, client: redis.Redis) -> Loop:
     """Writes to `node` directly, wherever the master is: what it accepts is counted."""
 
-    def write(n: int) -> tuple[str, bool]:
+    def write(n: int) -> Outcome:
         client.set(f"{DIRECT}{n}", n)
         return node, False
 

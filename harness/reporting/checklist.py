@@ -13,8 +13,9 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from harness.core.errors import PreflightError
-from harness.core.evidence import SENTINEL, Evidence
-from harness.reporting.criteria import CHANGES, CONSUMERS, FURTHER, HA, PLAN, STRATEGY, Change, Criterion
+from harness.core.evidence import Evidence
+from harness.reporting.criteria import Criterion
+from harness.reporting.specifications import Sections, specification
 
 ISSUE = "OPTERP-20"
 TITLE = f"{ISSUE} sign-off: Redis in Docker Compose"
@@ -36,14 +37,6 @@ ENVIRONMENT = (
     "Redis",
     "access",
 )
-SECTIONS = (
-    (f"Acceptance criteria (the plan's {len(PLAN)})", PLAN),
-    (f"Testing strategy (the plan's {len(STRATEGY)} tests)", STRATEGY),
-    ("Further checks (the plan's configuration, and security)", FURTHER),
-    (f"Fit for the plan's consumers (OPTERP-21, OPTERP-22, OPTERP-24: {len(CONSUMERS)} criteria)", CONSUMERS),
-)
-# A run of the Sentinel topology (`--tags=@ha`) signs off its own checklist.
-HA_SECTIONS = ((f"High availability (Sentinel): the plan's production phase, {len(HA)} criteria", HA),)
 NO_CHANGES = "None in this checklist: the plan names Sentinel for its production phase and no more."
 CHANGES_TITLE = "Changes from the plan (for the product owner to approve)"
 NOT_VERIFIED_TITLE = "Not verified by this run"
@@ -134,7 +127,8 @@ def build(
 ) -> Checklist:
     sections = []
     verdicts: dict[str, str] = {}  # criterion key -> verdict
-    shown, changes_shown = specification(evidence)
+    spec = specification(evidence)
+    shown, changes_shown = spec.sections, spec.changes
     for title, criteria in shown:
         items = [_item(criterion, scenarios, evidence, refusal) for criterion in criteria]
         verdicts.update((c.key, item.verdict) for c, item in zip(criteria, items, strict=True))
@@ -152,12 +146,19 @@ def build(
         not_verified = [f"Any criterion: the run stopped before it started anything ({refusal.summary})."]
     elif not_run:
         not_verified.append(f"{len(not_run)} criteria were not run: {_listed(not_run)}.")
-    counts = _counts(shown)
+    counts = spec.counts
     verdict, headline, detail = _verdict(len(verdicts), failed, not_run, refusal, [r for r, _ in unproven], counts)
     return Checklist(
-        verdict, headline, detail, changes, tuple(not_verified), tuple(sections), tuple(environment), tuple(run),
+        verdict,
+        headline,
+        detail,
+        changes,
+        tuple(not_verified),
+        tuple(sections),
+        tuple(environment),
+        tuple(run),
         evidence.engine.label if evidence.engine else "",
-    )  # fmt: skip
+    )
 
 
 def _item(
@@ -175,13 +176,7 @@ def _item(
     return Item(criterion.text, criterion.label, verdict, shown, found, facts)
 
 
-def specification(evidence: Evidence) -> tuple[tuple[tuple[str, tuple[Criterion, ...]], ...], tuple[Change, ...]]:
-    """The checklists the run signs off, and the changes from the plan they prove:
-    the single node's, or the Sentinel topology's."""
-    return (HA_SECTIONS, ()) if evidence.topology == SENTINEL else (SECTIONS, CHANGES)
-
-
-def _criterion(sections: tuple[tuple[str, tuple[Criterion, ...]], ...], key: str) -> Criterion:
+def _criterion(sections: Sections, key: str) -> Criterion:
     return next(c for _, criteria in sections for c in criteria if c.key == key)
 
 
@@ -217,15 +212,6 @@ def _unproven_platform(evidence: Evidence) -> list[tuple[str, str]]:
             )
         )
     return out
-
-
-def _counts(sections: tuple[tuple[str, tuple[Criterion, ...]], ...]) -> str:
-    if sections == HA_SECTIONS:
-        return f"the {len(HA)} criteria of the Sentinel topology"
-    return (
-        f"the plan's {len(PLAN)} acceptance criteria and {len(STRATEGY)} tests, {len(FURTHER)} further checks "
-        f"and {len(CONSUMERS)} criteria of its consumers"
-    )
 
 
 def _listed(keys: list[str], most: int = 6) -> str:

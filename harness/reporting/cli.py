@@ -87,9 +87,13 @@ def run(args: argparse.Namespace, env: Mapping[str, str]) -> str:
     )
     if args.xray:
         info = xray.execution_info(
-            issue.split("-")[0], f"{issue} acceptance run {_now()}", issue, checklist.test_environment,
-            cloud=args.xray == "cloud", environments_field=env.get("XRAY_TEST_ENVIRONMENTS_FIELD", ""),
-        )  # fmt: skip
+            issue.split("-")[0],
+            f"{issue} acceptance run {_now()}",
+            issue,
+            checklist.test_environment,
+            cloud=args.xray == "cloud",
+            environments_field=env.get("XRAY_TEST_ENVIRONMENTS_FIELD", ""),
+        )
         cloud = _xray_cloud(env) if args.xray == "cloud" else None
         report = xray.with_requirement_tags(cucumber, prefixes)
         key = xray.Xray(args.xray, args.timeout).import_cucumber(report, info, jira=auth, cloud=cloud)
@@ -161,8 +165,9 @@ def jira_auth(env: Mapping[str, str], api: str | None) -> JiraAuth:
         return JiraAuth(base, api or env.get("JIRA_API_VERSION") or "2", headers, None, "JIRA_PAT")
     email, token = env.get("JIRA_EMAIL"), env.get("JIRA_API_TOKEN")
     if email and token:
-        return JiraAuth(base, api or env.get("JIRA_API_VERSION") or "3", {}, (email, token),
-                        "JIRA_EMAIL and JIRA_API_TOKEN")  # fmt: skip
+        return JiraAuth(
+            base, api or env.get("JIRA_API_VERSION") or "3", {}, (email, token), "JIRA_EMAIL and JIRA_API_TOKEN"
+        )
     raise BadInput(
         "no Jira credentials: set JIRA_EMAIL and JIRA_API_TOKEN (Cloud) or JIRA_PAT (Data Center), or use --dry-run"
     )

@@ -45,9 +45,17 @@ class Jira:
     def _call(self, method: str, path: str, what: str, **kwargs: Any) -> requests.Response:
         headers = {"Accept": "application/json", **self.auth.headers, **kwargs.pop("headers", {})}
         return send(
-            self.session, method, self._url(path), what=what, site=self.auth.base_url, timeout=self.timeout,
-            explain=lambda status: _explain(status, self.auth), headers=headers, auth=self.auth.basic, **kwargs,
-        )  # fmt: skip
+            self.session,
+            method,
+            self._url(path),
+            what=what,
+            site=self.auth.base_url,
+            timeout=self.timeout,
+            explain=lambda status: _explain(status, self.auth),
+            headers=headers,
+            auth=self.auth.basic,
+            **kwargs,
+        )
 
     def own_comment(self, issue: str) -> str | None:
         """The id of the comment an earlier run posted, found by its marker. Jira
@@ -85,13 +93,15 @@ class Jira:
         that this user made (so a failed upload never loses the last good one);
         returns how many were replaced."""
         me = self._call("GET", "myself", "reading who the credentials belong to").json()
-        found = self._call("GET", f"issue/{issue}", f"reading the attachments of {issue}",
-                           params={"fields": "attachment"}).json()  # fmt: skip
+        found = self._call(
+            "GET", f"issue/{issue}", f"reading the attachments of {issue}", params={"fields": "attachment"}
+        ).json()
         names = {file.name for file in files}
         earlier = [
-            a for a in (found.get("fields") or {}).get("attachment") or []
+            a
+            for a in (found.get("fields") or {}).get("attachment") or []
             if a.get("filename") in names and same_user(a.get("author") or {}, me)
-        ]  # fmt: skip
+        ]
         for file in files:
             with file.open("rb") as content:
                 self._call(

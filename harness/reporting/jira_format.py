@@ -202,7 +202,7 @@ def _adf(checklist: Checklist, level: Detail) -> dict[str, Any]:
                 for c in checklist.changes
             ]
             or [[_text(NO_CHANGES)]]
-        ),  # fmt: skip
+        ),
         _heading(3, NOT_VERIFIED_TITLE),
         _bullets(
             [_inline(s) for s in checklist.not_verified] or [[_text("Nothing: the run was on what the plan assumes.")]]

@@ -119,8 +119,11 @@ class Xray:
             if cloud is None:
                 raise JiraError("Xray Cloud needs XRAY_CLIENT_ID and XRAY_CLIENT_SECRET")
             base, client_id, secret = cloud
-            token = self._post(f"{base}/api/v2/authenticate", "authenticating with Xray Cloud",
-                               json={"client_id": client_id, "client_secret": secret}).json()  # fmt: skip
+            token = self._post(
+                f"{base}/api/v2/authenticate",
+                "authenticating with Xray Cloud",
+                json={"client_id": client_id, "client_secret": secret},
+            ).json()
             url, headers, auth, field_name = (
                 f"{base}/api/v2/import/execution/cucumber/multipart",
                 {"Authorization": f"Bearer {token}"},

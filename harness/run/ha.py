@@ -12,9 +12,8 @@ from harness.run.scenario_state import state
 def watched(context: Any) -> Failover:
     """The scenario's watcher of every sentinel's events, listening from its
     first use until the scenario ends."""
-    now = state(context)
-    if not hasattr(now, "failover"):
-        failover = Failover.watch(context.suite.sentinel(), context.suite.settings.ha_listen_timeout)
-        context.add_cleanup(failover.close)
-        now.failover = failover
+    now, settings = state(context).topology, context.suite.settings
+    if now.failover is None:
+        now.failover = Failover.watch(context.suite.sentinel(), settings.ha_listen_timeout, settings.slack)
+        context.add_cleanup(now.failover.close)
     return now.failover

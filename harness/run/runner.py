@@ -7,11 +7,12 @@
   aborts one, so the scenarios after it are reported as not run; behave would
   then close with "ABORTED: By user.", which is not what happened.
 - A run whose cleanup failed is red, without a hook raising a traceback.
-- The Sentinel topology's features (`features/ha/`) are collected only when
-  they are asked for: by `--tags=@ha`, or by naming them. A default tag filter
-  would do it too, but behave counts every scenario a tag expression leaves
-  out as skipped, and the default run's summary must say `0 skipped`. With
-  `--tags=@ha` only they are collected, for the same reason."""
+- One topology kind's features are collected (harness/topology/kinds.py): a
+  kind with a folder of its own (the Sentinel topology's `features/ha/`) when
+  it is asked for, by its tag (`--tags=@ha`) or by naming its features; else
+  the plan's. A default tag filter would do it too, but behave counts every
+  scenario a tag expression leaves out as skipped, and the default run's
+  summary must say `0 skipped`."""
 
 from __future__ import annotations
 
@@ -23,20 +24,11 @@ from typing import Any
 import behave.runner
 from behave.runner import Runner as BehaveRunner
 
-from harness.reporting.criteria import HA
+from harness.reporting.specifications import SPECIFICATIONS
+from harness.topology import kinds
+from harness.topology.kinds import TopologyKind
 
 _NOISE = "USING RUNNER: "
-HA_FEATURES = "ha"  # features/ha/: the features of docker-compose.ha.yml
-HA_TAG = "ha"
-HA_CONSUMERS_TAG = "ha-consumers"  # features/ha/consumers.feature
-HA_PARTITION_TAG = "ha-partition"  # every scenario with a network partition
-# The feature-level tags an @ha scenario may carry besides @ha.
-HA_FEATURE_TAGS: tuple[list[str], ...] = (
-    [],
-    [HA_CONSUMERS_TAG],
-    [HA_PARTITION_TAG],
-    [HA_CONSUMERS_TAG, HA_PARTITION_TAG],
-)
 _BY_USER = "\nABORTED: By user."
 
 
@@ -61,8 +53,8 @@ class Runner(BehaveRunner):
 
     def feature_locations(self) -> list[Any]:
         found = list(super().feature_locations())
-        asked = requires_ha(self.config.tag_expression) or any(is_ha(Path(p)) for p in self.config.paths)
-        return [location for location in found if is_ha(Path(str(location.filename))) == asked]
+        kind = asked_kind(self.config.tag_expression, [Path(p) for p in self.config.paths])
+        return [location for location in found if kinds.of_path(Path(str(location.filename))) is kind]
 
     def stop(self, reason: str) -> None:
         """End the run after the current step: the rest is not run."""
@@ -80,16 +72,21 @@ class Runner(BehaveRunner):
         builtins.print(*args, **kwargs)
 
 
-def requires_ha(tags: Any) -> bool:
-    """Whether the tag expression is a filter that an @ha scenario passes: one
-    tagged @ha and one of the topology's criteria, with or without the feature
-    tags of HA_FEATURE_TAGS (`--tags=@ha`, `--tags=@ha:majority`, `--tags=@ha-consumers`,
-    `--tags=@ha-partition`, `--tags="@ha and @ha:ready"`). A filter on the tickets' keys (@OPTERP-20) is not."""
-    criteria = [f"ha:{tag}" for criterion in HA for tag in criterion.proven_by]
-    scenarios = ([HA_TAG, *feature, criterion] for criterion in criteria for feature in HA_FEATURE_TAGS)
+def asked_kind(tags: Any, paths: list[Path]) -> TopologyKind:
+    """The kind whose features a run asks for: one with a folder of its own whose
+    features are named, or whose scenarios the tag expression asks for; else the plan's."""
+    for kind in kinds.KINDS:
+        if kind.folder and (requires(kind, tags) or any(kind.holds(path) for path in paths)):
+            return kind
+    return kinds.KINDS[0]
+
+
+def requires(kind: TopologyKind, tags: Any) -> bool:
+    """Whether the tag expression is a filter that one of the kind's scenarios
+    passes: tagged with the kind's tag and one of its criteria, with or without
+    its feature tags (for the Sentinel topology: `--tags=@ha`, `--tags=@ha:majority`,
+    `--tags=@ha-consumers`, `--tags=@ha-partition`, `--tags="@ha and @ha:ready"`).
+    A filter on the tickets' keys (@OPTERP-20) is not."""
+    criteria = [f"{kind.tag}:{tag}" for c in SPECIFICATIONS[kind.name].criteria for tag in c.proven_by]
+    scenarios = ([kind.tag, *feature, criterion] for criterion in criteria for feature in kind.feature_tags)
     return not tags.check([]) and any(tags.check(scenario) for scenario in scenarios)
-
-
-def is_ha(path: Path) -> bool:
-    """A feature file in, or the directory, `features/ha`."""
-    return (path.parent if path.suffix == ".feature" else path).name == HA_FEATURES

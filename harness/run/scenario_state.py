@@ -1,22 +1,25 @@
 """What a scenario's Given and When steps leave for the steps after them: one
-typed place instead of attributes on behave's context, which mypy cannot see
-and which any step module could misspell. The run puts a fresh one on the
-context before each scenario; an attribute a scenario never set raises
-AttributeError, as it did on the context.
+small dataclass per concern, on one typed object instead of attributes on
+behave's context (which mypy cannot see and any step could misspell). The
+run puts a fresh one on the context before each scenario. A value no earlier
+step set is a `Slot`: reading it says so in one line.
 
     from harness.run.scenario_state import state
-    state(context).crash = node.crash()
+    state(context).service.crash = node.faults.crash()
 """
 
 from __future__ import annotations
 
-from typing import Any
+import math
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar, overload
 
 from celery.result import AsyncResult
 
 from harness.consumers.drivers import Consumers
 from harness.consumers.processes import Process
 from harness.consumers.sync_lock import Contention, Holding, Release
+from harness.core.errors import HarnessError
 from harness.infra.faults import Crash
 from harness.probes.exposure import Attempt
 from harness.probes.failover import Failover
@@ -29,63 +32,117 @@ from harness.topology.node import Node
 from stand_ins.journal import Entry
 
 ATTRIBUTE = "scenario_state"  # its name on behave's context
+T = TypeVar("T")
+_UNSET: Any = object()
 
 
+class Slot(Generic[T]):
+    """A value an earlier step of the scenario sets; read before that, a harness error naming it."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type) -> Any: ...
+    @overload
+    def __get__(self, instance: object, owner: type) -> T: ...
+    def __get__(self, instance: object | None, owner: type) -> Any:
+        if instance is None:
+            return _UNSET  # the dataclass's default
+        value = instance.__dict__.get(self.name, _UNSET)
+        if value is _UNSET:
+            raise HarnessError(f"no earlier step of this scenario set its {self.name}")
+        return value
+
+    def __set__(self, instance: object, value: T) -> None:
+        instance.__dict__[self.name] = value
+
+
+@dataclass
+class ServiceState:
+    started_at: float = math.nan  # monotonic time just before the service was started, to measure from
+    started_by: str = ""  # "up" or "re-creation"
+    crash: Slot[Crash] = Slot()
+    crashes: list[float] = field(default_factory=list)  # monotonic times of the durability load's crashes
+    answer: str = ""  # what PING got back
+    answered_by: str = ""  # who asked, for the failure message
+    facts: Slot[ServerFacts] = Slot()
+    probe: Slot[HealthRun] = Slot()
+    rejected: str | None = None  # Compose's reason for rejecting the file, or None
+
+
+@dataclass
+class DataState:
+    key: str = ""
+    value: str = ""
+    acknowledged_at: float = math.nan
+    writer: Slot[BoundedWriter] = Slot()
+    pressure: Slot[Pressure] = Slot()
+
+
+@dataclass
+class SafetyState:
+    attempts: list[Attempt] = field(default_factory=list)
+    answers: dict[str, str] = field(
+        default_factory=dict
+    )  # command -> what Redis answered a client without the password
+    uids: list[int] = field(default_factory=list)
+    owners: dict[str, int] = field(default_factory=dict)
+    outcomes: list[Outcome] = field(default_factory=list)
+    findings: list[str] = field(default_factory=list)  # the password found, per container and place
+
+
+@dataclass
+class LockState:
+    holding: Slot[Holding] = Slot()
+    expire: int = 0
+    waiter: Slot[Process] = Slot()
+    release: Slot[Release] = Slot()
+    contenders: tuple[int, int] = (0, 0)  # workers, sections each
+    contention: Slot[Contention] = Slot()
+
+
+@dataclass
+class CeleryState:
+    queue: str = ""
+    token: str = ""
+    result: Slot[AsyncResult] = Slot()
+    sent_at: float = math.nan
+    tokens: list[str] = field(default_factory=list)
+    queued_at: float = math.nan
+    still_queued: int = 0
+    first: Slot[Entry] = Slot()  # a task's first delivery
+    replacement: Slot[Process] = Slot()
+
+
+@dataclass
+class JobState:
+    job_id: str = ""
+    job_token: str = ""
+    stored: Slot[Entry] = Slot()
+    job_kept: bool = False
+    scheduler_started: float = math.nan
+    scheduler: Slot[Process] = Slot()
+
+
+@dataclass
+class TopologyState:
+    failover: Failover | None = None  # the scenario's fault, watched (made on first use)
+    frozen: list[Node] = field(default_factory=list)  # data nodes the scenario froze
+    froze_at: float = math.nan
+    thawed_at: float = math.nan
+    consumers: Consumers | None = None  # the ones the steps drive, when not those on this host (seated on a network)
+
+
+@dataclass
 class ScenarioState:
-    # -- the service -------------------------------------------------------------
-    started_at: float  # monotonic time just before the service was started, to measure from
-    started_by: str  # "up" or "re-creation"
-    crash: Crash
-    crashes: list[float]  # monotonic times of the durability load's crashes
-    answer: str  # what PING got back
-    answered_by: str  # who asked, for the failure message
-    facts: ServerFacts
-    probe: HealthRun
-    rejected: str | None  # Compose's reason for rejecting the file, or None
-    # -- data ------------------------------------------------------------------
-    key: str
-    value: str
-    acknowledged_at: float
-    writer: BoundedWriter
-    pressure: Pressure
-    # -- safety ----------------------------------------------------------------
-    attempts: list[Attempt]
-    answers: dict[str, str]  # command -> what Redis answered a client without the password
-    uids: list[int]
-    owners: dict[str, int]
-    outcomes: list[Outcome]
-    # -- the consumers -----------------------------------------------------------
-    consumers: Consumers  # the ones the steps drive, when not those on this host (seated on a network)
-    # -- the sync lock -----------------------------------------------------------
-    holding: Holding
-    expire: int
-    waiter: Process
-    release: Release
-    contenders: tuple[int, int]  # workers, sections each
-    contention: Contention
-    # -- Celery ----------------------------------------------------------------
-    queue: str
-    token: str
-    result: AsyncResult
-    sent_at: float
-    tokens: list[str]
-    queued_at: float
-    still_queued: int
-    first: Entry  # a task's first delivery
-    replacement: Process
-    # -- the Sentinel topology -------------------------------------------------
-    failover: Failover  # the scenario's fault, watched
-    frozen: list[Node]  # data nodes the scenario froze
-    froze_at: float
-    thawed_at: float
-    findings: list[str]  # the password found, per container and place
-    # -- the job store -----------------------------------------------------------
-    job_id: str
-    job_token: str
-    stored: Entry
-    job_kept: bool
-    scheduler_started: float
-    scheduler: Process
+    service: ServiceState = field(default_factory=ServiceState)
+    data: DataState = field(default_factory=DataState)
+    safety: SafetyState = field(default_factory=SafetyState)
+    lock: LockState = field(default_factory=LockState)
+    celery: CeleryState = field(default_factory=CeleryState)
+    jobs: JobState = field(default_factory=JobState)
+    topology: TopologyState = field(default_factory=TopologyState)
 
 
 def state(context: Any) -> ScenarioState:

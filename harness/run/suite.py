@@ -4,39 +4,41 @@ evidence."""
 
 from __future__ import annotations
 
-import contextlib
 import os
-import secrets
 import shutil
 import subprocess
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from harness.consumers.drivers import Consumers
 from harness.core import engine_kind
 from harness.core.config import Settings
 from harness.core.errors import EngineLost, HarnessError
-from harness.core.evidence import SENTINEL, SINGLE_NODE, Evidence
+from harness.core.evidence import Evidence
 from harness.core.polling import Poller
 from harness.infra import engine, leftovers, ports
 from harness.infra import image as images
 from harness.infra.compose import Compose
 from harness.infra.engine import Engine
-from harness.infra.engine_errors import ENGINE_ERRORS, engine_connection_error
-from harness.infra.seat import NetworkSeat
+from harness.infra.engine_errors import engine_connection_error
 from harness.run import preflight
 from harness.run.demand import RunDemand
+from harness.run.run_consumers import RunConsumers
 from harness.run.step_errors import best_effort
 from harness.service.access import Access
-from harness.service.definition import REDIS_PORT, SERVICE, ServiceDefinition
+from harness.service.definition import SERVICE, ServiceDefinition
+from harness.topology import kinds
+from harness.topology.kinds import TopologyKind
 from harness.topology.node import Node
 from harness.topology.project import Project
 from harness.topology.sentinel import SentinelTopology
-from harness.topology.topology import Standalone, Topology
+from harness.topology.topology import Topology
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -50,9 +52,7 @@ class Suite:
     _compose: Compose | None = None
     _access: Access = field(default_factory=Access)
     _topology: Topology | None = None
-    _consumers: Consumers | None = None
-    _in_network: Consumers | None = None  # consumers seated on the HA topology's network
-    _seat: NetworkSeat | None = None
+    _consumers: RunConsumers = field(init=False)
     _scratch: Path | None = None
     _model: dict[str, Any] | None = None
     _closed: bool = False
@@ -60,16 +60,17 @@ class Suite:
     removed_abandoned: list[str] = field(default_factory=list)  # what earlier runs left, removed by this one
     # Which consumer processes the run's steps start (set once the run's scenarios are known).
     demand: RunDemand = field(default_factory=RunDemand.unknown)
+    kind: TopologyKind = kinds.STANDALONE  # the topology the run's scenarios are about
 
-    ha: bool = False  # the run's scenarios are the Sentinel topology's (@ha)
+    def __post_init__(self) -> None:
+        self._consumers = RunConsumers(self.settings, self.poller)
 
     @classmethod
-    def create(cls, settings: Settings, *, ha: bool = False) -> Suite:
-        file = settings.ha_compose_file if ha else settings.compose_file
+    def create(cls, settings: Settings, kind: TopologyKind = kinds.STANDALONE) -> Suite:
+        file = kind.compose_file(settings)
         compose = Compose(settings.project(), file.resolve(), timeout=settings.command_timeout)
-        interval = settings.ha_poll_interval if ha else settings.poll_interval
-        suite = cls(settings, Poller(interval=interval), _compose=compose, ha=ha)
-        suite.evidence.topology = SENTINEL if ha else SINGLE_NODE
+        suite = cls(settings, Poller(interval=kind.poll_interval(settings)), _compose=compose, kind=kind)
+        suite.evidence.topology = kind.name
         return suite
 
     @property
@@ -107,10 +108,9 @@ class Suite:
             raise RuntimeError("connect() before check_offline() resolved the engine")
         client = preflight.engine_client(self.engine_at)
         version = preflight.engine_version(client)
-        services = preflight.model(self.compose, None if self.ha else SERVICE)
+        services = preflight.model(self.compose, self.kind.service)
         self._model = services
-        names = sorted(services["services"]) if self.ha else [SERVICE]
-        definitions = [ServiceDefinition.from_model(services, name) for name in names]
+        definitions = [ServiceDefinition.from_model(services, name) for name in self.kind.services(services)]
         first = definitions[0]
         image = images.ensure(client, self.compose, first.name, first.image, self.settings.pull_timeout)
         self.removed_abandoned = leftovers.remove_abandoned(client)
@@ -126,32 +126,32 @@ class Suite:
         self.evidence.environment["engine kind"] = str(self.evidence.engine)
         # Marked before anything is made: if this run dies, the next one knows what it left.
         leftovers.claim(client, self.compose.project, self.run_timeout + self.settings.pull_timeout)
-        s = self.settings
-        project = Project(self.compose, client, self.engine_at, self.poller, self.access, s.down_timeout)
-
-        def make(service: str, port: int) -> Node:
-            return Node(project, service, port, s.start_timeout, s.restart_timeout, s.frozen_check)
-
-        if self.ha:
-            self._topology = SentinelTopology.from_model(project, services, make)
-        else:
-            self._topology = Standalone(project, make(SERVICE, REDIS_PORT))
+        project = Project(self.compose, client, self.engine_at, self.poller, self.access, self.settings.down_timeout)
+        self._topology = self.kind.make(project, services, self.settings)
 
     @property
     def run_timeout(self) -> float:
-        """The whole run's bound: the Sentinel topology's runs are longer."""
-        return self.settings.ha_run_timeout if self.ha else self.settings.run_timeout
+        """The whole run's bound: its kind's (the Sentinel topology's runs are longer)."""
+        return self.kind.run_timeout(self.settings)
+
+    def running(self, shape: type[T]) -> T:
+        """The run's topology, for steps that need its own shape (a Sentinel step needs the sentinels)."""
+        topology = self._running()
+        if not isinstance(topology, shape):
+            raise RuntimeError(f"a step of the {shape.__name__} in a run of the {self.kind.name} topology")
+        return topology
 
     def sentinel(self) -> SentinelTopology:
         """The Sentinel topology the @ha features run against."""
-        topology = self._running()
-        if not isinstance(topology, SentinelTopology):
-            raise RuntimeError("an @ha step in a run of the single-node specification")
-        return topology
+        return self.running(SentinelTopology)
 
     def node(self) -> Node:
         """The Redis node the single-node specification runs against."""
         return self._running().primary
+
+    def nodes(self) -> Sequence[Node]:
+        """Every node of the run's topology (a Sentinel topology's sentinels too)."""
+        return self._running().nodes
 
     def project(self) -> Project:
         return self._running().project
@@ -164,40 +164,19 @@ class Suite:
         return self._topology
 
     def consumers(self) -> Consumers:
-        """The run's consumer processes, made on first use."""
-        if self._closed:
-            raise HarnessError("the run is ending: no consumer process starts any more")
-        if self._consumers is None and self.ha:
-            # One frozen node is failed over, so only all of them decide a wait on a consumer.
-            topology = self.sentinel()
-            self._consumers = Consumers.reaching(
-                topology.consumer_url, topology.project.name, topology.masterless, self.settings, self.poller,
-                self.scratch(), demand=self.demand,
-            )  # fmt: skip
-        if self._consumers is None:
-            self._consumers = Consumers.create(self.node(), self.settings, self.poller, self.scratch(), self.demand)
-        return self._consumers
+        """The run's consumer processes on this host, made on first use."""
+        return self._consumers.here(self._consumers_may_start(), self.scratch(), self.demand)
 
     def consumers_in_network(self) -> Consumers:
-        """Consumer processes as in a container on the HA topology's network,
-        finding the sentinels by their service names; made on first use. Their
-        journal and logs are kept apart; the suite's Celery producer stays on this host."""
+        """Consumer processes as in a container on the Sentinel topology's
+        network, finding the sentinels by their service names; made on first use."""
+        self._consumers_may_start()
+        return self._consumers.in_network(self.sentinel(), self.scratch() / "in-network", self.demand)
+
+    def _consumers_may_start(self) -> Topology:
         if self._closed:
             raise HarnessError("the run is ending: no consumer process starts any more")
-        if self._in_network is None:
-            topology, scratch = self.sentinel(), self.scratch() / "in-network"
-            scratch.mkdir(exist_ok=True)
-            self._seat = topology.seat(scratch)
-            self._in_network = Consumers.reaching(
-                topology.consumer_url_in_network, topology.project.name, topology.masterless, self.settings,
-                self.poller, scratch, launcher=self._seat.launcher(), producer_url=topology.consumer_url,
-                demand=self.demand.this_scenario(),  # made for one scenario: no spare outlives it
-            )  # fmt: skip
-        return self._in_network
-
-    @property
-    def _all_consumers(self) -> list[Consumers]:
-        return [c for c in (self._consumers, self._in_network) if c is not None]
+        return self._running()
 
     def scratch(self) -> Path:
         """A directory of the run's own (journal, logs, a temporary password), removed at the end."""
@@ -205,39 +184,18 @@ class Suite:
             self._scratch = Path(tempfile.mkdtemp(prefix=f"{self.compose.project}-"))
         return self._scratch
 
-    def temporary_password_access(self) -> Access:
-        """Access with a password of the run's own, in a file only this user can read,
-        with the characters a shell or a URL would mangle if quoted wrongly."""
-        file = self.scratch() / "redis-password"
-        descriptor = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as out:
-            out.write(f"opterp20 {secrets.token_urlsafe(18)} $'\"|&;\\\n")
-        return Access.with_password_file(file, self.access.bind_address)
-
     def with_password(self, add_cleanup: Callable[[Callable[[], None]], None]) -> None:
         """The service running with a password: the run's own, or, for a run
         without one, a password of the run's own, with `add_cleanup` given what
         puts the run's mode back before the switch is tried (so a switch that
         fails half-way is undone too)."""
-        if self.ha:
-            self._sentinel_with_password(add_cleanup)
-            return
-        node = self.node()
-        if node.access.password is not None:
-            node.ensure_running()
-            return
-        run_access = node.access
-        add_cleanup(best_effort(lambda: node.switch(run_access)))
-        node.switch(self.temporary_password_access())
-
-    def _sentinel_with_password(self, add_cleanup: Callable[[Callable[[], None]], None]) -> None:
-        topology, within = self.sentinel(), self.settings.ha_settle_timeout
-        if topology.access_password is not None:
-            topology.wait_ready(since=topology.restore(), within=within)
+        topology = self._running()
+        if topology.project.access.password is not None:
+            topology.ensure_ready()
             return
         run_access = topology.project.access
-        add_cleanup(best_effort(lambda: topology.switch(run_access, within)))
-        topology.switch(self.temporary_password_access(), within)
+        add_cleanup(best_effort(lambda: topology.switch(run_access)))
+        topology.switch(Access.with_temporary_password(self.scratch(), self.access.bind_address))
 
     def model(self) -> dict[str, Any]:
         if self._model is None:
@@ -261,12 +219,10 @@ class Suite:
         return None
 
     def end_scenario(self, failed: bool) -> None:
-        for consumers in self._all_consumers:
-            consumers.end_scenario(failed)
+        self._consumers.end_scenario(failed)
 
     def end_feature(self) -> None:
-        for consumers in self._all_consumers:
-            consumers.end_feature()
+        self._consumers.end_feature()
 
     def close(self) -> list[str]:
         """Stop the run's processes, then tear down its project, once; returns
@@ -279,12 +235,7 @@ class Suite:
         if self._closed:
             return []
         self._closed = True
-        every, self._consumers, self._in_network = self._all_consumers, None, None
-        for consumers in every:
-            consumers.close()
-        if self._seat is not None:
-            with contextlib.suppress(*ENGINE_ERRORS):  # the teardown's sweep removes it too
-                self._seat.close()
+        self._consumers.close()
         topology = self._topology
         left = topology.teardown(self.settings.engine_return_timeout) if topology else []
         if self._scratch is not None:

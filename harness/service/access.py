@@ -5,6 +5,8 @@ suite reads the same two, so its clients connect as the service expects."""
 
 from __future__ import annotations
 
+import os
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +41,16 @@ class Access:
     @classmethod
     def with_password_file(cls, file: Path, bind_address: str = LOOPBACK) -> Access:
         return cls(bind_address, file, read_password(file))
+
+    @classmethod
+    def with_temporary_password(cls, directory: Path, bind_address: str = LOOPBACK) -> Access:
+        """Access with a password of its own, in a file in `directory` only this
+        user can read, with the characters a shell or a URL would mangle if quoted wrongly."""
+        file = directory / "redis-password"
+        descriptor = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+            out.write(f"opterp20 {secrets.token_urlsafe(18)} $'\"|&;\\\n")
+        return cls.with_password_file(file, bind_address)
 
     def compose_variables(self) -> dict[str, str]:
         """The variables Compose must see to run the service this way."""

@@ -9,6 +9,8 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from harness.service.definition import FSYNC_WORDS
+
 SOCKET_TIMEOUT = 5.0  # seconds for any one reply: a frozen server fails a call, never hangs it
 
 
@@ -49,6 +51,24 @@ class ServerFacts:
             f"redis_version={self.version} appendonly={self.appendonly} "
             f"aof_enabled={self.aof_enabled} appendfsync={self.appendfsync}"
         )
+
+
+@dataclass(frozen=True)
+class RunningServer:
+    """The running server, as the product owner reads it."""
+
+    facts: ServerFacts
+    what = "server"
+
+    @property
+    def value(self) -> str:
+        return str(self.facts)
+
+    def __str__(self) -> str:
+        f = self.facts
+        flushed = FSYNC_WORDS.get(f.appendfsync, f.appendfsync)
+        log = "on" if f.appendonly == "yes" else "off"
+        return f"The server is Redis {f.version}, append-only log {log}, written to disk {flushed}."
 
 
 def server_facts(client: redis.Redis) -> ServerFacts:

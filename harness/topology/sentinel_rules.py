@@ -112,9 +112,20 @@ def ready_problems(
     seeing every replica and every other sentinel, with quorum; that master a
     master by its own account, and every other node its replica with the link up."""
     problems = [f"{name} is {status}" for name, status in health.items() if status != "healthy"]
-    problems += [str(view) for view in sentinels if view.error]
-    master = agreed_master(sentinels)
-    if master is None:
+    problems += sentinel_problems(sentinels, replicas=len(nodes) - 1, others=len(sentinels) - 1)
+    problems += node_problems(nodes, agreed_master(sentinels))
+    return problems
+
+
+def sentinel_problems(sentinels: Sequence[SentinelView], replicas: int, others: int) -> list[str]:
+    """Why the sentinels do not agree: every one answering, naming the same
+    master flagged exactly `master`, seeing `replicas` replicas and `others`
+    other sentinels, with quorum; and there being `others + 1` of them (fewer
+    cannot have the majority a failover needs)."""
+    problems = [str(view) for view in sentinels if view.error]
+    if len(sentinels) != others + 1:
+        problems.append(f"{len(sentinels)} sentinels in the file, not {others + 1}")
+    if agreed_master(sentinels) is None:
         named = ", ".join(sorted({str(view.master) for view in sentinels if not view.error}))
         problems.append(f"the sentinels do not all name one master ({named or 'none named'})")
     for view in sentinels:
@@ -122,13 +133,12 @@ def ready_problems(
             continue
         if view.flags != "master":
             problems.append(f"{view.sentinel} flags the master {view.flags!r}")
-        if view.replicas != len(nodes) - 1:
-            problems.append(f"{view.sentinel} sees {view.replicas} replicas, not {len(nodes) - 1}")
-        if view.other_sentinels != len(sentinels) - 1:
-            problems.append(f"{view.sentinel} sees {view.other_sentinels} other sentinels, not {len(sentinels) - 1}")
+        if view.replicas != replicas:
+            problems.append(f"{view.sentinel} sees {view.replicas} replicas, not {replicas}")
+        if view.other_sentinels != others:
+            problems.append(f"{view.sentinel} sees {view.other_sentinels} other sentinels, not {others}")
         if not view.quorum.startswith("OK"):
             problems.append(f"{view.sentinel} CKQUORUM: {view.quorum or 'no answer'}")
-    problems += node_problems(nodes, master)
     return problems
 
 

@@ -92,8 +92,11 @@ def test_the_runs_sign_off_is_rendered_for_jira_and_its_adf_validates(full_run, 
     """After a real run, `signoff publish --dry-run` writes both bodies; the v3 one is valid ADF."""
     done = subprocess.run(
         [str(Path(sys.executable).parent / "signoff"), "publish", "--dry-run"],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     v2 = json.loads((REPORTS / "jira" / "comment-v2.json").read_text())["body"]
     assert "every criterion passed" in v2 and "(x)" not in v2

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.reporting.checklist import HA_SECTIONS
+from harness.reporting.specifications import HA_SECTIONS
 from tests.support.behave_run import ROOT, Finished, behave, junit_totals, why_failed
 from tests.support.inventory import engine_objects, run_processes
 

@@ -63,10 +63,14 @@ def test_a_missing_image_is_pulled_with_visible_progress_and_recorded(compose_wi
 
 def test_a_pull_that_does_not_finish_in_time_is_refused_in_one_line(compose_with_missing_image, tmp_path):
     done = behave(
-        "-D", compose_with_missing_image, "-D", "pull_timeout=1",
-        reports=tmp_path / "reports", env=fake_registry(tmp_path, 'echo " redis Pulling"; exec sleep 30'),
+        "-D",
+        compose_with_missing_image,
+        "-D",
+        "pull_timeout=1",
+        reports=tmp_path / "reports",
+        env=fake_registry(tmp_path, 'echo " redis Pulling"; exec sleep 30'),
         timeout=60,
-    )  # fmt: skip
+    )
     assert done.returncode == 2, done.stdout + done.stderr
     refusal = done.stderr.strip().splitlines()[-1]
     assert refusal.startswith(REFUSAL) and "the pull did not finish within 1 s" in refusal, done.stderr

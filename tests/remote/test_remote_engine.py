@@ -14,8 +14,7 @@ import docker
 import pytest
 
 from harness.infra.engine import Engine
-from tests.acceptance.test_behave_suite import junit_totals
-from tests.support.behave_run import behave, why_failed
+from tests.support.behave_run import behave, junit_totals, why_failed
 from tests.support.inventory import engine_objects
 from tests.support.refusals import refused
 

@@ -11,7 +11,8 @@ import pytest
 
 from harness.reporting import checklist as checklist_module
 from harness.reporting import jira_format
-from harness.reporting.checklist import CHANGES_TITLE, NOT_VERIFIED_TITLE, SECTIONS, Checklist
+from harness.reporting.checklist import CHANGES_TITLE, NOT_VERIFIED_TITLE, Checklist
+from harness.reporting.specifications import SECTIONS
 from tests.support.runs import failing_run, heaviest_run, passing_run, provisional_run
 
 RUNS = {"passing": passing_run, "provisional": provisional_run, "failing": failing_run, "heaviest": heaviest_run}

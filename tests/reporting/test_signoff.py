@@ -17,12 +17,12 @@ from harness.reporting.checklist import (
     RUN_FAILED,
     RUN_PASSED,
     RUN_PROVISIONAL,
-    SECTIONS,
     build,
     markdown,
 )
 from harness.reporting.criteria import CONSUMERS, PLAN, STRATEGY
 from harness.reporting.signoff import RunInfo, one_line
+from harness.reporting.specifications import SECTIONS
 from tests.support.runs import LINUX_ENGINE, RUN, evidence, failing_run, passing_run, provisional_run, results
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -124,8 +124,12 @@ def test_a_hamcrest_failure_becomes_one_line_with_what_was_expected_and_seen():
 
 
 def test_the_run_table_names_the_branch_commit_and_pipeline_ci_provides():
-    github = {"GITHUB_REF_NAME": "main", "GITHUB_RUN_ID": "42", "GITHUB_REPOSITORY": "acme/opterp20",
-              "GITHUB_SERVER_URL": "https://github.com"}  # fmt: skip
+    github = {
+        "GITHUB_REF_NAME": "main",
+        "GITHUB_RUN_ID": "42",
+        "GITHUB_REPOSITORY": "acme/opterp20",
+        "GITHUB_SERVER_URL": "https://github.com",
+    }
     rows = dict(RunInfo(ROOT / "docker-compose.yml", datetime(2026, 12, 1, tzinfo=UTC), 1.0, github).rows())
     assert rows["branch"] == "main" and rows["pipeline"] == "https://github.com/acme/opterp20/actions/runs/42"
     gitlab = {"CI_COMMIT_REF_NAME": "feature/x", "CI_PIPELINE_URL": "https://gitlab.example/p/-/pipelines/7"}
@@ -137,8 +141,9 @@ def test_the_run_table_names_the_branch_commit_and_pipeline_ci_provides():
 
 def test_a_run_of_the_sentinel_topology_signs_off_its_own_checklist_only():
     from harness.core.evidence import SENTINEL, Evidence
-    from harness.reporting.checklist import HA_SECTIONS, build
+    from harness.reporting.checklist import build
     from harness.reporting.checklist import markdown as render_markdown
+    from harness.reporting.specifications import HA_SECTIONS
 
     evidence = Evidence(topology=SENTINEL)
     checklist = build([], evidence, [], None)

@@ -58,8 +58,9 @@ class FakeJira:
         return [r for r in self.requests if r.method == method and fragment in r.path]
 
     def attach(self, filename: str, author: dict[str, str]) -> None:
-        self.attachments.append({"id": str(9000 + len(self.requests) * 10 + len(self.attachments)),
-                                 "filename": filename, "author": author})  # fmt: skip
+        self.attachments.append(
+            {"id": str(9000 + len(self.requests) * 10 + len(self.attachments)), "filename": filename, "author": author}
+        )
 
 
 @pytest.fixture
@@ -78,8 +79,9 @@ def jira() -> Iterator[FakeJira]:
             if self.command == "GET" and "/comment" in self.path:
                 start = int(self.path.split("startAt=")[1].split("&")[0]) if "startAt=" in self.path else 0
                 page = fake.comments[start : start + PAGE_CAP]
-                return self._json(200, {"startAt": start, "maxResults": PAGE_CAP, "total": len(fake.comments),
-                                        "comments": page})  # fmt: skip
+                return self._json(
+                    200, {"startAt": start, "maxResults": PAGE_CAP, "total": len(fake.comments), "comments": page}
+                )
             if self.command in ("POST", "PUT") and "/comment" in self.path:
                 comment = json.loads(body)["body"]  # v2: the wiki source, stored verbatim; v3: ADF
                 measured = comment if isinstance(comment, str) else json.dumps(comment, separators=(",", ":"))
@@ -259,8 +261,9 @@ def test_the_recording_server_refuses_an_attachment_without_the_xsrf_header(jira
     """The server's own check, so the header test below cannot pass by accident."""
     import requests
 
-    answer = requests.post(f"{jira.url}/rest/api/3/issue/OPTERP-20/attachments", files={"file": ("a.md", b"x")},
-                           timeout=5)  # fmt: skip
+    answer = requests.post(
+        f"{jira.url}/rest/api/3/issue/OPTERP-20/attachments", files={"file": ("a.md", b"x")}, timeout=5
+    )
     assert answer.status_code == 403 and jira.attachments == []
 
 
@@ -317,8 +320,11 @@ def test_xray_without_test_keys_refuses_naming_every_scenario_and_sends_nothing(
     assert publish(reports, cloud(jira), "--xray", "cloud") == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "3 scenarios" in err
-    for name in ("availability.feature: Redis starts", "availability.feature: PONG on the port",
-                 "sync_lock.feature: One at a time"):  # fmt: skip
+    for name in (
+        "availability.feature: Redis starts",
+        "availability.feature: PONG on the port",
+        "sync_lock.feature: One at a time",
+    ):
         assert name in err
     assert jira.requests == []
 
@@ -376,8 +382,12 @@ def test_xray_with_plain_test_keys_and_its_own_prefixes_as_data_centers_export_w
     for number, element in enumerate(e for f in cucumber for e in f["elements"]):
         element["tags"] += [*cucumber[0]["tags"], {"name": f"@OPTERP-{300 + number}", "line": 1}]  # feature tags too
     (reports / "cucumber.json").write_text(json.dumps(cucumber))
-    env = {**data_center(jira), "XRAY_TEST_PREFIX": "", "XRAY_REQUIREMENT_PREFIX": "STORY_",
-           "XRAY_TEST_ENVIRONMENTS_FIELD": "customfield_10130"}  # fmt: skip
+    env = {
+        **data_center(jira),
+        "XRAY_TEST_PREFIX": "",
+        "XRAY_REQUIREMENT_PREFIX": "STORY_",
+        "XRAY_TEST_ENVIRONMENTS_FIELD": "customfield_10130",
+    }
     assert publish(reports, env, "--xray", "server") == 0
     parts = _parts(jira.calls("POST", "/rest/raven/2.0/import/execution/cucumber/multipart")[0])
     assert parts["info"]["fields"]["customfield_10130"] == ["docker-engine-linux"]

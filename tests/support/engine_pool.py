@@ -36,6 +36,9 @@ from pathlib import Path
 import docker
 import docker.errors
 
+from tests.support import system
+from tests.support.system import PoolUnavailable
+
 NETNS = Path("/run/netns")  # where `ip netns` keeps named namespaces
 RUN = Path("/run/opterp20-engines")
 DATA = Path("/var/lib/opterp20-engines")
@@ -45,10 +48,6 @@ IMAGE_ARCHIVES = RUN / "images"  # one docker-save archive per image
 START_BOUND = 60.0  # seconds for a dockerd to answer (3-5 s measured)
 STOP_BOUND = 30.0  # seconds for it to stop (its containers are gone by then; 15 s is dockerd's own bound per container)
 TOOLS = ("ip", "nsenter", "unshare", "mount", "dockerd")
-
-
-class PoolUnavailable(Exception):
-    """The machine cannot run the pool; the tests run serially on the default engine instead."""
 
 
 @dataclass(frozen=True)
@@ -105,15 +104,15 @@ class PoolEngine:
         """A fresh namespace with loopback up and the dummy address (replacing one an earlier run left)."""
         self.stop()
         if self.namespace.exists():
-            _ip("netns", "delete", self.name)
-        _ip("netns", "add", self.name)
+            system.ip("netns", "delete", self.name)
+        system.ip("netns", "add", self.name)
         inside = ("-n", self.name)
-        _ip(*inside, "link", "set", "lo", "up")
+        system.ip(*inside, "link", "set", "lo", "up")
         # Both ends of a veth pair inside: the kernel here has no dummy driver.
-        _ip(*inside, "link", "add", "eth0", "type", "veth", "peer", "name", "eth1")
-        _ip(*inside, "addr", "add", f"{self.address}/24", "dev", "eth0")
-        _ip(*inside, "link", "set", "eth1", "up")
-        _ip(*inside, "link", "set", "eth0", "up")
+        system.ip(*inside, "link", "add", "eth0", "type", "veth", "peer", "name", "eth1")
+        system.ip(*inside, "addr", "add", f"{self.address}/24", "dev", "eth0")
+        system.ip(*inside, "link", "set", "eth1", "up")
+        system.ip(*inside, "link", "set", "eth0", "up")
 
     def try_seat(self) -> None:
         """What a worker does to see this engine as its own, tried once in a throwaway mount namespace."""
@@ -127,31 +126,37 @@ class PoolEngine:
     def remove_namespace(self) -> None:
         self.stop()
         if self.namespace.exists():
-            _ip("netns", "delete", self.name)
+            system.ip("netns", "delete", self.name)
 
     # -- the engine ------------------------------------------------------------------
     def start(self, mounts: str = "") -> None:
         """Start dockerd in the namespace on an empty data root, wait for it, load the images.
         `mounts`: the machine's mount namespace, for a caller in a private one."""
         self.stop()
-        _unmount_under(self.data_root)
+        system.unmount_under(self.data_root)
         shutil.rmtree(self.data_root, ignore_errors=True)
         self.run_dir.mkdir(parents=True, exist_ok=True)
         with self.log.open("ab") as log:
             process = subprocess.Popen(
                 self.enter(
                     "dockerd",
-                    "--host", self.docker_host,
-                    "--data-root", str(self.data_root),
-                    "--exec-root", str(self.run_dir / "exec"),
-                    "--pidfile", str(self.pidfile),
+                    "--host",
+                    self.docker_host,
+                    "--data-root",
+                    str(self.data_root),
+                    "--exec-root",
+                    str(self.run_dir / "exec"),
+                    "--pidfile",
+                    str(self.pidfile),
                     mounts=mounts,
                 ),
-                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
                 start_new_session=True,  # a Ctrl-C meant for pytest leaves it to our stop
-            )  # fmt: skip
+            )
         deadline = time.monotonic() + START_BOUND
-        while not _answers(self.docker_host):
+        while not system.answers(self.docker_host):
             if process.poll() is not None or time.monotonic() > deadline:
                 tail = self.log.read_text(errors="replace").strip().splitlines()[-3:]
                 raise PoolUnavailable(f"{self.name}: dockerd did not come up within {START_BOUND:g} s: {tail}")
@@ -167,13 +172,13 @@ class PoolEngine:
 
     def stop(self) -> None:
         """Stop this engine's dockerd if it runs (ours: found by the pool's own pid file)."""
-        pid = _pid(self.pidfile)
+        pid = system.pid(self.pidfile)
         if pid is None:
             return
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + STOP_BOUND
-        while _alive(pid) and time.monotonic() < deadline:
+        while system.alive(pid) and time.monotonic() < deadline:
             time.sleep(0.1)
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
@@ -235,47 +240,9 @@ def existing() -> list[PoolEngine]:
 def stop_all() -> None:
     for engine in existing():
         engine.remove_namespace()
-        _unmount_under(engine.data_root)
+        system.unmount_under(engine.data_root)
         shutil.rmtree(engine.data_root, ignore_errors=True)
     shutil.rmtree(RUN, ignore_errors=True)
-
-
-def _ip(*args: str) -> None:
-    done = subprocess.run(["ip", *args], capture_output=True, text=True, timeout=10)
-    if done.returncode != 0:
-        raise PoolUnavailable(f"`ip {' '.join(args)}` failed: {done.stderr.strip()}")
-
-
-def _answers(docker_host: str) -> bool:
-    try:
-        return bool(docker.DockerClient(base_url=docker_host, timeout=5).ping())
-    except (docker.errors.DockerException, OSError):
-        return False
-
-
-def _pid(pidfile: Path) -> int | None:
-    try:
-        pid = int(pidfile.read_text().strip())
-    except (OSError, ValueError):
-        return None
-    return pid if _alive(pid) else None
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1][:1]
-    except (OSError, IndexError):
-        return False
-    return state != "Z"
-
-
-def _unmount_under(root: Path) -> None:
-    """Lazily unmount what a dockerd killed outright left mounted under its data root,
-    so that removing the root never reaches into a container's filesystem."""
-    prefix = f"{root}/"
-    mounts = [line.split()[4] for line in Path("/proc/self/mountinfo").read_text().splitlines()]
-    for point in sorted((m for m in mounts if m.startswith(prefix)), key=len, reverse=True):
-        subprocess.run(["umount", "--lazy", point], capture_output=True, timeout=10)
 
 
 def main(argv: list[str]) -> int:

@@ -42,8 +42,11 @@ def test_every_name_a_snippet_imports_from_the_module_is_the_modules():
 
 
 def test_every_setting_is_in_the_table_with_what_it_protects_and_a_catalogue_case():
-    rows = {row.split("|")[1].strip(" `"): row.split("|")[2].strip() for row in _section().splitlines()
-            if row.startswith("| `")}  # fmt: skip
+    rows = {
+        row.split("|")[1].strip(" `"): row.split("|")[2].strip()
+        for row in _section().splitlines()
+        if row.startswith("| `")
+    }
     expected = {name: text for name, text in sentinel_clients.SETTINGS.items()}
     assert {name: rows.get(name) for name in expected} == expected
     cases = {p.stem.removeprefix("without-") for p in (ROOT / "tests" / "mutants" / "clients").glob("*.patch")}

@@ -14,20 +14,10 @@ from harness.probes.failover import MANUAL, Failover
 from harness.probes.sentinel_events import NO_GOOD_REPLICA, Event, EventLog
 from harness.probes.writes import Tally, Write
 from harness.topology.sentinel_rules import Monitoring
+from tests.support.fakes import FakeClock
 
 FAULT_AT = 100.0
 DELIVERED = Monitoring(quorum=2, down_after=5.0, sentinels=3)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = FAULT_AT
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
 
 
 def sentinel(name: str, running: bool = True) -> Any:
@@ -35,7 +25,7 @@ def sentinel(name: str, running: bool = True) -> Any:
 
 
 def watched(*events: Event, fault: str = "crash", monitoring: Monitoring = DELIVERED, running: int = 3) -> Failover:
-    clock = Clock()
+    clock = FakeClock(FAULT_AT)
     sentinels = [sentinel(f"sentinel-{i}", running=i <= running) for i in (1, 2, 3)]
     topology: Any = SimpleNamespace(sentinels=sentinels, project=SimpleNamespace(poller=Poller(clock, clock.sleep)))
     log = EventLog({}, clock=clock)
@@ -76,7 +66,8 @@ def test_a_manual_failover_is_never_ruled_out_by_what_a_vote_needs():
 
 
 def test_an_abort_before_the_fault_does_not_count():
-    assert watched(aborted(FAULT_AT - 1.0))._failover_abandoned() is None
+    failover = watched(aborted(FAULT_AT - 1.0))
+    assert failover.events.abandoned(after=failover.fault_at) is None
 
 
 def test_the_timeline_is_seconds_from_the_fault_and_none_for_what_did_not_happen():
@@ -90,7 +81,7 @@ def test_the_timeline_is_seconds_from_the_fault_and_none_for_what_did_not_happen
         at(5.9, "sentinel-2", "+switch-master", "mymaster redis-1 16380 redis-2 16381"),
         at(6.3, "sentinel-1", "+switch-master", "mymaster redis-1 16380 redis-2 16381"),
     )
-    failover.tally = Tally(
+    failover.writes.tally = Tally(
         acknowledged=[Write(1, FAULT_AT - 0.5, True, "redis-1"), Write(2, FAULT_AT + 6.5, True, "redis-2")]
     )
     timeline = failover.timeline()

@@ -40,14 +40,14 @@ def node(client: ReplayedClient, clock: FakeClock) -> Node:
 def test_waiting_for_healthy_gives_up_at_once_when_it_is_decided(recorded: str, reason: str):
     clock = FakeClock()
     with pytest.raises(TerminalState, match=reason):
-        node(replaying([recorded]), clock).wait_healthy(since=clock(), within=5)
+        node(replaying([recorded]), clock).health.wait_healthy(since=clock(), within=5)
     assert clock.slept == [], "decided on the first look, without waiting"
 
 
 def test_waiting_for_healthy_returns_on_the_first_healthy_probe():
     clock = FakeClock()
     began = clock()
-    observed = node(replaying(["starting", "starting", "healthy"]), clock).wait_healthy(since=began, within=5)
+    observed = node(replaying(["starting", "starting", "healthy"]), clock).health.wait_healthy(since=began, within=5)
     assert observed.value.healthy_on_fresh_probe and observed.elapsed == pytest.approx(0.5)
 
 
@@ -55,14 +55,14 @@ def test_a_start_that_never_turns_healthy_is_refused_at_its_bound():
     clock = FakeClock()
     began = clock()
     with pytest.raises(DeadlineExceeded, match="not reached within 5 s"):
-        node(replaying(["starting"]), clock).wait_healthy(since=began, within=5)
+        node(replaying(["starting"]), clock).health.wait_healthy(since=began, within=5)
     assert clock() - began == pytest.approx(5)
 
 
 def test_healthy_on_a_probe_that_did_not_get_pong_is_not_healthy():
     clock = FakeClock()
     with pytest.raises(TerminalState, match="healthy on a probe that did not get PONG"):
-        node(replaying(["healthy-on-noauth"]), clock).wait_healthy_on_pong(within=5)
+        node(replaying(["healthy-on-noauth"]), clock).health.wait_healthy_on_pong(within=5)
     assert clock.slept == []
 
 
@@ -71,14 +71,14 @@ def test_a_crash_loop_is_decided_in_three_looks_and_names_the_last_log_line():
     clock = FakeClock()
     subject = node(replaying(looping), clock)
     with pytest.raises(TerminalState, match="exits \\(code 3\\) each time it starts .*can't open config file"):
-        subject.wait_back(Crash(pid=1, restart_count_before=2, at=clock()))
+        subject.faults.wait_back(Crash(pid=1, restart_count_before=2, at=clock()))
     assert len(clock.slept) == 2
 
 
 def test_a_restart_policy_that_will_not_restart_ends_the_wait_for_a_restart():
     clock = FakeClock()
     with pytest.raises(TerminalState, match="restart policy 'no' will not start it again"):
-        node(replaying(["exited-for-good"]), clock).wait_restarted(Crash(1, 0, clock()), within=10)
+        node(replaying(["exited-for-good"]), clock).faults.wait_restarted(Crash(1, 0, clock()), within=10)
     assert clock.slept == []
 
 

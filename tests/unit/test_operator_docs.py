@@ -81,8 +81,12 @@ def test_a_command_waiting_on_health_stops_once_its_outcome_is_decided(tmp_path)
 
     began = time.monotonic()
     try:
-        run_watched([sys.executable, "-c", "import time; print('Waiting', flush=True); time.sleep(30)"],
-                    timeout=20, decided=decided, slice_=0.05)  # fmt: skip
+        run_watched(
+            [sys.executable, "-c", "import time; print('Waiting', flush=True); time.sleep(30)"],
+            timeout=20,
+            decided=decided,
+            slice_=0.05,
+        )
     except Decided as stopped:
         assert "health check failed" in stopped.reason and "Waiting" in stopped.output
     else:

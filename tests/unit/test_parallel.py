@@ -150,8 +150,11 @@ def test_tests_of_one_group_run_on_one_worker_with_the_installed_pytest_and_xdis
     (tmp_path / "test_grouped.py").write_text(GROUPED)
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadgroup", "-p", "no:cacheprovider", "-rA"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stdout[-2000:]
     ran_on = [line for line in done.stdout.splitlines() if line.startswith("worker gw")]  # each grouped test's print
     assert len(ran_on) == 4 and len(set(ran_on)) == 1, f"the group ran on {sorted(set(ran_on))}:\n{done.stdout[-2000:]}"

@@ -38,8 +38,12 @@ def test_a_cut_drops_each_peer_both_ways_in_the_containers_namespace_in_one_tran
     assert {"-I INPUT -j OPTERP20-PARTITION", "-I OUTPUT -j OPTERP20-PARTITION"} <= set(lines)
     cut.heal()
     healed = restored[1][1].splitlines()
-    assert healed[1:-1] == ["-D INPUT -j OPTERP20-PARTITION", "-D OUTPUT -j OPTERP20-PARTITION",
-                            "-F OPTERP20-PARTITION", "-X OPTERP20-PARTITION"]  # fmt: skip
+    assert healed[1:-1] == [
+        "-D INPUT -j OPTERP20-PARTITION",
+        "-D OUTPUT -j OPTERP20-PARTITION",
+        "-F OPTERP20-PARTITION",
+        "-X OPTERP20-PARTITION",
+    ]
 
 
 def test_a_refused_transaction_is_one_line_saying_what_a_partition_needs(monkeypatch: pytest.MonkeyPatch):

@@ -134,9 +134,12 @@ def _publishes(script: str, env: dict[str, str], tmp_path: Path) -> str:
     stub.write_text('#!/bin/sh\necho "$@"\n')
     stub.chmod(0o755)
     done = subprocess.run(
-        ["sh", "-c", script], env={"PATH": f"{tmp_path}:/usr/bin:/bin", **env}, capture_output=True, text=True,
+        ["sh", "-c", script],
+        env={"PATH": f"{tmp_path}:/usr/bin:/bin", **env},
+        capture_output=True,
+        text=True,
         timeout=10,
-    )  # fmt: skip
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
 

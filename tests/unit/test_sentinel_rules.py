@@ -10,6 +10,7 @@ from harness.topology.sentinel_rules import (
     named_outside,
     node_problems,
     ready_problems,
+    sentinel_problems,
 )
 
 M1, M2 = ("redis-1", 16380), ("redis-2", 16381)
@@ -93,3 +94,11 @@ def test_a_failover_is_ruled_out_by_down_after_by_too_few_sentinels_for_the_quor
 def test_the_monitoring_is_read_from_sentinel_master():
     fields = {"quorum": "2", "down-after-milliseconds": "3000", "num-other-sentinels": "2", "flags": "master"}
     assert Monitoring.from_fields(fields) == Monitoring(quorum=2, down_after=3.0, sentinels=3)
+
+
+def test_the_sentinels_agree_only_as_many_as_the_feature_says_each_seeing_what_it_says():
+    assert sentinel_problems(SENTINELS, replicas=2, others=2) == []
+    assert sentinel_problems(SENTINELS[:2], replicas=2, others=2) == ["2 sentinels in the file, not 3"]
+    assert sentinel_problems(SENTINELS, replicas=3, others=2) == [
+        f"sentinel-{i} sees 2 replicas, not 3" for i in (1, 2, 3)
+    ]

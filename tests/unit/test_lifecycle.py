@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import environment
 from harness.core.errors import CommandFailed, PortInUse
+from harness.run import lifecycle
 
 
 def test_a_refusal_is_found_behind_the_errors_that_carry_it():
@@ -14,7 +14,7 @@ def test_a_refusal_is_found_behind_the_errors_that_carry_it():
         except PortInUse as error:
             raise AssertionError("step failed") from error
     except AssertionError as step_error:
-        assert environment._refusal_in(step_error) is refusal
+        assert lifecycle._refusal_in(step_error) is refusal
 
 
 def test_an_error_chain_that_loops_back_on_itself_ends():
@@ -23,4 +23,4 @@ def test_an_error_chain_that_loops_back_on_itself_ends():
     error.__cause__ = error
     looped = AssertionError("step failed")
     looped.__cause__ = error
-    assert environment._refusal_in(looped) is None
+    assert lifecycle._refusal_in(looped) is None

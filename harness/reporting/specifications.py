@@ -1,0 +1,50 @@
+"""What each topology kind's run signs off: its checklist's sections, the
+changes from the plan they prove, and how the verdict counts them. Keyed by
+the kind's name (harness/topology/kinds.py): a new kind adds its entry here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from harness.core.evidence import SENTINEL, SINGLE_NODE, Evidence
+from harness.reporting.criteria import CHANGES, CONSUMERS, FURTHER, HA, PLAN, STRATEGY, Change, Criterion
+
+SECTIONS = (
+    (f"Acceptance criteria (the plan's {len(PLAN)})", PLAN),
+    (f"Testing strategy (the plan's {len(STRATEGY)} tests)", STRATEGY),
+    ("Further checks (the plan's configuration, and security)", FURTHER),
+    (f"Fit for the plan's consumers (OPTERP-21, OPTERP-22, OPTERP-24: {len(CONSUMERS)} criteria)", CONSUMERS),
+)
+# A run of the Sentinel topology (`--tags=@ha`) signs off its own checklist.
+HA_SECTIONS = ((f"High availability (Sentinel): the plan's production phase, {len(HA)} criteria", HA),)
+Sections = tuple[tuple[str, tuple[Criterion, ...]], ...]
+
+
+@dataclass(frozen=True)
+class Specification:
+    """What a topology kind's run signs off: its sections, the changes from the plan they prove, and how many."""
+
+    sections: Sections
+    changes: tuple[Change, ...]
+    counts: str  # the criteria, counted, for the verdict's sentence
+
+    @property
+    def criteria(self) -> tuple[Criterion, ...]:
+        return tuple(c for _, criteria in self.sections for c in criteria)
+
+
+# Each topology kind's checklist, by the kind's name (harness/topology/kinds.py).
+SPECIFICATIONS = {
+    SINGLE_NODE: Specification(
+        SECTIONS,
+        CHANGES,
+        f"the plan's {len(PLAN)} acceptance criteria and {len(STRATEGY)} tests, {len(FURTHER)} further checks "
+        f"and {len(CONSUMERS)} criteria of its consumers",
+    ),
+    SENTINEL: Specification(HA_SECTIONS, (), f"the {len(HA)} criteria of the Sentinel topology"),
+}
+
+
+def specification(evidence: Evidence) -> Specification:
+    """What the run signs off: its topology kind's checklist."""
+    return SPECIFICATIONS[evidence.topology]

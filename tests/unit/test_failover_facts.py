@@ -1,0 +1,57 @@
+"""The findings a watched failover comes to: the figures a step asserts on,
+and the sentence each says for the sign-off."""
+
+from harness.probes.failover_facts import PartitionLoss, Switch, WritesKept
+from harness.probes.writes import Tally, Write
+
+
+def loss(**changes) -> PartitionLoss:
+    figures = (
+        dict(
+            old="redis-1",
+            direct=40,
+            direct_lost=40,
+            unconfirmed=3,
+            unconfirmed_lost=3,
+            confirmed=500,
+            confirmed_lost=0,
+            window=1.2,
+            refused=True,
+            late=[],
+        )
+        | changes
+    )
+    return PartitionLoss(**figures)
+
+
+def test_a_partition_loss_within_the_bound_breaks_nothing():
+    assert loss().breaches(within=5) == []
+
+
+def test_a_partition_loss_breaks_the_criterion_when_late_never_refused_or_too_long():
+    assert loss(late=[41, 42]).breaches(within=5) == ["2 writes acknowledged after it began refusing"]
+    assert loss(refused=False).breaches(within=5) == ["redis-1 never refused a write sent to it directly"]
+    assert loss(window=6.5).breaches(within=5) == ["the last lost write 6.50 s after the cut, past 5 s"]
+
+
+def test_a_partition_loss_says_what_was_lost_and_keeps_the_figures():
+    said = str(loss())
+    assert said.startswith("Partition: 40 of the 40 writes the cut-off redis-1 acknowledged directly are lost")
+    assert loss().value["acknowledged alone and lost"] == 43
+
+
+def test_writes_kept_counts_the_replica_confirmed_writes_missing_on_the_new_master():
+    tally = Tally([Write(1, 1.0, True, "redis-1"), Write(2, 2.0, True, "redis-1"), Write(3, 3.0, False, "redis-1")])
+    kept = WritesKept("crash", tally, kept=1)
+    assert kept.lost == 1
+    assert "2 confirmed by a replica, 1 of those on the new master (1 lost)" in str(kept)
+
+
+def test_a_switch_says_who_was_named_and_when():
+    times = {"+switch-master (first sentinel)": 5.9, "+sdown": 5.1, "+odown": 5.2}
+    switch = Switch("crash", "crash", "redis-1", "redis-2", 6.3, times)  # type: ignore[arg-type]
+    assert str(switch) == (
+        "crash: redis-1 lost, redis-2 named master by the first sentinel 5.90 s and by every sentinel 6.30 s "
+        "after the crash; +sdown 5.10 s, +odown 5.20 s."
+    )
+    assert switch.value == {"fault": "crash", **times}
