@@ -7,25 +7,35 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from harness.core.errors import TerminalState
 from harness.core.polling import Observed
 from harness.infra import faults
 from harness.infra.containers import ContainerState
 from harness.topology import readiness, verdicts
+from harness.topology.endpoint import Endpoint
+from harness.topology.node_health import Health, Observable
 from harness.topology.readiness import Readiness
 from harness.topology.verdicts import CrashLoop
 
-if TYPE_CHECKING:
-    from harness.topology.node import Node
+
+class Faultable(Observable, Protocol):
+    """What a node's faults need of it besides what its health sees (`Node` is one)."""
+
+    restart_timeout: float
+    endpoint: Endpoint
+    health: Health
+
+    def refusing(self, now: Readiness) -> str | None: ...
+
 
 RESTART_POLICY = "unless-stopped"  # the delivered files' policy, put back when a fault is undone
 
 
 @dataclass
 class Faults:
-    node: Node
+    node: Faultable
     cut: faults.Partition | None = field(default=None, repr=False)  # a partition not yet healed
 
     # -- crashes ---------------------------------------------------------------

@@ -7,22 +7,40 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from harness.core.polling import Observed
+from docker.models.containers import Container
+
+from harness.core.polling import Observed, Poller
 from harness.infra.containers import ContainerState
 from harness.topology import inside, readiness, verdicts
 from harness.topology.inside import HealthRun
-from harness.topology.project import or_why
+from harness.topology.project import Project, or_why
+from harness.topology.readiness import Readiness
 from harness.topology.verdicts import CrashLoop, FailingProbe
 
-if TYPE_CHECKING:
-    from harness.topology.node import Node
+
+class Observable(Protocol):
+    """What a node's health and faults need to see of it (`Node` is one)."""
+
+    service: str
+    project: Project
+
+    @property
+    def poller(self) -> Poller: ...
+
+    def state(self) -> ContainerState: ...
+
+    def readiness(self, state: ContainerState | None = None) -> Readiness: ...
+
+    def container(self) -> Container: ...
+
+    def last_log_line(self) -> str: ...
 
 
 @dataclass(frozen=True)
 class Health:
-    node: Node
+    node: Observable
 
     def wait_healthy(self, since: float, within: float) -> Observed[ContainerState]:
         node, failing = self.node, self.failing_probe()
