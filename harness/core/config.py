@@ -43,7 +43,10 @@ class Settings:
     # A crashed Redis answering again: Docker's restart back-off grows when the
     # same short-lived container crashes again and again.
     restart_timeout: float = 10.0
-    frozen_check: float = 0.5  # between asking the engine whether Redis is frozen, in consumer waits
+    # Between asking the engine whether Redis is frozen (the Sentinel topology:
+    # whether any data node could be master), in consumer waits.
+    frozen_check: float = 0.5
+    ask_timeout: float = 0.5  # one answer to a polling client: a frozen node must not stall a poll of six
     healthy_timeout: float = 5.0  # healthy again after the service was re-created with a password
     stays_stopped_for: float = 0.5  # watched after a stop: five times Docker's 100 ms first restart delay
     operator_command_timeout: float = 10.0  # each documented operator command (`up --wait` included)
@@ -73,6 +76,7 @@ class Settings:
     ha_listen_timeout: float = 5.0  # subscribing to every sentinel's events
     ha_follow_timeout: float = 15.0  # every replica linked to a new master after a switch
     ha_confirm_timeout: float = 1.0  # a replica confirming a scenario's write (`WAIT 1`)
+    ha_write_timeout: float = 1.0  # a writer's one write and its WAIT (half a second at most)
     # A manual failover pauses writes on the master this long first (README, "High availability").
     ha_handover_pause: float = 3.0
 

@@ -34,6 +34,7 @@ from harness.topology.sentinel_rules import Monitoring
 from harness.topology.sentinel_watch import Snapshot
 
 MANUAL = "SENTINEL FAILOVER"  # the fault of a failover asked for by hand
+LISTEN_READ = 1.0  # seconds one read of a sentinel's events waits: how soon a listener notices it must stop
 
 
 @dataclass
@@ -240,4 +241,4 @@ def _running(sentinels: list[Node]) -> list[Node]:
 
 def _listener(sentinel: Node) -> Callable[[], redis.Redis]:
     """A connection of its own for a sentinel's event stream: one second per read, so a listener can stop."""
-    return lambda: sentinel.endpoint.client(protocol=2, timeout=1.0)
+    return lambda: sentinel.endpoint.client(protocol=2, timeout=LISTEN_READ)

@@ -14,8 +14,6 @@ from harness.service import redis_client
 from harness.service.access import Access
 from harness.topology.project import Project
 
-ASK_TIMEOUT = 0.5  # seconds for one answer of the shared client: a frozen node must not stall a poll of six
-
 
 @dataclass
 class Endpoint:
@@ -25,6 +23,7 @@ class Endpoint:
     # The file publishes fixed ports, so the address is asked once, also while the node is down;
     # without them a re-created container may be reached elsewhere, so it is asked every time.
     fixed: bool = False
+    ask_timeout: float = 0.5  # seconds for one answer of the shared client (Settings.ask_timeout)
     _address: tuple[str, int] | None = None
     _shared: redis.Redis | None = field(default=None, repr=False)
 
@@ -49,10 +48,10 @@ class Endpoint:
         return redis_client.connect(*self.address(), password=secret, protocol=protocol, timeout=timeout)
 
     def shared(self) -> redis.Redis:
-        """A client made once for quick questions (RESP2, ASK_TIMEOUT): redis-py
+        """A client made once for quick questions (RESP2, `ask_timeout`): redis-py
         reconnects on the next call after a failed one."""
         if self._shared is None:
-            self._shared = self.client(protocol=2, timeout=ASK_TIMEOUT)
+            self._shared = self.client(protocol=2, timeout=self.ask_timeout)
         return self._shared
 
     def close(self) -> None:

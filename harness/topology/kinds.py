@@ -62,7 +62,8 @@ def node_maker(project: Project, settings: Settings, *, fixed: bool = False) -> 
 
     def make(service: str, port: int) -> Node:
         s = settings
-        return Node(project, service, port, s.start_timeout, s.restart_timeout, s.frozen_check, fixed_address=fixed)
+        bounds = (s.start_timeout, s.restart_timeout, s.frozen_check)
+        return Node(project, service, port, *bounds, fixed_address=fixed, ask_timeout=s.ask_timeout)
 
     return make
 
@@ -72,7 +73,8 @@ def _standalone(project: Project, model: dict[str, Any], settings: Settings) -> 
 
 
 def _sentinel(project: Project, model: dict[str, Any], settings: Settings) -> Topology:
-    bounds = Bounds(settings.ha_settle_timeout, settings.ha_follow_timeout, settings.ha_confirm_timeout)
+    s = settings
+    bounds = Bounds(s.ha_settle_timeout, s.ha_follow_timeout, s.ha_confirm_timeout, s.ha_write_timeout, s.frozen_check)
     return SentinelTopology.from_model(project, model, node_maker(project, settings, fixed=True), bounds)
 
 

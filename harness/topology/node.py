@@ -43,23 +43,20 @@ class Node:
     # What the run decided about the container: scenarios it covers fail at once.
     verdict: Verdict | None = None
     fixed_address: bool = False  # its file publishes a fixed port (Endpoint.fixed)
+    ask_timeout: float = 0.5  # seconds for one answer to a polling client
     _frozen: tuple[float, str | None] = (float("-inf"), None)  # when last asked, and the answer
     endpoint: Endpoint = field(init=False)
     health: Health = field(init=False)
     faults: Faults = field(init=False)
 
     def __post_init__(self) -> None:
-        self.endpoint = Endpoint(self.project, self.service, self.redis_port, self.fixed_address)
+        self.endpoint = Endpoint(self.project, self.service, self.redis_port, self.fixed_address, self.ask_timeout)
         self.health = Health(self)
         self.faults = Faults(self)
 
     @property
     def poller(self) -> Poller:
         return self.project.poller
-
-    @property
-    def access(self) -> Access:
-        return self.project.access
 
     def state(self) -> ContainerState:
         return self.project.containers.state(self.service)
@@ -208,12 +205,12 @@ class Node:
         """PING from this machine to `port`, where the engine publishes Redis, as
         the plan's `redis.Redis(host='localhost', port=6379)` connects."""
         host, port = self.endpoint.host_for(port)
-        answer = redis_client.answers_ping(redis_client.connect(host, port, password=self.access.password))
+        answer = redis_client.answers_ping(redis_client.connect(host, port, password=self.project.access.password))
         return Pinged(answer, f"redis-py at {host}:{port}")
 
     def ping_inside(self) -> Pinged:
         """`redis-cli ping` inside the service, as an operator runs it."""
-        done = self.project.compose.exec(self.service, ["redis-cli", "ping"], password=self.access.password)
+        done = self.project.compose.exec(self.service, ["redis-cli", "ping"], password=self.project.access.password)
         by = f"`docker compose exec {self.service} redis-cli ping`, exit {done.returncode}"
         return Pinged((done.stdout + done.stderr).strip(), by, done.returncode)
 

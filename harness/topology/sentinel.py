@@ -23,7 +23,6 @@ from harness.topology.sentinel_facts import Ready
 from harness.topology.sentinel_watch import MASTER_NAME, Snapshot, Watch
 
 DATA_PREFIX, SENTINEL_PREFIX = "redis", "sentinel"  # how the file names its services
-WRITE_TIMEOUT = 1.0  # seconds for a write and its WAIT (at most confirm_timeout)
 
 
 @dataclass(frozen=True)
@@ -31,6 +30,8 @@ class Bounds:
     settle: float  # seconds for the topology to be ready again (an old master resyncing)
     follow: float  # seconds for every replica to follow a master
     confirm: float  # seconds a replica has to confirm a write (`WAIT 1`)
+    write: float  # seconds for a writer's one write and its WAIT
+    masterless_check: float  # seconds between asking the engine whether any data node could be master
 
 
 @dataclass
@@ -42,7 +43,7 @@ class SentinelTopology:
     watch: Watch = field(init=False)
 
     def __post_init__(self) -> None:
-        self.watch = Watch(self.project, self.data, self.sentinels, self.bounds.follow)
+        self.watch = Watch(self.project, self.data, self.sentinels, self.bounds.follow, self.bounds.masterless_check)
 
     @classmethod
     def from_model(
@@ -148,7 +149,7 @@ class SentinelTopology:
 
     def writer_client(self, node: Node) -> redis.Redis:
         """The node's client for a writer, with room for `WAIT`."""
-        return node.endpoint.client(timeout=WRITE_TIMEOUT)
+        return node.endpoint.client(timeout=self.bounds.write)
 
     # -- what needs the whole topology -------------------------------------------
     def cut_off(self, node: Node) -> float:

@@ -38,7 +38,6 @@ from harness.topology.sentinel_rules import (
 MASTER_NAME = "mymaster"  # the name the sentinels monitor the master under
 # What every data node must say of itself: AOF, no eviction, no write without a replica.
 DATA_NODE_SETTINGS = {"appendonly": "yes", "maxmemory-policy": "noeviction", "min-replicas-to-write": "1"}
-MASTERLESS_CHECK = 0.5  # seconds between asking the engine whether any data node could be master
 
 
 @dataclass(frozen=True)
@@ -85,6 +84,7 @@ class Watch:
     data: list[Node]
     sentinels: list[Node]
     follow_within: float  # seconds for every replica to follow a master
+    masterless_check: float  # seconds between asking the engine whether any data node could be master
     _masterless: tuple[float, str | None] = (float("-inf"), None)  # when last asked, and the answer
 
     @property
@@ -135,10 +135,10 @@ class Watch:
         """Why no data node can be master now, if none can: every one frozen or
         not running. For waits on consumer processes, which one frozen or
         crashed master does not decide (it is failed over); asked of the engine
-        at most every MASTERLESS_CHECK seconds."""
+        at most every `masterless_check` seconds."""
         asked, reason = self._masterless
         now = self.project.poller.clock()
-        if now - asked >= MASTERLESS_CHECK:
+        if now - asked >= self.masterless_check:
             try:
                 states = [(n.service, n.state().status) for n in self.data]
             except ENGINE_ERRORS as error:

@@ -119,4 +119,4 @@ def test_a_switch_leaves_one_owner_of_the_access_and_the_compose_variables(monke
     with_password = Access(password="s3cret", bind_address="127.0.0.1")
     monkeypatch.setattr(Node, "wait_ready", lambda self, since: None)
     subject.switch(with_password)
-    assert subject.access is subject.project.access is with_password
+    assert subject.project.access is subject.endpoint.access is with_password

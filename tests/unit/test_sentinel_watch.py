@@ -6,8 +6,10 @@ from types import SimpleNamespace
 from typing import Any, cast
 
 from harness.core.polling import Poller
-from harness.topology.sentinel_watch import MASTERLESS_CHECK, Watch
+from harness.topology.sentinel_watch import Watch
 from tests.support.fakes import FakeClock
+
+MASTERLESS_CHECK = 0.5  # seconds
 
 
 def watch(statuses: dict[str, str], clock: FakeClock) -> Watch:
@@ -15,7 +17,9 @@ def watch(statuses: dict[str, str], clock: FakeClock) -> Watch:
         return SimpleNamespace(service=service, state=lambda: SimpleNamespace(status=statuses[service]))
 
     project = SimpleNamespace(poller=Poller(interval=0.01, clock=clock))
-    return Watch(cast(Any, project), [node(s) for s in statuses], [], follow_within=15.0)
+    return Watch(
+        cast(Any, project), [node(s) for s in statuses], [], follow_within=15.0, masterless_check=MASTERLESS_CHECK
+    )
 
 
 def test_a_consumer_wait_is_given_up_only_when_no_data_node_can_be_master():
