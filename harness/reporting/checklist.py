@@ -13,12 +13,10 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from harness.core.errors import PreflightError
-from harness.core.evidence import Evidence
+from harness.core.evidence import SINGLE_NODE, Evidence
 from harness.reporting.criteria import Criterion
-from harness.reporting.specifications import Sections, specification
+from harness.reporting.specifications import SPECIFICATIONS, Sections, specification
 
-ISSUE = "OPTERP-20"
-TITLE = f"{ISSUE} sign-off: Redis in Docker Compose"
 # A criterion's verdict.
 PASSED, FAILED, NOT_RUN = "passed", "FAILED", "not run"
 # The run's verdict: PASSED only on what the plan assumes (the registry's image,
@@ -85,6 +83,11 @@ class Checklist:
     environment: tuple[tuple[str, str], ...]
     run: tuple[tuple[str, str], ...]
     test_environment: str  # the engine kind as a Jira label (Xray's test environment), or ""
+    topology: str = SINGLE_NODE  # the topology kind the run signed off (harness/topology/kinds.py)
+
+    @property
+    def title(self) -> str:
+        return SPECIFICATIONS[self.topology].title
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2) + "\n"
@@ -119,6 +122,7 @@ class Checklist:
             tuple((k, v) for k, v in data["environment"]),
             tuple((k, v) for k, v in data["run"]),
             data["test_environment"],
+            data.get("topology", SINGLE_NODE),  # reports from before the topology was recorded: the plan's
         )
 
 
@@ -158,6 +162,7 @@ def build(
         tuple(environment),
         tuple(run),
         evidence.engine.label if evidence.engine else "",
+        evidence.topology,
     )
 
 
@@ -246,7 +251,7 @@ CODE_ROWS = ("compose file", "sha256")
 def markdown(checklist: Checklist) -> str:
     """signoff.md, for people."""
     headline = f"**{checklist.verdict}**: {checklist.headline}" + (f" {checklist.detail}" if checklist.detail else "")
-    lines = [f"# {TITLE}", "", headline, "", f"## {CHANGES_TITLE}", ""]
+    lines = [f"# {checklist.title}", "", headline, "", f"## {CHANGES_TITLE}", ""]
     for change in checklist.changes:
         lines.append(f"- {change.text} *Why:* {change.why} Proven by `{change.label}`: **{change.verdict}**.")
     if not checklist.changes:

@@ -6,7 +6,10 @@ Reads reports/ (never runs anything), renders the checklist as wiki markup
 (REST v2) and ADF (REST v3), each within Jira's 32,767 characters, updates
 this suite's own comment on the issue or adds one, and attaches signoff.md,
 report.html, cucumber.json and the JUnit files, replacing the earlier files
-of the same names. --dry-run writes the exact request bodies to reports/jira/.
+of the same names. Each topology kind has a comment and attachment names of
+its own (signoff-sentinel.md), and so does each release tag (CI_COMMIT_TAG,
+or GITHUB_REF_TYPE=tag with GITHUB_REF_NAME): a run never edits another's.
+--dry-run writes the exact request bodies to reports/jira/.
 
 Environment: JIRA_BASE_URL; then JIRA_EMAIL and JIRA_API_TOKEN (Cloud) or
 JIRA_PAT (Data Center); JIRA_API_VERSION (default 3 for Cloud, 2 for a PAT).
@@ -30,6 +33,8 @@ from typing import Any
 from harness.reporting import jira_format, xray
 from harness.reporting.checklist import Checklist
 from harness.reporting.jira_client import Jira, JiraAuth, JiraError
+from harness.reporting.publication import Publication
+from harness.reporting.specifications import SPECIFICATIONS
 
 SIGNOFF_JSON = "signoff.json"
 ATTACHED = ("signoff.md", "report.html", "cucumber.json")
@@ -67,21 +72,21 @@ def run(args: argparse.Namespace, env: Mapping[str, str]) -> str:
     prefixes = xray.Prefixes(
         env.get("XRAY_TEST_PREFIX", xray.TEST_PREFIX), env.get("XRAY_REQUIREMENT_PREFIX", xray.REQUIREMENT_PREFIX)
     )
-    issue = issue_key(cucumber, prefixes)
-    files = attachments(reports)
+    issue = issue_key(cucumber, prefixes, SPECIFICATIONS[checklist.topology].issue_prefix)
+    files, to = attachments(reports), Publication.of(checklist.topology, env)
     if args.xray:
         missing = xray.without_test_key(cucumber, prefixes)
         if missing:
             raise xray.MissingTestKeys(missing, prefixes.test)
     if args.dry_run:
-        return dry_run(reports, checklist, files, issue)
+        return dry_run(reports, checklist, files, issue, to)
     auth = jira_auth(env, args.api)
     jira = Jira(auth, timeout=args.timeout)
-    body = _render(checklist, auth.api)
-    verb, comment = jira.post_comment(issue, body)
-    replaced = jira.attach(issue, files)
+    body = _render(checklist, auth.api, to)
+    verb, comment = jira.post_comment(issue, body, to)
+    replaced = jira.attach(issue, files, to)
     done = (
-        f"signoff publish: {checklist.verdict}; {verb} comment {comment} on {issue} (REST v{auth.api}, "
+        f"signoff publish: {checklist.verdict}; {verb} comment {comment} ({to.marker}) on {issue} (REST v{auth.api}, "
         f"{jira_format.size(body):,} of {jira_format.LIMIT:,} characters), attached {len(files)} files"
         + (f" (replacing {replaced} earlier ones)" if replaced else "")
     )
@@ -101,9 +106,9 @@ def run(args: argparse.Namespace, env: Mapping[str, str]) -> str:
     return done
 
 
-def _render(checklist: Checklist, api: str) -> str | dict[str, Any]:
+def _render(checklist: Checklist, api: str, to: Publication) -> str | dict[str, Any]:
     try:
-        return jira_format.adf(checklist) if api == "3" else jira_format.wiki(checklist)
+        return jira_format.adf(checklist, to) if api == "3" else jira_format.wiki(checklist, to)
     except ValueError as error:
         raise BadInput(f"{error}: read the sign-off in signoff.md instead") from None
 
@@ -121,14 +126,16 @@ def _read_run(reports: Path) -> tuple[Checklist, list[dict[str, Any]]]:
     return checklist, cucumber
 
 
-def issue_key(cucumber: list[dict[str, Any]], prefixes: xray.Prefixes) -> str:
-    """The issue the sign-off is for: the Jira key the plan's features are
-    tagged with (those whose scenarios prove @ac: criteria), plain or in
-    Xray's requirement convention."""
+def issue_key(cucumber: list[dict[str, Any]], prefixes: xray.Prefixes, criterion_prefix: str = "ac") -> str:
+    """The issue the sign-off is for: the Jira key the features are tagged
+    with whose scenarios prove the issue's own criteria (`@ac:` for the plan,
+    `@ha:` for the Sentinel topology), plain or in Xray's requirement convention."""
     keys = set()
     for feature in cucumber:
         proves_plan = any(
-            tag.get("name", "").startswith("@ac:") for e in feature.get("elements", []) for tag in e.get("tags", [])
+            tag.get("name", "").startswith(f"@{criterion_prefix}:")
+            for e in feature.get("elements", [])
+            for tag in e.get("tags", [])
         )
         if proves_plan:
             keys |= {key for tag in feature.get("tags", []) if (key := prefixes.requirement_key(tag.get("name", "")))}
@@ -141,13 +148,13 @@ def attachments(reports: Path) -> list[Path]:
     return [reports / name for name in ATTACHED if (reports / name).is_file()] + sorted(reports.glob("TESTS-*.xml"))
 
 
-def dry_run(reports: Path, checklist: Checklist, files: list[Path], issue: str) -> str:
+def dry_run(reports: Path, checklist: Checklist, files: list[Path], issue: str, to: Publication) -> str:
     out = reports / "jira"
     out.mkdir(parents=True, exist_ok=True)
-    v2, v3 = _render(checklist, "2"), _render(checklist, "3")
+    v2, v3 = _render(checklist, "2", to), _render(checklist, "3", to)
     (out / "comment-v2.json").write_text(json.dumps({"body": v2}, indent=2) + "\n")
     (out / "comment-v3.json").write_text(json.dumps({"body": v3}, indent=2) + "\n")
-    (out / "attachments.txt").write_text("".join(f"{file}\n" for file in files))
+    (out / "attachments.txt").write_text("".join(f"{file} as {to.attachment_name(file)}\n" for file in files))
     return (
         f"signoff publish --dry-run: {checklist.verdict}; nothing sent; the comment for {issue} is in "
         f"{out}/comment-v2.json (wiki markup, {jira_format.size(v2):,} characters) and {out}/comment-v3.json "

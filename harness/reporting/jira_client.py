@@ -14,7 +14,8 @@ from typing import Any
 import requests
 
 from harness.reporting.checklist import clip
-from harness.reporting.jira_format import LEGACY_MARKERS, MARKER, adf_texts, serialize
+from harness.reporting.jira_format import adf_texts, serialize
+from harness.reporting.publication import Publication
 
 PAGE = 50  # comments per request
 MOST_PAGES = 100  # bounds the search for our own comment: 100 pages (5,000 comments at 50 a page)
@@ -57,8 +58,8 @@ class Jira:
             **kwargs,
         )
 
-    def own_comment(self, issue: str) -> str | None:
-        """The id of the comment an earlier run posted, found by its marker. Jira
+    def own_comment(self, issue: str, to: Publication) -> str | None:
+        """The id of the comment an earlier run posted as `to`, found by its marker. Jira
         may return fewer comments than asked for: the next page starts after
         those it returned."""
         start = 0
@@ -71,16 +72,16 @@ class Jira:
             ).json()
             comments = found.get("comments", [])
             for comment in comments:
-                if is_ours(comment.get("body", "")):
+                if to.owns(text_of(comment.get("body", ""))):
                     return str(comment["id"])
             start += len(comments)
             if not comments or start >= int(found.get("total", 0)):
                 return None
         return None
 
-    def post_comment(self, issue: str, body: Any) -> tuple[str, str]:
-        """Update this suite's comment if there is one, else add it; returns (verb, id)."""
-        existing = self.own_comment(issue)
+    def post_comment(self, issue: str, body: Any, to: Publication) -> tuple[str, str]:
+        """Update the comment `to` names if an earlier run posted it, else add it; returns (verb, id)."""
+        existing = self.own_comment(issue, to)
         payload = {"headers": {"Content-Type": "application/json"}, "data": serialize({"body": body}).encode()}
         if existing:
             self._call("PUT", f"issue/{issue}/comment/{existing}", f"updating comment {existing} on {issue}", **payload)
@@ -88,15 +89,15 @@ class Jira:
         created = self._call("POST", f"issue/{issue}/comment", f"commenting on {issue}", **payload)
         return "added", str(created.json().get("id", "?"))
 
-    def attach(self, issue: str, files: list[Path]) -> int:
-        """Attach `files`, then delete the earlier attachments of the same names
-        that this user made (so a failed upload never loses the last good one);
-        returns how many were replaced."""
+    def attach(self, issue: str, files: list[Path], to: Publication) -> int:
+        """Attach `files` under the names `to` gives them, then delete the earlier
+        attachments of the same names that this user made (so a failed upload
+        never loses the last good one); returns how many were replaced."""
         me = self._call("GET", "myself", "reading who the credentials belong to").json()
         found = self._call(
             "GET", f"issue/{issue}", f"reading the attachments of {issue}", params={"fields": "attachment"}
         ).json()
-        names = {file.name for file in files}
+        names = {to.attachment_name(file) for file in files}
         earlier = [
             a
             for a in (found.get("fields") or {}).get("attachment") or []
@@ -107,19 +108,18 @@ class Jira:
                 self._call(
                     "POST",
                     f"issue/{issue}/attachments",
-                    f"attaching {file.name} to {issue}",
+                    f"attaching {to.attachment_name(file)} to {issue}",
                     headers={"X-Atlassian-Token": "no-check"},  # Jira's XSRF check, required for attachments
-                    files={"file": (file.name, content, _mime(file))},
+                    files={"file": (to.attachment_name(file), content, _mime(file))},
                 )
         for old in earlier:
             self._call("DELETE", f"attachment/{old['id']}", f"removing the earlier {old.get('filename')} from {issue}")
         return len(earlier)
 
 
-def is_ours(body: object) -> bool:
-    """Whether a comment's body (wiki source or ADF) carries our marker, or an earlier version's."""
-    text = body if isinstance(body, str) else " ".join(adf_texts(body))
-    return any(marker in text for marker in (MARKER, *LEGACY_MARKERS))
+def text_of(body: object) -> str:
+    """A comment's text: the wiki source as it is, or every text of an ADF document."""
+    return body if isinstance(body, str) else " ".join(adf_texts(body))
 
 
 def same_user(author: dict[str, Any], me: dict[str, Any]) -> bool:

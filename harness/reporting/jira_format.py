@@ -26,21 +26,14 @@ from harness.reporting.checklist import (
     RUN_FAILED,
     RUN_PASSED,
     RUN_PROVISIONAL,
-    TITLE,
     Checklist,
     Item,
     ScenarioResult,
     Section,
     clip,
 )
+from harness.reporting.publication import Publication
 
-# In the comment's text, so a later run finds and updates its own comment. It
-# has no character wiki markup would escape, so Data Center stores it as it
-# is and a search of the stored source finds it.
-MARKER = "opterp20.acceptance.signoff"
-# What earlier versions posted: the plain marker (ADF) and its escaped form (wiki).
-LEGACY_MARKERS = ("opterp20-acceptance-signoff", "opterp20\\-acceptance\\-signoff")
-FOOTER = f"Posted by the signoff publish command of the OPTERP-20 acceptance suite ({MARKER})."
 LIMIT = 32_767  # Jira's most characters in a comment
 BUDGET = 32_000  # what we allow ourselves, below it
 ELSEWHERE = "Too long for one comment: the observed evidence is in the attached signoff.md."
@@ -90,9 +83,9 @@ def serialize(document: object) -> str:
     return json.dumps(document, separators=(",", ":"), ensure_ascii=False)
 
 
-def _fitted(render: Callable[[Checklist, Detail], Any], checklist: Checklist) -> Any:
+def _fitted(render: Callable[[Checklist, Detail, Publication], Any], checklist: Checklist, to: Publication) -> Any:
     for detail in LEVELS:
-        body = render(checklist, detail)
+        body = render(checklist, detail, to)
         if size(body) <= BUDGET:
             return body
     raise ValueError(f"the sign-off needs {size(body):,} characters even without its evidence, over Jira's {LIMIT:,}")
@@ -119,15 +112,16 @@ def _alternate(parts: list[str]) -> list[tuple[bool, str]]:
     return [(n % 2 == 1, part) for n, part in enumerate(parts) if part]
 
 
-def wiki(checklist: Checklist) -> str:
-    return str(_fitted(_wiki, checklist))
+def wiki(checklist: Checklist, to: Publication | None = None) -> str:
+    """The comment in wiki markup (REST v2), as `to` publishes it (by default, on the run's branch)."""
+    return str(_fitted(_wiki, checklist, to or Publication(checklist.topology)))
 
 
-def _wiki(checklist: Checklist, level: Detail) -> str:
+def _wiki(checklist: Checklist, level: Detail, to: Publication) -> str:
     _, colour = _PANEL[checklist.verdict]
     detail = f" {wiki_text(checklist.detail)}" if checklist.detail else ""
     lines = [
-        f"h2. {wiki_text(TITLE)}",
+        f"h2. {wiki_text(to.title(checklist.title))}",
         f"{{panel:title={checklist.verdict}|bgColor={colour}}}",
         f"*{checklist.verdict}*: {wiki_text(checklist.headline)}{detail}",
         "{panel}",
@@ -153,7 +147,7 @@ def _wiki(checklist: Checklist, level: Detail) -> str:
     lines += [f"|{wiki_text(key)}|{wiki_text(value)}|" for key, value in checklist.environment]
     lines += ["h3. Run", "||Fact||Value||"]
     lines += [f"|{wiki_text(key)}|{wiki_text(value)}|" for key, value in checklist.run]
-    lines += ["----", f"_{wiki_text(FOOTER)}_"]
+    lines += ["----", f"_{wiki_text(to.footer)}_"]
     return "\n".join(lines) + "\n"
 
 
@@ -175,18 +169,19 @@ def _scenario_lines(scenarios: tuple[ScenarioResult, ...], level: Detail) -> lis
 
 
 # -- ADF ----------------------------------------------------------------------
-def adf(checklist: Checklist) -> dict[str, Any]:
-    body: dict[str, Any] = _fitted(_adf, checklist)
+def adf(checklist: Checklist, to: Publication | None = None) -> dict[str, Any]:
+    """The comment in ADF (REST v3), as `to` publishes it (by default, on the run's branch)."""
+    body: dict[str, Any] = _fitted(_adf, checklist, to or Publication(checklist.topology))
     return body
 
 
-def _adf(checklist: Checklist, level: Detail) -> dict[str, Any]:
+def _adf(checklist: Checklist, level: Detail, to: Publication) -> dict[str, Any]:
     panel_type, _ = _PANEL[checklist.verdict]
     verdict = [_text(checklist.verdict, strong=True), _text(f": {checklist.headline}")]
     if checklist.detail:
         verdict.append(_text(f" {checklist.detail}"))
     content: list[dict[str, Any]] = [
-        _heading(2, TITLE),
+        _heading(2, to.title(checklist.title)),
         {"type": "panel", "attrs": {"panelType": panel_type}, "content": [_paragraph(verdict)]},
         _heading(3, CHANGES_TITLE),
         _bullets(
@@ -219,7 +214,7 @@ def _adf(checklist: Checklist, level: Detail) -> dict[str, Any]:
             )
     for title, rows in (("Environment", checklist.environment), ("Run", checklist.run)):
         content += [_heading(3, title), _table([_row([_cell_of([key]), _cell_of([value])]) for key, value in rows])]
-    content += [{"type": "rule"}, _paragraph([_text(FOOTER, em=True)])]
+    content += [{"type": "rule"}, _paragraph([_text(to.footer, em=True)])]
     return {"version": 1, "type": "doc", "content": content}
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from harness.core.evidence import SENTINEL, SINGLE_NODE, Evidence
 from harness.reporting.criteria import CHANGES, CONSUMERS, FURTHER, HA, PLAN, STRATEGY, Change, Criterion
 
+ISSUE = "OPTERP-20"
 SECTIONS = (
     (f"Acceptance criteria (the plan's {len(PLAN)})", PLAN),
     (f"Testing strategy (the plan's {len(STRATEGY)} tests)", STRATEGY),
@@ -24,9 +25,13 @@ Sections = tuple[tuple[str, tuple[Criterion, ...]], ...]
 class Specification:
     """What a topology kind's run signs off: its sections, the changes from the plan they prove, and how many."""
 
+    title: str  # the sign-off's own, in signoff.md and on Jira
     sections: Sections
     changes: tuple[Change, ...]
     counts: str  # the criteria, counted, for the verdict's sentence
+    # The tag prefix of the criteria the issue itself holds (the consumers' are their issues' too):
+    # the features whose scenarios carry it name the issue the sign-off is posted on.
+    issue_prefix: str
 
     @property
     def criteria(self) -> tuple[Criterion, ...]:
@@ -36,12 +41,20 @@ class Specification:
 # Each topology kind's checklist, by the kind's name (harness/topology/kinds.py).
 SPECIFICATIONS = {
     SINGLE_NODE: Specification(
+        f"{ISSUE} sign-off: Redis in Docker Compose",
         SECTIONS,
         CHANGES,
         f"the plan's {len(PLAN)} acceptance criteria and {len(STRATEGY)} tests, {len(FURTHER)} further checks "
         f"and {len(CONSUMERS)} criteria of its consumers",
+        "ac",
     ),
-    SENTINEL: Specification(HA_SECTIONS, (), f"the {len(HA)} criteria of the Sentinel topology"),
+    SENTINEL: Specification(
+        f"{ISSUE} sign-off: Redis high availability (Sentinel) in Docker Compose",
+        HA_SECTIONS,
+        (),
+        f"the {len(HA)} criteria of the Sentinel topology",
+        "ha",
+    ),
 }
 
 

@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 
 from harness.reporting import checklist as checklist_module
-from harness.reporting import jira_format
+from harness.reporting import jira_format, publication
 from harness.reporting.checklist import CHANGES_TITLE, NOT_VERIFIED_TITLE, Checklist
 from harness.reporting.specifications import SECTIONS
 from tests.support.runs import failing_run, heaviest_run, passing_run, provisional_run
@@ -70,7 +70,9 @@ def test_both_bodies_fit_in_a_jira_comment_as_sent(run):
 
 def test_evidence_that_does_not_fit_moves_to_the_attachment(capsys):
     checklist = heaviest_run()
-    full = jira_format._adf(checklist, jira_format.LEVELS[0])  # what it would be with everything in it
+    full = jira_format._adf(
+        checklist, jira_format.LEVELS[0], publication.Publication()
+    )  # what it would be with everything in it
     assert jira_format.size(full) > jira_format.LIMIT
     for body in (jira_format.wiki(checklist), jira_format.adf(checklist)):
         text = body if isinstance(body, str) else " ".join(jira_format.adf_texts(body))
@@ -100,7 +102,7 @@ def test_issue_keys_and_the_marker_appear_verbatim_in_wiki_markup():
     markup = jira_format.wiki(passing_run())
     assert "h2. OPTERP-20 sign-off: Redis in Docker Compose" in markup
     assert "Sync lock \\(OPTERP-21\\)" in markup and "OPTERP\\-" not in markup
-    assert jira_format.wiki_text(jira_format.MARKER) == jira_format.MARKER and jira_format.MARKER in markup
+    assert jira_format.wiki_text(publication.MARKER) == publication.MARKER and publication.MARKER in markup
     assert jira_format.wiki_text("a -b- c -- d") == "a \\-b\\- c \\-\\- d"  # strikethrough and dashes stay literal
 
 

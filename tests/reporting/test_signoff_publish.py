@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import http.server
 import json
+import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,9 +22,9 @@ from typing import Any
 import pytest
 
 from harness.reporting import cli as signoff_cli
-from harness.reporting import jira_format
+from harness.reporting import jira_format, publication
 from tests.support.runs import failing_run as failed_run
-from tests.support.runs import heaviest_run
+from tests.support.runs import heaviest_run, sentinel_run
 
 SECRET = "tok-3f9c-secret"
 PAGE_CAP = 20  # Jira caps maxResults on its own; the client must page by what it got
@@ -189,8 +190,9 @@ def test_dry_run_writes_both_bodies_and_the_attachment_list_and_sends_nothing(re
     v2 = json.loads((reports / "jira" / "comment-v2.json").read_text())["body"]
     v3 = json.loads((reports / "jira" / "comment-v3.json").read_text())["body"]
     assert v2 == jira_format.wiki(failed_run()) and v3 == jira_format.adf(failed_run())
-    listed = (reports / "jira" / "attachments.txt").read_text().split()
-    assert [Path(p).name for p in listed] == ["signoff.md", "report.html", "cucumber.json", "TESTS-availability.xml"]
+    listed = (reports / "jira" / "attachments.txt").read_text().splitlines()
+    names = ["signoff.md", "report.html", "cucumber.json", "TESTS-availability.xml"]
+    assert listed == [f"{reports / name} as {name}" for name in names]
     assert jira.requests == []
 
 
@@ -211,7 +213,7 @@ def test_a_later_run_updates_its_own_comment_instead_of_adding_another(reports, 
     jira.comments = [{"id": str(n), "body": f"someone else's comment {n}"} for n in range(60)]  # two pages
     assert publish(reports, cloud(jira)) == 0
     assert publish(reports, cloud(jira)) == 0
-    ours = [c for c in jira.comments if jira_format.MARKER in json.dumps(c["body"])]
+    ours = [c for c in jira.comments if publication.MARKER in json.dumps(c["body"])]
     assert len(ours) == 1 and len(jira.calls("POST", "/comment")) == 1
     [updated] = jira.calls("PUT", "/rest/api/3/issue/OPTERP-20/comment/")
     assert updated.path.endswith(f"/comment/{ours[0]['id']}")
@@ -230,7 +232,7 @@ def test_two_runs_leave_one_comment_under_the_limit_and_no_file_attached_twice(r
     env = data_center(jira) if api == "2" else cloud(jira)
     assert publish(reports, env) == 0
     assert publish(reports, env) == 0
-    ours = [c for c in jira.comments if jira_format.MARKER in json.dumps(c["body"], ensure_ascii=False)]
+    ours = [c for c in jira.comments if publication.MARKER in json.dumps(c["body"], ensure_ascii=False)]
     assert len(ours) == 1 and len(jira.calls("POST", "/comment")) == 1 and len(jira.calls("PUT", "/comment/")) == 1
     assert jira_format.size(ours[0]["body"]) <= jira_format.LIMIT
     mine = [a["filename"] for a in jira.attachments if a["author"] == ME]
@@ -398,3 +400,63 @@ def test_a_scenario_whose_only_key_is_its_features_is_refused_with_plain_prefixe
     env = {**data_center(jira), "XRAY_TEST_PREFIX": ""}
     assert publish(reports, env, "--xray", "server") == 2  # @OPTERP-20 is the requirement, not a Test
     assert "(@<KEY>-<n>)" in capsys.readouterr().err and jira.requests == []
+
+
+def _as_sentinel_run(reports: Path) -> None:
+    """The reports of `behave --tags=@ha`: the Sentinel checklist, its features tagged @OPTERP-20 and @ha: criteria."""
+    (reports / "signoff.json").write_text(sentinel_run().to_json())
+    cucumber = [
+        {
+            "uri": "features/ha/failover.feature",
+            "tags": [{"name": "@ha", "line": 1}, {"name": "@OPTERP-20", "line": 1}],
+            "elements": [{"type": "scenario", "name": "Crash", "tags": [{"name": "@ha:failover-crash", "line": 9}]}],
+        },
+        {
+            "uri": "features/ha/consumers.feature",
+            "tags": [{"name": "@ha", "line": 1}, {"name": "@OPTERP-20", "line": 1}],
+            "elements": [
+                {
+                    "type": "scenario",
+                    "name": "Lock kept",
+                    "tags": [{"name": "@ha:consumers-crash", "line": 9}, {"name": "@OPTERP-21", "line": 9}],
+                }
+            ],
+        },
+    ]
+    (reports / "cucumber.json").write_text(json.dumps(cucumber))
+
+
+@pytest.mark.parametrize("api", ["2", "3"], ids=["data-center-v2", "cloud-v3"])
+def test_a_sentinel_run_posts_its_own_comment_beside_the_single_nodes_and_neither_replaces_the_other(
+    tmp_path, reports, jira, api
+):
+    env = data_center(jira) if api == "2" else cloud(jira)
+    ha = tmp_path / "ha-reports"
+    shutil.copytree(reports, ha)
+    _as_sentinel_run(ha)
+    for run in (reports, ha, reports, ha):  # each kind twice, in turn
+        assert publish(run, env) == 0
+    assert len(jira.comments) == 2 and len(jira.calls("POST", "/comment")) == 2
+    texts = [json.dumps(c["body"], ensure_ascii=False) for c in jira.comments]
+    assert "Redis in Docker Compose" in texts[0] and "Redis in Docker Compose" not in texts[1]
+    assert "Redis high availability" in texts[1]
+    assert f"{publication.MARKER}.sentinel" in texts[1] and f"{publication.MARKER}.sentinel" not in texts[0]
+    mine = sorted(a["filename"] for a in jira.attachments if a["author"] == ME)
+    assert "signoff.md" in mine and "signoff-sentinel.md" in mine and "report-sentinel.html" in mine
+    assert len(mine) == 8  # four files of each kind, each once
+
+
+@pytest.mark.parametrize(
+    "tag_env",
+    [{"CI_COMMIT_TAG": "v1.2.0"}, {"GITHUB_REF_TYPE": "tag", "GITHUB_REF_NAME": "v1.2.0"}],
+    ids=["gitlab", "github"],
+)
+def test_a_tag_run_adds_a_comment_of_its_own_and_never_edits_the_branchs(reports, jira, tag_env):
+    env = data_center(jira)
+    assert publish(reports, env) == 0
+    signed = jira.comments[0]["body"]
+    assert publish(reports, env | tag_env) == 0
+    assert publish(reports, env | tag_env) == 0  # the same tag again: its own comment, updated
+    assert len(jira.comments) == 2 and jira.comments[0]["body"] == signed
+    assert "release v1.2.0" in jira.comments[1]["body"] and f"{publication.MARKER}.v1.2.0" in jira.comments[1]["body"]
+    assert "signoff-v1.2.0.md" in [a["filename"] for a in jira.attachments]
