@@ -15,7 +15,8 @@ from typing import Any
 from harness.core.errors import PreflightError
 from harness.core.evidence import SINGLE_NODE, Evidence
 from harness.reporting.criteria import Criterion
-from harness.reporting.specifications import SPECIFICATIONS, Sections, specification
+from harness.reporting.decision import Decision, to_pass
+from harness.reporting.specifications import ISSUE, SPECIFICATIONS, Sections, specification
 
 # A criterion's verdict.
 PASSED, FAILED, NOT_RUN = "passed", "FAILED", "not run"
@@ -84,10 +85,17 @@ class Checklist:
     run: tuple[tuple[str, str], ...]
     test_environment: str  # the engine kind as a Jira label (Xray's test environment), or ""
     topology: str = SINGLE_NODE  # the topology kind the run signed off (harness/topology/kinds.py)
+    to_pass: str = ""  # one line on what would make the verdict PASSED ("" when it is)
 
     @property
     def title(self) -> str:
         return SPECIFICATIONS[self.topology].title
+
+    @property
+    def decision(self) -> Decision:
+        changes = tuple(f"{c.text} (proven by {c.label}: {c.verdict})" for c in self.changes)
+        commit = dict(self.run).get("git commit", "")
+        return Decision(self.verdict, ISSUE, changes, self.not_verified, commit)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2) + "\n"
@@ -123,6 +131,7 @@ class Checklist:
             tuple((k, v) for k, v in data["run"]),
             data["test_environment"],
             data.get("topology", SINGLE_NODE),  # reports from before the topology was recorded: the plan's
+            data.get("to_pass", ""),
         )
 
 
@@ -145,13 +154,13 @@ def build(
     unproven = _unproven_platform(evidence)
     failed = [key for key, v in verdicts.items() if v == FAILED]
     not_run = [key for key, v in verdicts.items() if v == NOT_RUN]
-    not_verified = [sentence for _, sentence in unproven]
+    not_verified = [sentence for _, sentence, _ in unproven]
     if refusal:
         not_verified = [f"Any criterion: the run stopped before it started anything ({refusal.summary})."]
     elif not_run:
         not_verified.append(f"{len(not_run)} criteria were not run: {_listed(not_run)}.")
     counts = spec.counts
-    verdict, headline, detail = _verdict(len(verdicts), failed, not_run, refusal, [r for r, _ in unproven], counts)
+    verdict, headline, detail = _verdict(len(verdicts), failed, not_run, refusal, [r for r, _, _ in unproven], counts)
     return Checklist(
         verdict,
         headline,
@@ -163,6 +172,7 @@ def build(
         tuple(run),
         evidence.engine.label if evidence.engine else "",
         evidence.topology,
+        to_pass(verdict, len(failed), len(not_run), refusal.summary if refusal else "", [n for _, _, n in unproven]),
     )
 
 
@@ -193,27 +203,44 @@ def verdict_of(scenarios: tuple[ScenarioResult, ...] | list[ScenarioResult]) -> 
     return NOT_RUN
 
 
-def _unproven_platform(evidence: Evidence) -> list[tuple[str, str]]:
+IMAGE_NEEDED, ENGINE_NEEDED = "the registry's redis:7-alpine", "Docker Desktop on Windows"
+
+
+def _unproven_platform(evidence: Evidence) -> list[tuple[str, str, str]]:
     """What the plan assumes that this run did not run on: (the reason in the
-    headline, the sentence under Not verified)."""
+    headline, the sentence under Not verified, what a PASSED run needs instead)."""
     out = []
     if evidence.image_from_registry is None:
-        out.append(("the image was not checked", "The registry's redis:7-alpine: the run did not check the image."))
+        out.append(
+            (
+                "the image was not checked",
+                "The registry's redis:7-alpine: the run did not check the image.",
+                IMAGE_NEEDED,
+            )
+        )
     elif not evidence.image_from_registry:
         origin = evidence.environment.get("image", "").split(", ", 1)[-1]
         out.append(
             (
                 "the image was built or loaded locally, not the registry's redis:7-alpine",
                 f"The registry's redis:7-alpine: the image that ran was {origin}.",
+                IMAGE_NEEDED,
             )
         )
     if evidence.engine is None:
-        out.append(("the engine's kind was not observed", "Docker Desktop on Windows: the engine was not observed."))
+        out.append(
+            (
+                "the engine's kind was not observed",
+                "Docker Desktop on Windows: the engine was not observed.",
+                ENGINE_NEEDED,
+            )
+        )
     elif not evidence.engine.plan_target:
         out.append(
             (
                 f"the engine was {evidence.engine.product} on {evidence.engine.host}, not Docker Desktop on Windows",
                 f"Docker Desktop on Windows, which the plan targets: the engine was {evidence.engine}.",
+                ENGINE_NEEDED,
             )
         )
     return out
@@ -242,38 +269,3 @@ def clip(text: str, limit: int = CELL) -> str:
     """`text` on one line, cut to `limit` characters with an ellipsis."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-# Run rows shown as code: a path and a digest.
-CODE_ROWS = ("compose file", "sha256")
-
-
-def markdown(checklist: Checklist) -> str:
-    """signoff.md, for people."""
-    headline = f"**{checklist.verdict}**: {checklist.headline}" + (f" {checklist.detail}" if checklist.detail else "")
-    lines = [f"# {checklist.title}", "", headline, "", f"## {CHANGES_TITLE}", ""]
-    for change in checklist.changes:
-        lines.append(f"- {change.text} *Why:* {change.why} Proven by `{change.label}`: **{change.verdict}**.")
-    if not checklist.changes:
-        lines.append(f"- {NO_CHANGES}")
-    lines += ["", f"## {NOT_VERIFIED_TITLE}", ""]
-    lines += [f"- {sentence}" for sentence in checklist.not_verified] or [
-        "- Nothing: the run was on what the plan assumes."
-    ]
-    lines.append("")
-    for section in checklist.sections:
-        lines += [f"## {section.title}", ""]
-        for item in section.items:
-            box = "x" if item.verdict == PASSED else " "
-            lines.append(f"- [{box}] {item.text} (`{item.label}`): **{item.shown}**")
-            for scenario in item.scenarios:
-                reason = f": {scenario.reason}" if scenario.reason else ""
-                lines.append(f"  - scenario *{scenario.name}*: {scenario.verdict}{reason}")
-            lines += [f"  - observed: {fact}" for fact in item.facts]
-        lines.append("")
-    lines += ["## Environment", "", "| | |", "|---|---|"]
-    lines += [f"| {key} | {value} |" for key, value in checklist.environment]
-    lines += ["", "## Run", "", "| | |", "|---|---|"]
-    lines += [f"| {key} | `{value}` |" if key in CODE_ROWS else f"| {key} | {value} |" for key, value in checklist.run]
-    lines.append("")
-    return "\n".join(lines)

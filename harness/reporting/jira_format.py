@@ -11,7 +11,6 @@ the names of passed scenarios. The full detail is in the attached signoff.md."""
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,7 +31,9 @@ from harness.reporting.checklist import (
     Section,
     clip,
 )
+from harness.reporting.decision import TITLE as DECISION_TITLE
 from harness.reporting.publication import Publication
+from harness.reporting.wiki_markup import code_runs, wiki_text
 
 LIMIT = 32_767  # Jira's most characters in a comment
 BUDGET = 32_000  # what we allow ourselves, below it
@@ -58,11 +59,6 @@ LEVELS = (
     Detail(False, False, 80, 1),
 )
 
-_WIKI_SPECIAL = re.compile(r"([|{}\[\]*_+^~!#?()])")
-# A hyphen between two letters or digits (OPTERP-20, re-creation) never starts
-# strikethrough or a dash; any other is escaped.
-_LONE_HYPHEN = re.compile(r"(?<![A-Za-z0-9])-|-(?![A-Za-z0-9])")
-_CODE = re.compile(r"`([^`]+)`")
 _WIKI_ICON = {PASSED: "(/)", FAILED: "(x)"}
 _PANEL = {  # the verdict's ADF panel type and wiki panel colour
     RUN_PASSED: ("success", "#E3FCEF"),
@@ -92,26 +88,6 @@ def _fitted(render: Callable[[Checklist, Detail, Publication], Any], checklist: 
 
 
 # -- wiki markup ----------------------------------------------------------------
-def wiki_text(text: str) -> str:
-    """`text` shown literally in wiki markup, on one line; `code` in monospace.
-    A backslash itself cannot be escaped with one (`\\\\` is a line break): it
-    becomes its entity."""
-    flat = " ".join(text.split())
-    parts = _CODE.split(flat)  # even: text, odd: code
-    return "".join(f"{{{{{_escape(part)}}}}}" if odd else _escape(part) for odd, part in _alternate(parts))
-
-
-def _escape(text: str) -> str:
-    def one(part: str) -> str:
-        return _LONE_HYPHEN.sub(r"\\-", _WIKI_SPECIAL.sub(r"\\\1", part))
-
-    return "&#92;".join(one(part) for part in text.split("\\"))
-
-
-def _alternate(parts: list[str]) -> list[tuple[bool, str]]:
-    return [(n % 2 == 1, part) for n, part in enumerate(parts) if part]
-
-
 def wiki(checklist: Checklist, to: Publication | None = None) -> str:
     """The comment in wiki markup (REST v2), as `to` publishes it (by default, on the run's branch)."""
     return str(_fitted(_wiki, checklist, to or Publication(checklist.topology)))
@@ -124,6 +100,7 @@ def _wiki(checklist: Checklist, level: Detail, to: Publication) -> str:
         f"h2. {wiki_text(to.title(checklist.title))}",
         f"{{panel:title={checklist.verdict}|bgColor={colour}}}",
         f"*{checklist.verdict}*: {wiki_text(checklist.headline)}{detail}",
+        *([f"_{wiki_text(checklist.to_pass)}_"] if checklist.to_pass else []),
         "{panel}",
         f"h3. {wiki_text(CHANGES_TITLE)}",
     ]
@@ -147,7 +124,9 @@ def _wiki(checklist: Checklist, level: Detail, to: Publication) -> str:
     lines += [f"|{wiki_text(key)}|{wiki_text(value)}|" for key, value in checklist.environment]
     lines += ["h3. Run", "||Fact||Value||"]
     lines += [f"|{wiki_text(key)}|{wiki_text(value)}|" for key, value in checklist.run]
-    lines += ["----", f"_{wiki_text(to.footer)}_"]
+    decision = checklist.decision
+    lines += [f"h3. {wiki_text(DECISION_TITLE)}", *(f"* {wiki_text(line)}" for line in decision.boxes)]
+    lines += [wiki_text(decision.closing), "----", f"_{wiki_text(to.footer)}_"]
     return "\n".join(lines) + "\n"
 
 
@@ -182,7 +161,12 @@ def _adf(checklist: Checklist, level: Detail, to: Publication) -> dict[str, Any]
         verdict.append(_text(f" {checklist.detail}"))
     content: list[dict[str, Any]] = [
         _heading(2, to.title(checklist.title)),
-        {"type": "panel", "attrs": {"panelType": panel_type}, "content": [_paragraph(verdict)]},
+        {
+            "type": "panel",
+            "attrs": {"panelType": panel_type},
+            "content": [_paragraph(verdict)]
+            + ([_paragraph([_text(checklist.to_pass, em=True)])] if checklist.to_pass else []),
+        },
         _heading(3, CHANGES_TITLE),
         _bullets(
             [
@@ -214,7 +198,11 @@ def _adf(checklist: Checklist, level: Detail, to: Publication) -> dict[str, Any]
             )
     for title, rows in (("Environment", checklist.environment), ("Run", checklist.run)):
         content += [_heading(3, title), _table([_row([_cell_of([key]), _cell_of([value])]) for key, value in rows])]
-    content += [{"type": "rule"}, _paragraph([_text(to.footer, em=True)])]
+    decision = checklist.decision
+    content += [_heading(3, DECISION_TITLE)] + (
+        [_bullets([_inline(line) for line in decision.boxes])] if decision.boxes else []
+    )
+    content += [_paragraph(_inline(decision.closing)), {"type": "rule"}, _paragraph([_text(to.footer, em=True)])]
     return {"version": 1, "type": "doc", "content": content}
 
 
@@ -249,7 +237,7 @@ def adf_texts(node: object) -> list[str]:
 
 def _inline(text: str) -> list[dict[str, Any]]:
     """Text with its `code` spans marked as code."""
-    return [_text(part, code=odd) for odd, part in _alternate(_CODE.split(text))]
+    return [_text(part, code=odd) for odd, part in code_runs(text)]
 
 
 def _text(text: str, *, strong: bool = False, em: bool = False, code: bool = False) -> dict[str, Any]:

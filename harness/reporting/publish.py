@@ -10,7 +10,7 @@ from typing import Any
 from harness.core.errors import PreflightError
 from harness.core.evidence import Evidence
 from harness.reporting import cucumber, signoff
-from harness.reporting.checklist import markdown
+from harness.reporting.signoff_md import markdown
 
 CUCUMBER_JSON = "cucumber.json"
 SIGNOFF = "signoff.md"

@@ -15,8 +15,9 @@ from typing import Any
 
 from harness.core.errors import PreflightError
 from harness.core.evidence import Evidence
-from harness.reporting.checklist import FAILED, NOT_RUN, PASSED, Checklist, ScenarioResult, build, clip, markdown
+from harness.reporting.checklist import FAILED, NOT_RUN, PASSED, Checklist, ScenarioResult, build, clip
 from harness.reporting.criteria import criterion_of
+from harness.reporting.signoff_md import markdown
 
 __all__ = ["FAILED", "NOT_RUN", "PASSED", "RunInfo", "ScenarioResult", "checklist", "one_line", "render", "results"]
 

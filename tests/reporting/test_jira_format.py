@@ -10,14 +10,15 @@ import jsonschema
 import pytest
 
 from harness.reporting import checklist as checklist_module
-from harness.reporting import jira_format, publication
+from harness.reporting import jira_format, publication, signoff_md
 from harness.reporting.checklist import CHANGES_TITLE, NOT_VERIFIED_TITLE, Checklist
+from harness.reporting.decision import TITLE as DECISION_TITLE
 from harness.reporting.specifications import SECTIONS
 from tests.support.runs import failing_run, heaviest_run, passing_run, provisional_run
 
 RUNS = {"passing": passing_run, "provisional": provisional_run, "failing": failing_run, "heaviest": heaviest_run}
 PANELS = {"passing": "success", "provisional": "warning", "failing": "error", "heaviest": "error"}
-HEADINGS = [CHANGES_TITLE, NOT_VERIFIED_TITLE, *(title for title, _ in SECTIONS), "Environment", "Run"]
+HEADINGS = [CHANGES_TITLE, NOT_VERIFIED_TITLE, *(title for title, _ in SECTIONS), "Environment", "Run", DECISION_TITLE]
 
 
 @pytest.mark.parametrize("run", RUNS)
@@ -38,7 +39,7 @@ def test_an_empty_text_node_fails_the_schema(adf_schema):
 @pytest.mark.parametrize("run", ["passing", "provisional", "failing"])
 def test_every_output_opens_with_the_verdict_and_has_every_section(run):
     checklist = RUNS[run]()
-    markdown, wiki, adf = checklist_module.markdown(checklist), jira_format.wiki(checklist), jira_format.adf(checklist)
+    markdown, wiki, adf = signoff_md.markdown(checklist), jira_format.wiki(checklist), jira_format.adf(checklist)
     assert markdown.splitlines()[2].startswith(f"**{checklist.verdict}**: ")
     assert wiki.splitlines()[1] == f"{{panel:title={checklist.verdict}|bgColor={wiki.splitlines()[1].split('=')[-1]}"
     assert wiki.splitlines()[2].startswith(f"*{checklist.verdict}*: ")
@@ -107,7 +108,7 @@ def test_issue_keys_and_the_marker_appear_verbatim_in_wiki_markup():
 
 
 def test_signoff_markdown_is_rendered_from_the_same_checklist():
-    text = checklist_module.markdown(failing_run())
+    text = signoff_md.markdown(failing_run())
     assert "**FAILED**: 2 of 29 criteria failed (ping, smoke)." in text
     assert "| compose file | `/repo/docker-compose.yml` |" in text
 

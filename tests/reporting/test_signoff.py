@@ -18,10 +18,10 @@ from harness.reporting.checklist import (
     RUN_PASSED,
     RUN_PROVISIONAL,
     build,
-    markdown,
 )
 from harness.reporting.criteria import CONSUMERS, PLAN, STRATEGY
 from harness.reporting.signoff import RunInfo, one_line
+from harness.reporting.signoff_md import markdown
 from harness.reporting.specifications import SECTIONS
 from tests.support.runs import LINUX_ENGINE, RUN, evidence, failing_run, passing_run, provisional_run, results
 
@@ -142,7 +142,7 @@ def test_the_run_table_names_the_branch_commit_and_pipeline_ci_provides():
 def test_a_run_of_the_sentinel_topology_signs_off_its_own_checklist_only():
     from harness.core.evidence import SENTINEL, Evidence
     from harness.reporting.checklist import build
-    from harness.reporting.checklist import markdown as render_markdown
+    from harness.reporting.signoff_md import markdown as render_markdown
     from harness.reporting.specifications import HA_SECTIONS
 
     evidence = Evidence(topology=SENTINEL)
