@@ -57,6 +57,12 @@ class Item:
     shown: str  # the verdict as printed ("not run: <why>" for a refused run)
     scenarios: tuple[ScenarioResult, ...]
     facts: tuple[str, ...]  # what was observed, one sentence each
+    unmet: str = ""  # passed, but not where the plan ties it to: where it ran instead
+
+    @property
+    def ticked(self) -> bool:
+        """Its box: passed, where the plan said."""
+        return self.verdict == PASSED and not self.unmet
 
 
 @dataclass(frozen=True)
@@ -114,6 +120,7 @@ class Checklist:
                         item["shown"],
                         tuple(ScenarioResult(**s) for s in item["scenarios"]),
                         tuple(item["facts"]),
+                        item.get("unmet", ""),
                     )
                     for item in section["items"]
                 ),
@@ -187,8 +194,21 @@ def _item(
     )
     verdict = verdict_of(found)
     facts = tuple(dict.fromkeys(clip(f.said) for tag in criterion.proven_by for f in evidence.about(tag)))
-    shown = f"not run: {refusal.summary}" if refusal else verdict
-    return Item(criterion.text, criterion.label, verdict, shown, found, facts)
+    unmet = " and ".join(_elsewhere(need, evidence) for need in criterion.needs) if verdict == PASSED else ""
+    shown = f"not run: {refusal.summary}" if refusal else (f"passed on {unmet}" if unmet else verdict)
+    return Item(criterion.text, criterion.label, verdict, shown, found, facts, unmet)
+
+
+def _elsewhere(need: str, evidence: Evidence) -> str:
+    """Where a criterion the plan ties to `need` ran instead, or "" when it ran there."""
+    if need == "engine":
+        engine = evidence.engine
+        if engine is None:
+            return "an engine whose kind was not observed"
+        return "" if engine.plan_target else f"{engine.product} on {engine.host}"
+    if need == "image":
+        return "" if evidence.image_from_registry else "an image built or loaded locally, not the registry's"
+    return ""
 
 
 def _criterion(sections: Sections, key: str) -> Criterion:

@@ -20,6 +20,9 @@ class Criterion:
     text: str
     prefix: str = "ac"
     tags: tuple[str, ...] = ()  # the tags (without prefix) whose scenarios prove it, when not just `key`
+    # What the plan ties it to: "engine" (Docker Desktop on Windows), "image" (the registry's image).
+    # Passed elsewhere, its row says where, and its box stays unticked.
+    needs: tuple[str, ...] = ()
 
     @property
     def proven_by(self) -> tuple[str, ...]:
@@ -33,13 +36,13 @@ class Criterion:
 # The plan's "Acceptance Criteria" checklist, verbatim.
 PLAN = (
     Criterion("compose-file", "docker-compose.yml created"),
-    Criterion("image", "Redis 7-alpine service defined"),
+    Criterion("image", "Redis 7-alpine service defined", needs=("image",)),
     Criterion("port", "Port 6379 exposed"),
     Criterion("aof", "AOF persistence enabled"),
     Criterion("healthcheck", "Health check configured"),
     Criterion("volume", "Volume for data persistence"),
     Criterion("no-version", "Removed obsolete version attribute (Docker Compose v2)"),
-    Criterion("starts", "Redis starts successfully (requires Docker Desktop to be running)"),
+    Criterion("starts", "Redis starts successfully (requires Docker Desktop to be running)", needs=("engine",)),
     Criterion("ping", "Redis connectivity tested (redis-cli ping)"),
     Criterion("docs", "Documentation updated"),
 )

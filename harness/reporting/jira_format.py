@@ -131,7 +131,7 @@ def _wiki(checklist: Checklist, level: Detail, to: Publication) -> str:
 
 
 def _wiki_row(item: Item, level: Detail) -> str:
-    icon = _WIKI_ICON.get(item.verdict, "(?)")
+    icon = "(!)" if item.unmet else _WIKI_ICON.get(item.verdict, "(?)")
     scenarios = " \\\\ ".join(wiki_text(line) for line in _scenario_lines(item.scenarios, level)) or " "
     return f"|{wiki_text(item.text)} ({{{{{item.label}}}}})|{icon} {wiki_text(item.shown)}|{scenarios}|"
 
@@ -214,7 +214,10 @@ def _criteria_table(section: Section, level: Detail) -> dict[str, Any]:
 def _adf_row(item: Item, level: Detail) -> dict[str, Any]:
     status = {
         "type": "status",
-        "attrs": {"text": item.shown.upper(), "color": _STATUS_COLOUR.get(item.verdict, "neutral")},
+        "attrs": {
+            "text": item.shown.upper(),
+            "color": "yellow" if item.unmet else _STATUS_COLOUR.get(item.verdict, "neutral"),
+        },
     }
     criterion = _paragraph([*_inline(f"{item.text} "), _text(item.label, code=True)])
     return _row(

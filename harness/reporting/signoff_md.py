@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from harness.reporting.checklist import CHANGES_TITLE, NO_CHANGES, NOT_VERIFIED_TITLE, PASSED, Checklist
+from harness.reporting.checklist import CHANGES_TITLE, NO_CHANGES, NOT_VERIFIED_TITLE, Checklist
 from harness.reporting.decision import TITLE as DECISION_TITLE
 
 # Run rows shown as code: a path and a digest.
@@ -27,7 +27,7 @@ def markdown(checklist: Checklist) -> str:
     for section in checklist.sections:
         lines += [f"## {section.title}", ""]
         for item in section.items:
-            box = "x" if item.verdict == PASSED else " "
+            box = "x" if item.ticked else " "
             lines.append(f"- [{box}] {item.text} (`{item.label}`): **{item.shown}**")
             for scenario in item.scenarios:
                 reason = f": {scenario.reason}" if scenario.reason else ""
