@@ -107,6 +107,10 @@ class Redelivery:
         return self.again.t - self.first.t
 
     @property
+    def test_setting(self) -> tuple[str, str]:
+        return "visibility timeout", f"{self.visibility:g} s"
+
+    @property
     def earliest(self) -> float:
         """The visibility timeout, less the clocks' resolution: never handed out before it."""
         return self.visibility - DELIVERY_SLACK

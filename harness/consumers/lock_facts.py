@@ -49,6 +49,10 @@ class FreedAtExpiry:
         return self.freed.at - self.holding.taken
 
     @property
+    def test_setting(self) -> tuple[str, str]:
+        return "lock expiry", f"{self.expire} s"
+
+    @property
     def after_expiry(self) -> float:
         return sync_lock.after_expiry(self.holding, self.freed, self.expire)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Protocol, TypeVar
+from typing import Protocol, TypeVar, runtime_checkable
 
 from harness.core.engine_kind import EngineKind
 
@@ -31,6 +31,16 @@ class Finding(Protocol):
 F = TypeVar("F", bound=Finding)
 
 
+@runtime_checkable
+class SetsForTheTest(Protocol):
+    """A finding made under a setting the test chose, which production does not have."""
+
+    @property
+    def test_setting(self) -> tuple[str, str]:
+        """(its name, its value as said): `("visibility timeout", "1 s")`."""
+        ...
+
+
 @dataclass(frozen=True)
 class Fact:
     criterion: str
@@ -48,6 +58,7 @@ class Evidence:
     engine: EngineKind | None = None  # what kind of engine ran the service, once it answered
     image_from_registry: bool | None = None  # whether the image that ran came from a registry
     topology: str = SINGLE_NODE  # what the run's scenarios are the specification of
+    test_settings: dict[str, str] = field(default_factory=dict)  # what the test set, by name (SetsForTheTest)
     criterion: str = "run"
     scenario: str = ""
 
@@ -60,6 +71,9 @@ class Evidence:
     def observe(self, finding: F) -> F:
         """Record a probe's finding, in its own words; returns it, for the step's assertion."""
         self.record(finding.what, finding.value, str(finding))
+        if isinstance(finding, SetsForTheTest):
+            name, value = finding.test_setting
+            self.test_settings[name] = value
         return finding
 
     def answering_after_crash(self, seconds: float) -> None:
@@ -79,6 +93,7 @@ class Evidence:
             "engine": asdict(self.engine) if self.engine else None,
             "image_from_registry": self.image_from_registry,
             "topology": self.topology,
+            "test settings": self.test_settings,
             "facts": [asdict(f) for f in self.facts],
         }
         return json.dumps(document, indent=2, default=str) + "\n"

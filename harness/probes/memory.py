@@ -38,6 +38,10 @@ class RanOut:
     what = "under memory pressure"
 
     @property
+    def test_setting(self) -> tuple[str, str]:
+        return "memory cap", f"{self.pressure.maxmemory // 1024} KiB"
+
+    @property
     def value(self) -> str:
         return str(self.pressure)
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from harness.core.errors import PreflightError
 from harness.core.evidence import SINGLE_NODE, Evidence
+from harness.reporting import risks
 from harness.reporting.criteria import Criterion
 from harness.reporting.decision import Decision, to_pass
 from harness.reporting.specifications import ISSUE, SPECIFICATIONS, Sections, specification
@@ -92,6 +93,7 @@ class Checklist:
     test_environment: str  # the engine kind as a Jira label (Xray's test environment), or ""
     topology: str = SINGLE_NODE  # the topology kind the run signed off (harness/topology/kinds.py)
     to_pass: str = ""  # one line on what would make the verdict PASSED ("" when it is)
+    risks: tuple[str, ...] = ()  # test settings against production's, one sentence each
 
     @property
     def title(self) -> str:
@@ -139,6 +141,7 @@ class Checklist:
             data["test_environment"],
             data.get("topology", SINGLE_NODE),  # reports from before the topology was recorded: the plan's
             data.get("to_pass", ""),
+            tuple(data.get("risks", ())),
         )
 
 
@@ -161,7 +164,7 @@ def build(
     unproven = _unproven_platform(evidence)
     failed = [key for key, v in verdicts.items() if v == FAILED]
     not_run = [key for key, v in verdicts.items() if v == NOT_RUN]
-    not_verified = [sentence for _, sentence, _ in unproven]
+    not_verified = [sentence for _, sentence, _ in unproven] + list(spec.not_shown)
     if refusal:
         not_verified = [f"Any criterion: the run stopped before it started anything ({refusal.summary})."]
     elif not_run:
@@ -180,6 +183,7 @@ def build(
         evidence.engine.label if evidence.engine else "",
         evidence.topology,
         to_pass(verdict, len(failed), len(not_run), refusal.summary if refusal else "", [n for _, _, n in unproven]),
+        risks.said(spec.risks, evidence.test_settings),
     )
 
 

@@ -33,6 +33,7 @@ from harness.reporting.checklist import (
 )
 from harness.reporting.decision import TITLE as DECISION_TITLE
 from harness.reporting.publication import Publication
+from harness.reporting.risks import TITLE as RISKS_TITLE
 from harness.reporting.wiki_markup import code_runs, wiki_text
 
 LIMIT = 32_767  # Jira's most characters in a comment
@@ -112,6 +113,8 @@ def _wiki(checklist: Checklist, level: Detail, to: Publication) -> str:
     lines += [f"* {wiki_text(s)}" for s in checklist.not_verified] or [
         "* Nothing: the run was on what the plan assumes."
     ]
+    if checklist.risks:
+        lines += [f"h3. {wiki_text(RISKS_TITLE)}", *(f"* {wiki_text(s)}" for s in checklist.risks)]
     if not level.evidence:
         lines.append(f"_{wiki_text(ELSEWHERE)}_")
     for section in checklist.sections:
@@ -187,6 +190,8 @@ def _adf(checklist: Checklist, level: Detail, to: Publication) -> dict[str, Any]
             [_inline(s) for s in checklist.not_verified] or [[_text("Nothing: the run was on what the plan assumes.")]]
         ),
     ]
+    if checklist.risks:
+        content += [_heading(3, RISKS_TITLE), _bullets([_inline(s) for s in checklist.risks])]
     if not level.evidence:
         content.append(_paragraph([_text(ELSEWHERE, em=True)]))
     for section in checklist.sections:

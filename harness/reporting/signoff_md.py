@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from harness.reporting.checklist import CHANGES_TITLE, NO_CHANGES, NOT_VERIFIED_TITLE, Checklist
 from harness.reporting.decision import TITLE as DECISION_TITLE
+from harness.reporting.risks import TITLE as RISKS_TITLE
 
 # Run rows shown as code: a path and a digest.
 CODE_ROWS = ("compose file", "sha256")
@@ -23,6 +24,8 @@ def markdown(checklist: Checklist) -> str:
     lines += [f"- {sentence}" for sentence in checklist.not_verified] or [
         "- Nothing: the run was on what the plan assumes."
     ]
+    if checklist.risks:
+        lines += ["", f"## {RISKS_TITLE}", "", *(f"- {sentence}" for sentence in checklist.risks)]
     lines.append("")
     for section in checklist.sections:
         lines += [f"## {section.title}", ""]

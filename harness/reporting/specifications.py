@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from harness.core.evidence import SENTINEL, SINGLE_NODE, Evidence
 from harness.reporting.criteria import CHANGES, CONSUMERS, FURTHER, HA, PLAN, STRATEGY, Change, Criterion
+from harness.reporting.risks import CONSUMER_RISKS, POWER_LOSS, Risk
 
 ISSUE = "OPTERP-20"
 SECTIONS = (
@@ -32,6 +33,8 @@ class Specification:
     # The tag prefix of the criteria the issue itself holds (the consumers' are their issues' too):
     # the features whose scenarios carry it name the issue the sign-off is posted on.
     issue_prefix: str
+    risks: tuple[Risk, ...] = ()  # test settings production does not have, said against production's
+    not_shown: tuple[str, ...] = ()  # what its criteria claim that no run shows: always under Not verified
 
     @property
     def criteria(self) -> tuple[Criterion, ...]:
@@ -47,6 +50,8 @@ SPECIFICATIONS = {
         f"the plan's {len(PLAN)} acceptance criteria and {len(STRATEGY)} tests, {len(FURTHER)} further checks "
         f"and {len(CONSUMERS)} criteria of its consumers",
         "ac",
+        CONSUMER_RISKS,
+        (POWER_LOSS,),
     ),
     SENTINEL: Specification(
         f"{ISSUE} sign-off: Redis high availability (Sentinel) in Docker Compose",

@@ -13,12 +13,21 @@ from harness.reporting import checklist as checklist_module
 from harness.reporting import jira_format, publication, signoff_md
 from harness.reporting.checklist import CHANGES_TITLE, NOT_VERIFIED_TITLE, Checklist
 from harness.reporting.decision import TITLE as DECISION_TITLE
+from harness.reporting.risks import TITLE as RISKS_TITLE
 from harness.reporting.specifications import SECTIONS
 from tests.support.runs import failing_run, heaviest_run, passing_run, provisional_run
 
 RUNS = {"passing": passing_run, "provisional": provisional_run, "failing": failing_run, "heaviest": heaviest_run}
 PANELS = {"passing": "success", "provisional": "warning", "failing": "error", "heaviest": "error"}
-HEADINGS = [CHANGES_TITLE, NOT_VERIFIED_TITLE, *(title for title, _ in SECTIONS), "Environment", "Run", DECISION_TITLE]
+HEADINGS = [
+    CHANGES_TITLE,
+    NOT_VERIFIED_TITLE,
+    RISKS_TITLE,
+    *(title for title, _ in SECTIONS),
+    "Environment",
+    "Run",
+    DECISION_TITLE,
+]
 
 
 @pytest.mark.parametrize("run", RUNS)

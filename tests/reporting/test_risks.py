@@ -1,0 +1,28 @@
+"""Risks for the consumers: the test's setting, read from what the run
+observed, said against production's; and what no run shows, not verified."""
+
+from harness.core.evidence import Evidence
+from harness.probes.memory import Pressure, RanOut
+from harness.reporting.risks import CONSUMER_RISKS, POWER_LOSS, said
+from tests.support.runs import provisional_run
+
+
+def test_a_finding_made_under_a_test_setting_records_it():
+    evidence = Evidence()
+    evidence.observe(RanOut(Pressure("noeviction", 3_714_048, 1_048_576, "OutOfMemoryError: OOM", 0)))
+    assert evidence.test_settings == {"memory cap": "3627 KiB"}
+
+
+def test_each_risk_says_the_test_production_and_what_it_means():
+    sentences = said(CONSUMER_RISKS, {"visibility timeout": "1 s", "memory cap": "3627 KiB"})
+    assert sentences[0].startswith(
+        "Celery broker (OPTERP-24): the test used a visibility timeout of 1 s; production uses kombu's default "
+        "of one hour"
+    )
+    assert "this run did not use a lock expiry of its own; production uses the plan's `expire=300`" in sentences[1]
+    assert "the test used a memory cap of 3627 KiB; production uses none" in sentences[2]
+
+
+def test_the_single_nodes_sign_off_carries_the_risks_and_leaves_power_loss_not_verified():
+    run = provisional_run()
+    assert len(run.risks) == len(CONSUMER_RISKS) and POWER_LOSS in run.not_verified
