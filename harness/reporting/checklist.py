@@ -100,6 +100,20 @@ class Checklist:
         return SPECIFICATIONS[self.topology].title
 
     @property
+    def overview(self) -> list[tuple[str, str]]:
+        """The sign-off at a glance: each section's criteria passed, then what the product owner must read."""
+        rows = []
+        for section in self.sections:
+            items = section.items
+            passed = sum(item.verdict == PASSED for item in items)
+            elsewhere = sum(item.verdict == PASSED and bool(item.unmet) for item in items)
+            where = f" ({elsewhere} not where the plan says)" if elsewhere else ""
+            rows.append((section.title.split(" (")[0], f"{passed} of {len(items)} passed{where}"))
+        rows += [("Changes from the plan to approve", str(len(self.changes)))]
+        rows += [("Not verified by this run", str(len(self.not_verified)))]
+        return rows + ([("Risks to read", str(len(self.risks)))] if self.risks else [])
+
+    @property
     def decision(self) -> Decision:
         changes = tuple(f"{c.text} (proven by {c.label}: {c.verdict})" for c in self.changes)
         commit = dict(self.run).get("git commit", "")
@@ -157,7 +171,7 @@ def build(
         verdicts.update((c.key, item.verdict) for c, item in zip(criteria, items, strict=True))
         sections.append(Section(title, tuple(items)))
     env = evidence.environment
-    environment = [(key, str(env.get(key, "not observed"))) for key in ENVIRONMENT] + [("OS", platform.platform())]
+    environment = [(key, str(env.get(key, "not observed"))) for key in ENVIRONMENT] + [("OS", _system())]
     changes = tuple(
         ChangeRow(c.text, c.why, _criterion(shown, c.proven_by).label, verdicts[c.proven_by]) for c in changes_shown
     )
@@ -228,6 +242,14 @@ def verdict_of(scenarios: tuple[ScenarioResult, ...] | list[ScenarioResult]) -> 
 
 
 IMAGE_NEEDED, ENGINE_NEEDED = "the registry's redis:7-alpine", "Docker Desktop on Windows"
+
+
+def _system() -> str:
+    """The machine the suite ran on, as a reader names it (the distribution, not the kernel's build string)."""
+    try:
+        return f"{platform.freedesktop_os_release()['PRETTY_NAME']}, {platform.machine()}"
+    except (OSError, KeyError):
+        return f"{platform.system()} {platform.release()}, {platform.machine()}"
 
 
 def _unproven_platform(evidence: Evidence) -> list[tuple[str, str, str]]:

@@ -58,6 +58,7 @@ LEVELS = (
     Detail(False, False, 200, 99),
     Detail(False, False, 80, 99),
     Detail(False, False, 80, 1),
+    Detail(False, False, 0, 1),  # failure reasons only in the attached signoff.md
 )
 
 _WIKI_ICON = {PASSED: "(/)", FAILED: "(x)"}
@@ -103,6 +104,7 @@ def _wiki(checklist: Checklist, level: Detail, to: Publication) -> str:
         f"*{checklist.verdict}*: {wiki_text(checklist.headline)}{detail}",
         *([f"_{wiki_text(checklist.to_pass)}_"] if checklist.to_pass else []),
         "{panel}",
+        wiki_text(_at_a_glance(checklist)),
         f"h3. {wiki_text(CHANGES_TITLE)}",
     ]
     lines += [
@@ -133,6 +135,11 @@ def _wiki(checklist: Checklist, level: Detail, to: Publication) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _at_a_glance(checklist: Checklist) -> str:
+    """The overview in one line: a table costs a comment more than its evidence."""
+    return "; ".join(f"{key}: {value}" for key, value in checklist.overview) + "."
+
+
 def _wiki_row(item: Item, level: Detail) -> str:
     icon = "(!)" if item.unmet else _WIKI_ICON.get(item.verdict, "(?)")
     scenarios = " \\\\ ".join(wiki_text(line) for line in _scenario_lines(item.scenarios, level)) or " "
@@ -144,7 +151,10 @@ def _scenario_lines(scenarios: tuple[ScenarioResult, ...], level: Detail) -> lis
     failed = [s for s in scenarios if s.verdict == FAILED]
     named = failed[: level.failed_shown] + [s for s in scenarios if s.verdict != FAILED and level.passed_names]
     shown = [s for s in scenarios if s in named]
-    lines = [f"{s.name}: {s.verdict}" + (f": {clip(s.reason, level.reason)}" if s.reason else "") for s in shown]
+    lines = [
+        f"{s.name}: {s.verdict}" + (f": {clip(s.reason, level.reason)}" if s.reason and level.reason else "")
+        for s in shown
+    ]
     counted = Counter(s.verdict for s in scenarios if s not in named)
     lines += [f"{n} {'more ' if lines else ''}scenarios {verdict}" for verdict, n in counted.items()]
     return lines
@@ -170,6 +180,7 @@ def _adf(checklist: Checklist, level: Detail, to: Publication) -> dict[str, Any]
             "content": [_paragraph(verdict)]
             + ([_paragraph([_text(checklist.to_pass, em=True)])] if checklist.to_pass else []),
         },
+        _paragraph([_text(_at_a_glance(checklist))]),
         _heading(3, CHANGES_TITLE),
         _bullets(
             [

@@ -67,9 +67,18 @@ class RunInfo:
             return ""
         return done.stdout.strip() if done.returncode == 0 else ""
 
+    @property
+    def shown_path(self) -> str:
+        """The compose file relative to its checkout, as a reader elsewhere finds it; else as given."""
+        top = self._git("rev-parse", "--show-toplevel")
+        try:
+            return str(self.compose_file.resolve().relative_to(Path(top).resolve())) if top else str(self.compose_file)
+        except ValueError:
+            return str(self.compose_file)
+
     def rows(self) -> list[tuple[str, str]]:
         return [
-            ("compose file", str(self.compose_file)),
+            ("compose file", self.shown_path),
             ("sha256", self.sha256),
             ("git commit", self.git_commit),
             ("branch", self.branch),

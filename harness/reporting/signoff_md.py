@@ -15,6 +15,7 @@ def markdown(checklist: Checklist) -> str:
     """signoff.md, for people."""
     headline = f"**{checklist.verdict}**: {checklist.headline}" + (f" {checklist.detail}" if checklist.detail else "")
     lines = [f"# {checklist.title}", "", headline, ""] + ([checklist.to_pass, ""] if checklist.to_pass else [])
+    lines += ["| | |", "|---|---|", *(f"| {key} | {value} |" for key, value in checklist.overview), ""]
     lines += [f"## {CHANGES_TITLE}", ""]
     for change in checklist.changes:
         lines.append(f"- {change.text} *Why:* {change.why} Proven by `{change.label}`: **{change.verdict}**.")

@@ -24,3 +24,14 @@ def test_on_what_the_plan_assumes_the_rows_read_passed_and_are_ticked():
     for text in ("Redis starts successfully", "Redis 7-alpine service defined"):
         item = _item(run, text)
         assert item.shown == "passed" and item.ticked
+
+
+def test_the_overview_opens_the_sign_off_with_each_section_counted_and_what_to_read():
+    run = provisional_run()
+    overview = dict(run.overview)
+    assert overview["Acceptance criteria"] == "10 of 10 passed (2 not where the plan says)"
+    assert overview["Testing strategy"] == "3 of 3 passed" and overview["Further checks"] == "5 of 5 passed"
+    assert overview["Fit for the plan's consumers"] == "11 of 11 passed"
+    assert overview["Changes from the plan to approve"] == "5" and overview["Not verified by this run"] == "3"
+    text = markdown(run)
+    assert text.index("| Acceptance criteria | 10 of 10 passed") < text.index("## Changes from the plan")
