@@ -37,7 +37,7 @@ ENVIRONMENT = (
     "Redis",
     "access",
 )
-NO_CHANGES = "None in this checklist: the plan names Sentinel for its production phase and no more."
+NO_CHANGES = "None in this checklist."
 CHANGES_TITLE = "Changes from the plan (for the product owner to approve)"
 NOT_VERIFIED_TITLE = "Not verified by this run"
 

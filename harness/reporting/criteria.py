@@ -248,3 +248,40 @@ def criterion_of(tags: object) -> str:
         if sep and f"{prefix}:" in TAG_PREFIXES:
             return name
     return "run"
+
+
+# What the Sentinel topology's design asks OpticsERP to accept: its trade-offs, each proven by a criterion.
+HA_CHANGES = (
+    Change(
+        "With both replicas lost, the sync lock is refused and the Celery workers wait: the master takes no write "
+        "that no replica receives (min-replicas-to-write 1).",
+        "A lock or task only the master holds is lost with it in the next failover; stopping the fiscal sync "
+        "is safer than running it twice.",
+        "replicas-lost",
+    ),
+    Change(
+        "Only the sync lock waits for a replica's confirmation (WAIT). A Celery task or a stored job that a "
+        "master acknowledged alone can be lost when it crashes, and up to about 5 s of them in a network partition.",
+        "Waiting for a replica on every task would slow every enqueue; the loss is counted and reported by the "
+        "failover and partition scenarios, never silent.",
+        "partition",
+    ),
+    Change(
+        "OPTERP-21, OPTERP-22 and OPTERP-24 connect through the sentinels, with the settings of "
+        "stand_ins/sentinel_clients.py (README, Connecting to the HA topology), not as the plan's "
+        "redis.Redis(host='localhost', port=6379).",
+        "A fixed address keeps writing to a master that has been replaced, or to one that is cut off.",
+        "consumers-crash",
+    ),
+    Change(
+        "The topology publishes ports 16380-16392 on this machine only (data nodes and sentinels), not 6379.",
+        "Six services need six ports; 6379 stays free for the single node.",
+        "not-open",
+    ),
+    Change(
+        "A manual handover pauses writes on the master first (CLIENT PAUSE ... WRITE), then asks a sentinel "
+        "for the failover (README, High availability).",
+        "Without the pause the old master acknowledges writes while another is promoted, and they are lost.",
+        "manual-failover",
+    ),
+)

@@ -140,11 +140,11 @@ def test_wiki_escaping_keeps_plain_text_plain():
 
 
 @pytest.mark.network
-def test_a_sentinel_checklist_without_changes_still_renders_valid_adf(adf_schema):
+def test_a_sentinel_checklist_with_its_trade_offs_renders_valid_adf(adf_schema):
     from harness.core.evidence import SENTINEL, Evidence
 
     checklist = checklist_module.build(
         [], Evidence(topology=SENTINEL), [("compose file", "docker-compose.ha.yml")], None
     )
     jsonschema.Draft4Validator(adf_schema).validate(jira_format.adf(checklist))
-    assert "None in this checklist" in jira_format.wiki(checklist)
+    assert "CLIENT PAUSE" in jira_format.wiki(checklist)

@@ -146,10 +146,13 @@ def test_a_run_of_the_sentinel_topology_signs_off_its_own_checklist_only():
     from harness.core.evidence import SENTINEL, Evidence
     from harness.reporting.checklist import build
     from harness.reporting.signoff_md import markdown as render_markdown
+    from harness.reporting.criteria import HA_CHANGES
     from harness.reporting.specifications import HA_SECTIONS
 
     evidence = Evidence(topology=SENTINEL)
     checklist = build([], evidence, [], None)
     assert [s.title for s in checklist.sections] == [title for title, _ in HA_SECTIONS]
-    assert checklist.changes == () and "criteria were not run" in " ".join(checklist.not_verified)
-    assert "None in this checklist" in render_markdown(checklist)
+    assert len(checklist.changes) == len(HA_CHANGES) and {c.verdict for c in checklist.changes} == {"not run"}
+    assert "criteria were not run" in " ".join(checklist.not_verified)
+    text = render_markdown(checklist)
+    assert "min-replicas-to-write 1" in text and "Losing the whole host" in text
