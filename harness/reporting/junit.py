@@ -11,8 +11,11 @@ RUN_REPORT = "TESTS-run.xml"
 
 
 def clear(directory: Path) -> None:
-    """Remove this run's error file from an earlier run."""
-    (directory / RUN_REPORT).unlink(missing_ok=True)
+    """Remove an earlier run's JUnit files, its error file and its features' alike: behave
+    writes only the features this run runs, and an earlier run's would be read (and attached
+    to Jira by `signoff publish`) as this one's."""
+    for old in directory.glob("TESTS-*.xml"):
+        old.unlink(missing_ok=True)
 
 
 def write_error(directory: Path, name: str, kind: str, message: str, *, stale: bool = False) -> Path:
