@@ -8,13 +8,12 @@ this one value."""
 from __future__ import annotations
 
 import json
-import platform
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from harness.core.errors import PreflightError
 from harness.core.evidence import SINGLE_NODE, Evidence
-from harness.reporting import risks
+from harness.reporting import risks, where
 from harness.reporting.criteria import Criterion
 from harness.reporting.decision import Decision, to_pass
 from harness.reporting.specifications import ISSUE, SPECIFICATIONS, Sections, specification
@@ -171,11 +170,11 @@ def build(
         verdicts.update((c.key, item.verdict) for c, item in zip(criteria, items, strict=True))
         sections.append(Section(title, tuple(items)))
     env = evidence.environment
-    environment = [(key, str(env.get(key, "not observed"))) for key in ENVIRONMENT] + [("OS", _system())]
+    environment = [(key, str(env.get(key, "not observed"))) for key in ENVIRONMENT] + [("OS", where.system())]
     changes = tuple(
         ChangeRow(c.text, c.why, _criterion(shown, c.proven_by).label, verdicts[c.proven_by]) for c in changes_shown
     )
-    unproven = _unproven_platform(evidence)
+    unproven = where.unproven(evidence)
     failed = [key for key, v in verdicts.items() if v == FAILED]
     not_run = [key for key, v in verdicts.items() if v == NOT_RUN]
     not_verified = [sentence for _, sentence, _ in unproven] + list(spec.not_shown)
@@ -212,21 +211,9 @@ def _item(
     )
     verdict = verdict_of(found)
     facts = tuple(dict.fromkeys(clip(f.said) for tag in criterion.proven_by for f in evidence.about(tag)))
-    unmet = " and ".join(_elsewhere(need, evidence) for need in criterion.needs) if verdict == PASSED else ""
+    unmet = " and ".join(where.elsewhere(need, evidence) for need in criterion.needs) if verdict == PASSED else ""
     shown = f"not run: {refusal.summary}" if refusal else (f"passed on {unmet}" if unmet else verdict)
     return Item(criterion.text, criterion.label, verdict, shown, found, facts, unmet)
-
-
-def _elsewhere(need: str, evidence: Evidence) -> str:
-    """Where a criterion the plan ties to `need` ran instead, or "" when it ran there."""
-    if need == "engine":
-        engine = evidence.engine
-        if engine is None:
-            return "an engine whose kind was not observed"
-        return "" if engine.plan_target else f"{engine.product} on {engine.host}"
-    if need == "image":
-        return "" if evidence.image_from_registry else "an image built or loaded locally, not the registry's"
-    return ""
 
 
 def _criterion(sections: Sections, key: str) -> Criterion:
@@ -239,57 +226,6 @@ def verdict_of(scenarios: tuple[ScenarioResult, ...] | list[ScenarioResult]) -> 
     if scenarios and all(s.verdict == PASSED for s in scenarios):
         return PASSED
     return NOT_RUN
-
-
-IMAGE_NEEDED, ENGINE_NEEDED = "the registry's redis:7-alpine", "Docker Desktop on Windows"
-
-
-def _system() -> str:
-    """The machine the suite ran on, as a reader names it (the distribution, not the kernel's build string)."""
-    try:
-        return f"{platform.freedesktop_os_release()['PRETTY_NAME']}, {platform.machine()}"
-    except (OSError, KeyError):
-        return f"{platform.system()} {platform.release()}, {platform.machine()}"
-
-
-def _unproven_platform(evidence: Evidence) -> list[tuple[str, str, str]]:
-    """What the plan assumes that this run did not run on: (the reason in the
-    headline, the sentence under Not verified, what a PASSED run needs instead)."""
-    out = []
-    if evidence.image_from_registry is None:
-        out.append(
-            (
-                "the image was not checked",
-                "The registry's redis:7-alpine: the run did not check the image.",
-                IMAGE_NEEDED,
-            )
-        )
-    elif not evidence.image_from_registry:
-        origin = evidence.environment.get("image", "").split(", ", 1)[-1]
-        out.append(
-            (
-                "the image was built or loaded locally, not the registry's redis:7-alpine",
-                f"The registry's redis:7-alpine: the image that ran was {origin}.",
-                IMAGE_NEEDED,
-            )
-        )
-    if evidence.engine is None:
-        out.append(
-            (
-                "the engine's kind was not observed",
-                "Docker Desktop on Windows: the engine was not observed.",
-                ENGINE_NEEDED,
-            )
-        )
-    elif not evidence.engine.plan_target:
-        out.append(
-            (
-                f"the engine was {evidence.engine.product} on {evidence.engine.host}, not Docker Desktop on Windows",
-                f"Docker Desktop on Windows, which the plan targets: the engine was {evidence.engine}.",
-                ENGINE_NEEDED,
-            )
-        )
-    return out
 
 
 def _listed(keys: list[str], most: int = 6) -> str:
