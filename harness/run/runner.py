@@ -7,6 +7,7 @@
   aborts one, so the scenarios after it are reported as not run; behave would
   then close with "ABORTED: By user.", which is not what happened.
 - A run whose cleanup failed is red, without a hook raising a traceback.
+- report.html, once behave's formatter has written it, opens with the sign-off's verdict.
 - One topology kind's features are collected (harness/topology/kinds.py): a
   kind with a folder of its own (the Sentinel topology's `features/ha/`) when
   it is asked for, by its tag (`--tags=@ha`) or by naming its features; else
@@ -24,6 +25,9 @@ from typing import Any
 import behave.runner
 from behave.runner import Runner as BehaveRunner
 
+from harness.reporting import html_verdict
+from harness.reporting.formatter import HTML
+from harness.reporting.publish import SIGNOFF_JSON
 from harness.reporting.specifications import SPECIFICATIONS
 from harness.topology import kinds
 from harness.topology.kinds import TopologyKind
@@ -64,6 +68,11 @@ class Runner(BehaveRunner):
 
     def run_model(self, features: Any = None) -> bool:
         failed = bool(super().run_model(features))
+        # behave's formatters have written report.html now, and the run its sign-off.
+        suite = getattr(self.context, "suite", None) if self.context is not None else None
+        if suite is not None:
+            reports = suite.settings.reports_dir
+            html_verdict.open_with_verdict(reports / HTML, reports / SIGNOFF_JSON)
         return failed or self.red
 
     def _print(self, *args: Any, **kwargs: Any) -> None:
