@@ -20,14 +20,13 @@ from harness.service import redis_client
     "as another machine or another container would"
 )
 def step_from_elsewhere(context: Context) -> None:
-    tries = context.suite.evidence.observe(exposure.tries(context.suite.nodes()))
-    state(context).safety.attempts = tries.attempts
+    state(context).safety.tries = context.suite.evidence.observe(exposure.tries(context.suite.nodes()))
 
 
 @then("Redis serves none of them, at most telling them that a password is required")
 @then("none of them is served, at most told that a password is required")
 def step_none_let_in(context: Context) -> None:
-    tries = exposure.Tries(state(context).safety.attempts, len(context.suite.nodes()))
+    tries = state(context).safety.tries
     assert_that(tries.let_in, empty(), f"served without a password; all tries: {tries.value}")
 
 
@@ -41,14 +40,13 @@ def step_with_password(context: Context) -> None:
 @when("a client without the password sends commands that read, write and reconfigure")
 @when("a client without the password sends every node and sentinel commands that read, write and reconfigure")
 def step_unauthenticated(context: Context) -> None:
-    sent = context.suite.evidence.observe(exposure.unauthenticated_to(context.suite.nodes()))
-    state(context).safety.answers = sent.answers
+    state(context).safety.sent = context.suite.evidence.observe(exposure.unauthenticated_to(context.suite.nodes()))
 
 
 @then("Redis refuses every one of them until the client authenticates")
 @then("every one of them is refused until the client authenticates")
 def step_all_refused(context: Context) -> None:
-    served = exposure.served(state(context).safety.answers)
+    served = state(context).safety.sent.served
     assert_that(served, equal_to({}), "commands Redis answered to a client without the password")
 
 

@@ -116,7 +116,7 @@ class Checklist:
     def decision(self) -> Decision:
         changes = tuple(f"{c.text} (proven by {c.label}: {c.verdict})" for c in self.changes)
         commit = dict(self.run).get("git commit", "")
-        return Decision(self.verdict, ISSUE, changes, self.not_verified, commit)
+        return Decision(self.verdict, self.verdict != RUN_FAILED, ISSUE, changes, self.not_verified, commit)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2) + "\n"
@@ -195,7 +195,7 @@ def build(
         tuple(run),
         evidence.engine.label if evidence.engine else "",
         evidence.topology,
-        to_pass(verdict, len(failed), len(not_run), refusal.summary if refusal else "", [n for _, _, n in unproven]),
+        to_pass(len(failed), len(not_run), refusal.summary if refusal else "", [n for _, _, n in unproven]),
         risks.said(spec.risks, evidence.test_settings),
     )
 

@@ -15,6 +15,7 @@ BLANK = "______________"
 @dataclass(frozen=True)
 class Decision:
     verdict: str  # the run's: PASSED | PROVISIONAL | FAILED
+    signable: bool  # not FAILED: a failed run offers nothing to sign
     issue: str
     changes: tuple[str, ...]  # each change from the plan, in one line
     not_verified: tuple[str, ...]
@@ -23,7 +24,7 @@ class Decision:
     @property
     def boxes(self) -> list[str]:
         """One line per thing to decide, each opening with an empty box; none for a FAILED run."""
-        if self.verdict == "FAILED":
+        if not self.signable:
             return []
         lines = [f"{BOX} I approve this change from the plan: {change}" for change in self.changes]
         lines += [f"{BOX} I accept as not verified: {sentence}" for sentence in self.not_verified]
@@ -34,13 +35,13 @@ class Decision:
     @property
     def closing(self) -> str:
         """The line under the boxes: the signature, or why a FAILED run cannot be signed."""
-        if self.verdict == "FAILED":
+        if not self.signable:
             return "A FAILED run cannot be signed: see what would make it PASSED above, then run it again."
         commit = self.commit or BLANK
         return f"Signed by: {BLANK}   Date: {BLANK}   Commit: {commit}"
 
 
-def to_pass(verdict: str, failed: int, not_run: int, refusal: str, needs: list[str]) -> str:
+def to_pass(failed: int, not_run: int, refusal: str, needs: list[str]) -> str:
     """One line on what would make the verdict PASSED ("" when it is)."""
     if refusal:
         return f"To be PASSED: fix what stopped the run ({refusal}), then run it again."

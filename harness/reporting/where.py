@@ -67,5 +67,7 @@ def elsewhere(need: str, evidence: Evidence) -> str:
             return "an engine whose kind was not observed"
         return "" if engine.plan_target else f"{engine.product} on {engine.host}"
     if need == "image":
+        if evidence.image_from_registry is None:
+            return "an image the run did not check"
         return "" if evidence.image_from_registry else "an image built or loaded locally, not the registry's"
     return ""

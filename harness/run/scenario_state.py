@@ -21,7 +21,7 @@ from harness.consumers.processes import Process
 from harness.consumers.sync_lock import Contention, Holding, Release
 from harness.core.errors import HarnessError
 from harness.infra.faults import Crash
-from harness.probes.exposure import Attempt
+from harness.probes.exposure import Tries, Unauthenticated
 from harness.probes.failover import Failover
 from harness.probes.load import BoundedWriter
 from harness.probes.memory import Pressure
@@ -82,10 +82,8 @@ class DataState:
 
 @dataclass
 class SafetyState:
-    attempts: list[Attempt] = field(default_factory=list)
-    answers: dict[str, str] = field(
-        default_factory=dict
-    )  # command -> what Redis answered a client without the password
+    tries: Slot[Tries] = Slot()  # clients without the password, from elsewhere
+    sent: Slot[Unauthenticated] = Slot()  # commands without the password, and their answers
     uids: list[int] = field(default_factory=list)
     owners: dict[str, int] = field(default_factory=dict)
     outcomes: list[Outcome] = field(default_factory=list)

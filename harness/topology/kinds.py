@@ -51,9 +51,9 @@ class TopologyKind:
         return [self.service] if self.service else sorted(model.get("services") or {})
 
     def holds(self, path: Path) -> bool:
-        """Whether a feature file, or a directory of them, is this kind's."""
+        """Whether a feature file, or a directory of them, is in this kind's own folder (the plan's has none)."""
         folder = path.parent if path.suffix == ".feature" else path
-        return folder.name == self.folder if self.folder else folder.name == "features"
+        return bool(self.folder) and folder.name == self.folder
 
 
 def node_maker(project: Project, settings: Settings, *, fixed: bool = False) -> Callable[[str, int], Node]:
