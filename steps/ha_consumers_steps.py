@@ -18,27 +18,33 @@ from stand_ins.sentinel_clients import SOCKET_TIMEOUT
 from stand_ins.tasks import RECORD
 
 NOREPLICAS = "NOREPLICAS"  # what a master without a good replica answers a write command
+WAITING = "default"  # the queue no worker consumes until the fault is over
+HOST_QUEUE, NETWORK_QUEUE = "sync", "network"  # apart: the host's sync workers live on between scenarios
 
 
-@given("the consumers below run in a container on opticserp_network, finding the sentinels by their service names")
+@given("the consumers run on this machine")
+@takes(f"celery-{HOST_QUEUE}", job_store.KIND)
+def step_on_host(context: Context) -> None:
+    _start_consuming(context, HOST_QUEUE)
+
+
+@given("the consumers run in a container on OpticsERP's network")
+@takes(f"celery-{NETWORK_QUEUE}", job_store.KIND)
 def step_in_network(context: Context) -> None:
+    # README's in-network settings: the sentinels by their service names, no address translation.
     state(context).topology.consumers = context.suite.consumers_in_network()
+    _start_consuming(context, NETWORK_QUEUE)
 
 
-@given('a worker there consumes the "{queue}" queue')
-@takes("celery-{queue}")
-def step_worker_there(context: Context, queue: str) -> None:
-    _consumers(context).celery.ensure_workers([queue])
+def _start_consuming(context: Context, queue: str) -> None:
+    """A Celery worker consuming `queue`, and the sync scheduler firing a stored job every second."""
+    consumers = _consumers(context)
+    consumers.celery.ensure_workers([queue])
+    consumers.schedulers.every(1)
+    state(context).celery.queue = queue
 
 
-@given("the sync scheduler fires a job stored in Redis every second")
-@given("a sync scheduler there fires a job stored in Redis every second")
-@takes(job_store.KIND)
-def step_repeating_job(context: Context) -> None:
-    _consumers(context).schedulers.every(1)
-
-
-@given("a sync worker holds the sync lock with a {expire:d}-second expiry, acknowledged by a replica")
+@given("a sync worker holds the sync lock for {expire:d} seconds, and a standby has it")
 @takes(sync_lock.KIND)
 def step_holder(context: Context, expire: int) -> None:
     topology = context.suite.sentinel()
@@ -53,18 +59,20 @@ def step_waiter(context: Context) -> None:
     state(context).lock.waiter = _consumers(context).lock.wait(state(context).lock.expire, None)
 
 
-@given('{count:d} tasks are queued for the "{queue}" queue, which no worker consumes, and a replica has them')
-def step_tasks_replicated(context: Context, count: int, queue: str) -> None:
+@given("{count:d} tasks wait in a queue that no worker consumes, and a standby has them")
+def step_tasks_replicated(context: Context, count: int) -> None:
     celery, now = _consumers(context).celery, state(context)
-    celery.stop_workers(queue)
-    context.add_cleanup(best_effort(lambda: celery.purge(queue)))
-    celery.purge(queue)
-    now.celery.tokens = [celery.send(RECORD, queue)[0] for _ in range(count)]
+    celery.stop_workers(WAITING)
+    context.add_cleanup(best_effort(lambda: celery.purge(WAITING)))
+    # The worker the scenario starts for them goes with it: a later row's tasks must wait too.
+    context.add_cleanup(best_effort(lambda: celery.stop_workers(WAITING)))
+    celery.purge(WAITING)
+    now.celery.tokens = [celery.send(RECORD, WAITING)[0] for _ in range(count)]
     # A write confirmed by WAIT after them: a replica's offset then covers them too.
     context.suite.sentinel().write_confirmed("opterp20:ha:tasks-queued", str(count))
 
 
-@then("the sync lock is still held by its worker on the new master, and another worker cannot take it")
+@then("the sync lock is still held by its worker on the new main Redis, and nobody else can take it")
 def step_lock_kept(context: Context) -> None:
     failover, holding = watched(context), state(context).lock.holding
     client, node = failover.new_master_client(), failover.new_master.service
@@ -72,13 +80,11 @@ def step_lock_kept(context: Context) -> None:
     assert_that(kept.value, equal_to({"owner": holding.owner, "another worker took it": False}), str(kept))
 
 
-@then(
-    'the worker that was consuming "{queue}" runs a new task within {bound:d} seconds of {moment}, '
-    "and its result is read back"
-)
-def step_consumer_resumed(context: Context, queue: str, bound: int, moment: str) -> None:
-    thawed = state(context).topology.thawed_at
-    since = thawed if moment == "the thaw" else watched(context).switched
+@then("the Celery worker runs a new task within {bound:d} seconds of {moment}, and its result is read back")
+def step_consumer_resumed(context: Context, bound: int, moment: str) -> None:
+    now = state(context)
+    since = now.topology.thawed_at if moment == "the standbys' return" else watched(context).switched
+    queue = now.celery.queue
     worker, celery = _consumer(context, queue), _consumers(context).celery
     # A worker still holding a connection to a frozen master stores the result a socket timeout later.
     resumed = celery_facts.resumed(celery, worker, queue, since, moment, within=bound, late=SOCKET_TIMEOUT)
@@ -86,7 +92,7 @@ def step_consumer_resumed(context: Context, queue: str, bound: int, moment: str)
     assert_that(context.suite.evidence.observe(resumed).seen, has_entries(expected), str(resumed))
 
 
-@then("the stored job fires within {bound:d} seconds of the new master being named, and fires again after that")
+@then("the stored job fires within {bound:d} seconds of the new main Redis, and fires again after that")
 @takes(job_store.KIND)
 def step_job_fires(context: Context, bound: int) -> None:
     schedulers, failover = _consumers(context).schedulers, watched(context)
@@ -94,9 +100,10 @@ def step_job_fires(context: Context, bound: int) -> None:
     assert_that(context.suite.evidence.observe(fires).took, less_than_or_equal_to(bound), str(fires))
 
 
-@then('a worker started for "{queue}" runs each of the {count:d} queued tasks exactly once')
-@takes("celery-{queue}")
-def step_queued_ran_once(context: Context, queue: str, count: int) -> None:
+@then("a worker started for the waiting queue runs each of the {count:d} tasks exactly once")
+@takes(f"celery-{WAITING}")
+def step_queued_ran_once(context: Context, count: int) -> None:
+    queue = WAITING
     celery, tokens, timeout = (
         _consumers(context).celery,
         state(context).celery.tokens,
@@ -125,7 +132,7 @@ def step_waiter_took(context: Context, bound: int) -> None:
     _handover(context, bound, waited_at_least=0.0)
 
 
-@then("the waiting worker holds it within {bound:d} second, having waited longer than any client socket timeout")
+@then("the waiting worker holds it within {bound:d} second, though it waited out a client timeout")
 def step_long_waiter_took(context: Context, bound: int) -> None:
     _handover(context, bound, waited_at_least=SOCKET_TIMEOUT)
 
@@ -140,13 +147,10 @@ def _handover(context: Context, bound: int, waited_at_least: float) -> None:
     assert_that(context.suite.evidence.observe(handover).seen, has_entries(expected), str(handover))
 
 
-@when("both replicas are frozen")
-@takes("celery-sync")
+@when("both standbys freeze")
 def step_freeze_replicas(context: Context) -> None:
     topology, now = context.suite.sentinel(), state(context).topology
-    consumers = _consumers(context)
-    consumers.celery.worker("sync")
-    consumers.lock.warm()  # the next sync worker asks within milliseconds of the freeze
+    _consumers(context).lock.warm()  # the next sync worker asks within milliseconds of the freeze
     now.frozen = [n for n in topology.data if n is not topology.primary]
     now.froze_at = max(node.faults.pause() for node in now.frozen)  # both frozen
 
@@ -164,9 +168,10 @@ def step_lock_refused(context: Context, bound: int) -> None:
     assert_that(context.suite.evidence.observe(refused).seen, has_entries(expected), str(refused))
 
 
-@then("the master refuses the Celery worker's commands (NOREPLICAS) within {bound:d} seconds")
+@then("the main Redis refuses the Celery worker's commands within {bound:d} seconds")
 def step_worker_refused(context: Context, bound: int) -> None:
-    worker, celery, froze_at = _consumer(context, "sync"), _consumers(context).celery, state(context).topology.froze_at
+    now, celery = state(context), _consumers(context).celery
+    worker, froze_at = _consumer(context, now.celery.queue), now.topology.froze_at
     context.suite.evidence.observe(celery_facts.refused(celery, worker, NOREPLICAS, since=froze_at, within=bound))
 
 
@@ -183,7 +188,7 @@ def _consumer(context: Context, queue: str) -> Process:
     return workers[-1]
 
 
-@when("the replicas thaw")
+@when("the standbys thaw")
 def step_thaw(context: Context) -> None:
     now = state(context).topology
     now.thawed_at = max(node.faults.bring_back() for node in now.frozen)

@@ -25,33 +25,34 @@ def step_start_fresh(context: Context) -> None:
     state(context).service.started_at = topology.up()
 
 
-@then("within {seconds:d} seconds of the start every node and sentinel is healthy")
+@then("within {seconds:d} seconds of the start every Redis and sentinel is healthy")
 def step_ready_within(context: Context, seconds: int) -> None:
     ready = context.suite.sentinel().ready(since=state(context).service.started_at, within=seconds)
     assert_that(context.suite.evidence.observe(ready).elapsed, less_than_or_equal_to(seconds))
 
 
-@then(
-    "all sentinels name the same master, each seeing {replicas:d} replicas and {others:d} other sentinels, with quorum"
-)
-def step_sentinels_agree(context: Context, replicas: int, others: int) -> None:
-    agreement = context.suite.evidence.observe(context.suite.sentinel().watch.agreement(replicas, others))
+@then("all sentinels name the same main Redis, and each sees both standbys and the other two sentinels")
+def step_sentinels_agree(context: Context) -> None:
+    topology = context.suite.sentinel()
+    # Quorum too: each sentinel's CKQUORUM (sentinel_rules.sentinel_problems).
+    agreement = topology.watch.agreement(replicas=len(topology.data) - 1, others=len(topology.sentinels) - 1)
+    context.suite.evidence.observe(agreement)
     assert_that(agreement.problems, empty(), "sentinels that disagree, or do not see the whole topology")
 
 
-@then("both replicas follow that master with their link up")
+@then("both standbys follow the main Redis, up to date")
 def step_replicas_linked(context: Context) -> None:
     snapshot = context.suite.sentinel().watch.snapshot()
     assert_that(node_problems(snapshot.nodes, snapshot.master), empty(), f"replication: {snapshot}")
 
 
-@then("every data node keeps an append-only file, never evicts, and refuses writes that no replica receives")
+@then("every Redis keeps an append-only file, never evicts, and refuses writes that no standby receives")
 def step_node_settings(context: Context) -> None:
     settings = context.suite.evidence.observe(context.suite.sentinel().watch.node_settings())
     assert_that(settings.wrong, equal_to({}), f"data nodes without {settings.required}")
 
 
-@given("both replicas are stopped")
+@given("both standbys are stopped")
 def step_replicas_stopped(context: Context) -> None:
     topology = context.suite.sentinel()
     context.add_cleanup(best_effort(topology.forget_failed_failover))
@@ -66,7 +67,7 @@ def step_sentinels_unhealthy(context: Context, seconds: int) -> None:
     context.suite.evidence.observe(watch.wait_sentinel_checks_fail(since=fault_at, within=seconds))
 
 
-@given("the master crashed for good and a replica was promoted")
+@given("the main Redis crashed for good and a standby took over")
 def step_failed_over(context: Context) -> None:
     failover = watched(context)
     failover.crash(for_good=True)
@@ -74,8 +75,8 @@ def step_failed_over(context: Context) -> None:
     failover.wait_switched(within=context.suite.settings.ha_settle_timeout)
 
 
-@given("a key was written to the new master and acknowledged by a replica")
-@given("a key was written to the master and acknowledged by a replica")
+@given("a key was written to the new main Redis and a standby has it")
+@given("a key was written to the main Redis and a standby has it")
 def step_key_written(context: Context) -> None:
     now = state(context).data
     now.key, now.value = f"opterp20:ha:key:{secrets.token_hex(4)}", secrets.token_hex(8)
@@ -96,7 +97,7 @@ def step_ready_again(context: Context, seconds: int) -> None:
     context.suite.evidence.observe(ready)
 
 
-@then("the sentinels still name the promoted node as master")
+@then("the sentinels still name the standby that took over as the main Redis")
 def step_same_master(context: Context) -> None:
     named = context.suite.sentinel().watch.named_master(promoted=watched(context).new_master)
     assert_that(context.suite.evidence.observe(named).named, equal_to(named.promoted), named.seen)

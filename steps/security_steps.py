@@ -16,7 +16,7 @@ from harness.service import redis_client
     "a client without the password tries to reach Redis over the network, as another machine or another container would"
 )
 @when(
-    "a client without the password tries every node and sentinel over the network, "
+    "a client without the password tries every Redis and sentinel over the network, "
     "as another machine or another container would"
 )
 def step_from_elsewhere(context: Context) -> None:
@@ -38,7 +38,7 @@ def step_with_password(context: Context) -> None:
 
 
 @when("a client without the password sends commands that read, write and reconfigure")
-@when("a client without the password sends every node and sentinel commands that read, write and reconfigure")
+@when("a client without the password sends every Redis and sentinel commands that read, write and reconfigure")
 def step_unauthenticated(context: Context) -> None:
     state(context).safety.sent = context.suite.evidence.observe(exposure.unauthenticated_to(context.suite.nodes()))
 
@@ -61,7 +61,7 @@ def step_authenticated_and_healthy(context: Context) -> None:
 
 
 @then("the password appears in no container setting, Compose configuration, process list or log")
-@then("no node or sentinel shows the password in a container setting, Compose configuration, process list or log")
+@then("no Redis or sentinel shows the password in a container setting, Compose configuration, process list or log")
 def step_password_hidden(context: Context) -> None:
     password = context.suite.access.password or ""
     search = context.suite.evidence.observe(secrecy.search_nodes(password, context.suite.nodes()))
@@ -92,7 +92,7 @@ def step_owns_data(context: Context) -> None:
     assert_that(strangers, equal_to({}), f"files in /data not owned by redis-server's uid {now.safety.uids}")
 
 
-@when("the operator looks at who runs each node and sentinel")
+@when("the operator looks at who runs each Redis and sentinel")
 def step_look_at_every_user(context: Context) -> None:
     nodes, now = context.suite.nodes(), state(context).safety
     now.owners = {node.service: uid for node in nodes for uid in node.server_uids()}

@@ -19,13 +19,12 @@ from harness.probes.failover_facts import (
     AnsweringAgain,
     Demotion,
     MastersAtOnce,
-    Moments,
     PartitionLoss,
     Refusal,
     Switch,
     Switches,
-    timeline,
 )
+from harness.probes.failover_timeline import Moments, timeline
 from harness.probes.failover_writes import WritesThrough
 from harness.probes.sentinel_events import EventLog
 from harness.topology.node import Node

@@ -4,10 +4,9 @@ sentence for the sign-off (`Evidence.observe`). `failover.py` makes them."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
-from harness.probes.sentinel_events import EventLog
+from harness.probes.failover_timeline import FIRST_NAMED, LOST, OLD_STANDBY
 from harness.probes.writes import Tally, Write
 
 
@@ -34,10 +33,9 @@ class Switch:
     def __str__(self) -> str:
         t = self.times
         return (
-            f"{self.fault}: {self.old} lost, {self.new} named master "
-            f"by the first sentinel {seconds(t['+switch-master (first sentinel)'])} "
-            f"and by every sentinel {seconds(self.took)} after the {self.called}; "
-            f"+sdown {seconds(t['+sdown'])}, +odown {seconds(t['+odown'])}."
+            f"{self.fault}: the main Redis ({self.old}) lost {seconds(t[LOST])} after the {self.called}; "
+            f"{self.new} the new main Redis for one sentinel {seconds(t[FIRST_NAMED])} and for every sentinel "
+            f"{seconds(self.took)} after it."
         )
 
 
@@ -74,8 +72,8 @@ class Demotion:
 
     def __str__(self) -> str:
         return (
-            f"{self.old} was a linked replica of {self.new} "
-            f"{seconds(self.times['old master a linked replica'])} after the {self.fault}, "
+            f"{self.old} was a standby of {self.new}, up to date, "
+            f"{seconds(self.times[OLD_STANDBY])} after the {self.fault}, "
             f"{self.back:.2f} s after it was back."
         )
 
@@ -87,6 +85,7 @@ class WritesKept:
     fault: str
     tally: Tally
     kept: int  # replica-confirmed writes the new master holds
+    paused: float | None  # seconds from the fault to the first write accepted after it (None: none was)
     what = "writes through the failover"
 
     @property
@@ -102,14 +101,15 @@ class WritesKept:
             "replicated": len(t.replicated),
             "replicated kept": self.kept,
             "refused": t.refused,
+            "paused": None if self.paused is None else round(self.paused, 3),
         }
 
     def __str__(self) -> str:
         t = self.tally
         return (
-            f"{t.attempts} writes tried through the {self.fault}: {len(t.acknowledged)} acknowledged, "
-            f"{len(t.replicated)} confirmed by a replica, {self.kept} of those on the new master "
-            f"({self.lost} lost); refused meanwhile: {t.refusals()}."
+            f"Writes paused {seconds(self.paused)}. {t.attempts} writes tried through the {self.fault}: "
+            f"{len(t.acknowledged)} acknowledged, {len(t.replicated)} confirmed by a standby, {self.kept} of those "
+            f"on the new main Redis ({self.lost} lost); refused meanwhile: {t.refusals()}."
         )
 
 
@@ -258,40 +258,3 @@ class MastersAtOnce:
 
 def after(tally: Tally, moment: float) -> list[Write]:
     return [w for w in tally.acknowledged if w.at > moment]
-
-
-@dataclass(frozen=True)
-class Moments:
-    """The monotonic moments of a fault the harness itself saw."""
-
-    fault: float
-    returned: float | None  # the old master started, thawed or healed again
-    demoted: float | None  # the old master a linked replica (polled)
-
-
-def timeline(
-    events: EventLog, old: str, moments: Moments, tally: Tally | None, hammered: Tally | None
-) -> dict[str, float | None]:
-    """Seconds from the fault to each moment of the failover (None: it did not happen),
-    from every sentinel's events, the writes through it and what the harness saw."""
-    after = moments.fault
-
-    def since(moment: float | None) -> float | None:
-        return None if moment is None or math.isnan(after) else round(moment - after, 3)
-
-    switches = events.by_sentinel("+switch-master", after)
-    sdown, odown = events.first("+sdown", old, after), events.first("+odown", old, after)
-    converted = events.first("+convert-to-slave", old, after)
-    first_write = tally.first_success_after(after) if tally else None
-    last_direct = hammered.acknowledged[-1].at if hammered and hammered.acknowledged else None
-    return {
-        "+sdown": since(sdown.at if sdown else None),
-        "+odown": since(odown.at if odown else None),
-        "+switch-master (first sentinel)": since(min(switches.values()) if switches else None),
-        "+switch-master (last sentinel)": since(max(switches.values()) if switches else None),
-        "first write acknowledged after the fault": since(first_write.at if first_write else None),
-        "old master back": since(moments.returned),
-        "last write the old master accepted": since(last_direct),
-        "+convert-to-slave (old master)": since(converted.at if converted else None),
-        "old master a linked replica": since(moments.demoted),
-    }

@@ -13,7 +13,7 @@ from typing import Any
 
 from harness.core.errors import PreflightError
 from harness.core.evidence import SINGLE_NODE, Evidence
-from harness.reporting import risks, where
+from harness.reporting import gets, risks, where
 from harness.reporting.criteria import Criterion
 from harness.reporting.decision import Decision, to_pass
 from harness.reporting.specifications import ISSUE, SPECIFICATIONS, Sections, specification
@@ -93,6 +93,7 @@ class Checklist:
     topology: str = SINGLE_NODE  # the topology kind the run signed off (harness/topology/kinds.py)
     to_pass: str = ""  # one line on what would make the verdict PASSED ("" when it is)
     risks: tuple[str, ...] = ()  # test settings against production's, one sentence each
+    gets: str = ""  # what OpticsERP gets, in this run's figures (the Sentinel topology's: harness/reporting/gets.py)
 
     @property
     def title(self) -> str:
@@ -155,6 +156,7 @@ class Checklist:
             data.get("topology", SINGLE_NODE),  # reports from before the topology was recorded: the plan's
             data.get("to_pass", ""),
             tuple(data.get("risks", ())),
+            data.get("gets", ""),
         )
 
 
@@ -195,8 +197,9 @@ def build(
         tuple(run),
         evidence.engine.label if evidence.engine else "",
         evidence.topology,
-        to_pass(len(failed), len(not_run), refusal.summary if refusal else "", [n for _, _, n in unproven]),
+        to_pass(len(failed), len(not_run), refusal.summary if refusal else "", [n for _, _, n in unproven], spec.runs),
         risks.said(spec.risks, evidence.test_settings),
+        gets.paragraph(evidence),
     )
 
 

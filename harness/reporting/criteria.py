@@ -114,82 +114,76 @@ CONSUMERS = tuple(
     )
 )
 
-# The plan's production phase: the Sentinel topology of docker-compose.ha.yml.
+# The plan's production phase: the Sentinel topology of docker-compose.ha.yml, in
+# OpticsERP's words: the master is "the main Redis", a replica "a standby".
 HA = tuple(
     Criterion(key, text, "ha")
     for key, text in (
         (
             "ready",
-            "Ready within 10 s of up: every node healthy, all 3 sentinels name one master and see 2 replicas "
-            "and 2 other sentinels with quorum, both replicas linked",
+            "Ready within 10 s of the start: every Redis and sentinel healthy, all three sentinels agreeing on the "
+            "main Redis, both standbys following it",
         ),
         (
             "crash-failover",
-            "Failover on a crash: every sentinel names a new master within down-after + 3 s (6 s); it is master, "
-            "the other replica follows it, and it takes writes",
+            "A main Redis that crashes is replaced by a standby within 6 s, which takes writes, the other standby "
+            "following it",
         ),
         (
             "no-write-lost",
-            "No write a replica confirmed (WAIT 1) is lost when the master crashes; writes only the old master "
-            "acknowledged are counted and their loss reported",
+            "No write a standby confirmed is lost when the main Redis crashes; the writes only it took are counted "
+            "and their loss reported",
         ),
         (
             "old-master-returns",
-            "The old master comes back as a replica, never as a second master, and accepts no write",
+            "The old main Redis comes back as a standby, never as a second main Redis, and takes no write",
         ),
         (
             "restart-absorbs",
-            "Negative control: a crash the restart policy absorbs is no failover, and the data is intact",
+            "Negative control: a crash that Docker's restart absorbs is no failover, and the data is intact",
         ),
         (
             "manual-failover",
-            "Manual failover (writes paused, then SENTINEL FAILOVER): within the bound, no confirmed write lost, "
-            "the old master demoted",
+            "A failover the operator asks for (writes paused first): within 5 s, no confirmed write lost, the old "
+            "main Redis demoted",
         ),
-        ("frozen-master", "A frozen master is failed over, and demoted without accepting a write when it thaws"),
+        ("frozen-master", "A main Redis that freezes is replaced within 7 s, and demoted without taking a write"),
         (
             "partition",
-            "A partition: a replica is promoted on the majority side, the cut-off master refuses writes within 6 s "
-            "and is demoted on healing; the writes it acknowledged alone are counted lost, no WAIT-confirmed one",
+            "A network split: a standby takes over on the sentinels' side, the cut-off main Redis refuses writes "
+            "within 6 s and becomes a standby when the network heals; only the writes it took alone are lost, "
+            "counted, never a confirmed one",
         ),
         (
             "majority",
-            "Majority: with one sentinel down a crash still fails over; with two down none happens, and there "
-            "are never two masters",
+            "Two of three sentinels decide: with one down a crash still fails over; with two down none happens, "
+            "and there are never two main Redis at once",
         ),
-        ("stack-restart", "A restart of the whole stack after a failover keeps the new master and its data"),
-        (
-            "truthful-health",
-            "Truthful health: a sentinel that sees no master reports itself unhealthy, although its quorum is fine",
-        ),
+        ("stack-restart", "A restart of the whole stack after a failover keeps the new main Redis and its data"),
+        ("truthful-health", "Truthful health: a sentinel that sees no main Redis reports itself unhealthy"),
         (
             "consumers-crash",
-            "Consumers across a crash: the sync lock still held by its worker and passed on, the Celery worker "
-            "carrying on within 10 s of the new master, every queued task run once, the stored job firing",
+            "Through a crash: the sync lock still held by its worker and passed on, the Celery worker carrying on "
+            "within 10 s of the new main Redis, every waiting task run once, the stored job firing",
         ),
-        ("consumers-manual", "Consumers across a manual failover: the same, with the old master demoted under them"),
-        (
-            "consumers-frozen",
-            "Consumers across a frozen master, which keeps their connections open: the same, within the same bounds",
-        ),
+        ("consumers-manual", "Through a failover the operator asks for: the same"),
+        ("consumers-frozen", "Through a main Redis that freezes and keeps the consumers' connections open: the same"),
         (
             "consumers-in-network",
-            "Consumers in a container on opticserp_network, with README's in-network settings: the same across a "
-            "crash, finding the new master by the sentinels' service names",
+            "Consumers in a container on OpticsERP's network, finding the sentinels by name: the same through a crash",
         ),
         (
             "consumers-partition",
-            "Consumers across a partition, on the cut-off master's side: the same, once its refusal of their "
-            "writes sends them to the new master",
+            "Consumers on the cut-off side of a network split: the same, once the cut-off main Redis refuses them",
         ),
         (
             "replicas-lost",
-            "With both replicas lost the sync lock is refused, not handed out unreplicated, and a Celery worker "
-            "refused by the master (NOREPLICAS) waits for the replicas instead of exiting",
+            "With both standbys lost, the sync lock is refused rather than granted on one copy, and a Celery worker "
+            "waits for the standbys instead of exiting",
         ),
         (
             "not-open",
-            "No node or sentinel is open to the network: nobody gets in from elsewhere without the password, "
+            "No Redis or sentinel is open to the network: nobody gets in from elsewhere without the password, "
             "which is demanded and shown nowhere; none runs as root",
         ),
     )
@@ -253,16 +247,16 @@ def criterion_of(tags: object) -> str:
 # What the Sentinel topology's design asks OpticsERP to accept: its trade-offs, each proven by a criterion.
 HA_CHANGES = (
     Change(
-        "With both replicas lost, the sync lock is refused and the Celery workers wait: the master takes no write "
-        "that no replica receives (min-replicas-to-write 1).",
-        "A lock or task only the master holds is lost with it in the next failover; stopping the fiscal sync "
+        "With both standbys lost, the sync lock is refused and the Celery workers wait: the main Redis takes no "
+        "write that no standby receives (min-replicas-to-write 1).",
+        "A lock or task only the main Redis holds is lost with it in the next failover; stopping the fiscal sync "
         "is safer than running it twice.",
         "replicas-lost",
     ),
     Change(
-        "Only the sync lock waits for a replica's confirmation (WAIT). A Celery task or a stored job that a "
-        "master acknowledged alone can be lost when it crashes, and up to about 5 s of them in a network partition.",
-        "Waiting for a replica on every task would slow every enqueue; the loss is counted and reported by the "
+        "Only the sync lock waits for a standby's confirmation (WAIT). A Celery task or a stored job that the "
+        "main Redis took alone can be lost when it crashes, and up to about 5 s of them in a network split.",
+        "Waiting for a standby on every task would slow every enqueue; the loss is counted and reported by the "
         "failover and partition scenarios, never silent.",
         "partition",
     ),
@@ -270,18 +264,18 @@ HA_CHANGES = (
         "OPTERP-21, OPTERP-22 and OPTERP-24 connect through the sentinels, with the settings of "
         "stand_ins/sentinel_clients.py (README, Connecting to the HA topology), not as the plan's "
         "redis.Redis(host='localhost', port=6379).",
-        "A fixed address keeps writing to a master that has been replaced, or to one that is cut off.",
+        "A fixed address keeps writing to a main Redis that has been replaced, or to one that is cut off.",
         "consumers-crash",
     ),
     Change(
-        "The topology publishes ports 16380-16392 on this machine only (data nodes and sentinels), not 6379.",
+        "The topology publishes ports 16380-16392 on this machine only (Redis and sentinels), not 6379.",
         "Six services need six ports; 6379 stays free for the single node.",
         "not-open",
     ),
     Change(
-        "A manual handover pauses writes on the master first (CLIENT PAUSE ... WRITE), then asks a sentinel "
-        "for the failover (README, High availability).",
-        "Without the pause the old master acknowledges writes while another is promoted, and they are lost.",
+        "A failover the operator asks for pauses writes on the main Redis first (CLIENT PAUSE ... WRITE), then "
+        "asks a sentinel (README, High availability).",
+        "Without the pause the old main Redis takes writes while a standby takes over, and they are lost.",
         "manual-failover",
     ),
 )

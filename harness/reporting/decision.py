@@ -41,10 +41,14 @@ class Decision:
         return f"Signed by: {BLANK}   Date: {BLANK}   Commit: {commit}"
 
 
-def to_pass(failed: int, not_run: int, refusal: str, needs: list[str]) -> str:
-    """One line on what would make the verdict PASSED ("" when it is)."""
+def to_pass(failed: int, not_run: int, refusal: str, needs: list[str], runs: str = "") -> str:
+    """One line on what would make the verdict PASSED ("" when it is); `runs`:
+    the runs it takes, where no one run can hold every criterion."""
     if refusal:
         return f"To be PASSED: fix what stopped the run ({refusal}), then run it again."
+    if runs:
+        fixes = [f"fix the {failed} failed criteria"] if failed else []
+        return f"To be PASSED: {' and '.join(fixes)}{'; then ' if fixes else ''}{runs}"
     if failed or not_run:
         parts = [f"fix the {failed} failed criteria"] if failed else []
         parts += [f"run the {not_run} that did not run"] if not_run else []

@@ -105,6 +105,7 @@ def _wiki(checklist: Checklist, level: Detail, to: Publication) -> str:
         *([f"_{wiki_text(checklist.to_pass)}_"] if checklist.to_pass else []),
         "{panel}",
         wiki_text(_at_a_glance(checklist)),
+        *([wiki_text(checklist.gets)] if checklist.gets else []),
         f"h3. {wiki_text(CHANGES_TITLE)}",
     ]
     lines += [
@@ -181,6 +182,7 @@ def _adf(checklist: Checklist, level: Detail, to: Publication) -> dict[str, Any]
             + ([_paragraph([_text(checklist.to_pass, em=True)])] if checklist.to_pass else []),
         },
         _paragraph([_text(_at_a_glance(checklist))]),
+        *([_paragraph([_text(checklist.gets)])] if checklist.gets else []),
         _heading(3, CHANGES_TITLE),
         _bullets(
             [

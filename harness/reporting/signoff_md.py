@@ -16,6 +16,7 @@ def markdown(checklist: Checklist) -> str:
     headline = f"**{checklist.verdict}**: {checklist.headline}" + (f" {checklist.detail}" if checklist.detail else "")
     lines = [f"# {checklist.title}", "", headline, ""] + ([checklist.to_pass, ""] if checklist.to_pass else [])
     lines += ["| | |", "|---|---|", *(f"| {key} | {value} |" for key, value in checklist.overview), ""]
+    lines += [checklist.gets, ""] if checklist.gets else []
     lines += [f"## {CHANGES_TITLE}", ""]
     for change in checklist.changes:
         lines.append(f"- {change.text} *Why:* {change.why} Proven by `{change.label}`: **{change.verdict}**.")

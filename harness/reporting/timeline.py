@@ -1,26 +1,23 @@
 """A failover's timeline as an inline SVG for report.html: the fault at 0, each
-event measured from it on one axis, and two windows shaded, so a reader sees
-them at a glance: unavailable (the fault until every sentinel names the new
-one, or a writer succeeds again) and an old master back but not yet a replica. No dependency: the SVG is
-written by hand."""
+moment measured from it on one axis, and the spans the caller names shaded (writes
+paused; the old main Redis back but not yet a standby), so a reader sees them
+at a glance. No dependency: the SVG is written by hand."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from html import escape
 
 WIDTH, LEFT, RIGHT = 720, 20, 20
 AXIS_Y, ROW = 40, 16
-FIRST_WRITE, LAST_SWITCH = "first write acknowledged after the fault", "+switch-master (last sentinel)"
-OLD_MASTER_BACK = ("old master back", "old master a linked replica")
-UNAVAILABLE, WRITABLE_OLD = "unavailable to writers", "old master back, not yet a replica"
-COLOURS = {UNAVAILABLE: "#f4c7c3", WRITABLE_OLD: "#fce8b2"}
+COLOURS = ("#f4c7c3", "#fce8b2")  # the first span's, the second's
 
 
-def svg(fault: str, moments: Mapping[str, float | None]) -> str:
-    """`moments`: seconds from the fault to each named event (None: it did not happen)."""
+def svg(fault: str, moments: Mapping[str, float | None], spans: Sequence[tuple[str, float, float]] = ()) -> str:
+    """`moments`: seconds from the fault to each named moment (None: it did not
+    happen); `spans`: (label, from, to) in the same seconds, shaded in that order."""
     seen = {"fault": 0.0, **{name: at for name, at in moments.items() if at is not None}}
-    end = max(seen.values()) or 1.0
+    end = max([*seen.values(), *(stop for _, _, stop in spans)]) or 1.0
     scale = (WIDTH - LEFT - RIGHT) / end
 
     def x(seconds: float) -> float:
@@ -28,20 +25,16 @@ def svg(fault: str, moments: Mapping[str, float | None]) -> str:
 
     shapes: list[str] = []
     legend_y = AXIS_Y + ROW * (len(seen) + 1) + 8
-    # Unavailable until a writer succeeds again, or, with no writer, until every sentinel switched.
-    unavailable = ("fault", FIRST_WRITE if FIRST_WRITE in seen else LAST_SWITCH)
-    for number, (label, (start, stop)) in enumerate(((UNAVAILABLE, unavailable), (WRITABLE_OLD, OLD_MASTER_BACK))):
-        if start in seen and stop in seen and seen[stop] >= seen[start]:
-            colour, width = COLOURS[label], max(1.0, (seen[stop] - seen[start]) * scale)
-            shapes.append(
-                f'<rect x="{x(seen[start]):.1f}" y="{AXIS_Y - 14}" width="{width:.1f}" height="14" fill="{colour}">'
-                f"<title>{escape(label)}: {seen[stop] - seen[start]:.2f} s</title></rect>"
-            )
-            shapes.append(
-                f'<rect x="{LEFT + number * 260}" y="{legend_y - 10}" width="12" height="12" fill="{colour}"/>'
-                f'<text x="{LEFT + number * 260 + 16}" y="{legend_y}">{escape(label)} '
-                f"({seen[stop] - seen[start]:.2f} s)</text>"
-            )
+    for number, (label, start, stop) in enumerate(spans[: len(COLOURS)]):
+        colour, width = COLOURS[number], max(1.0, (stop - start) * scale)
+        shapes.append(
+            f'<rect x="{x(start):.1f}" y="{AXIS_Y - 14}" width="{width:.1f}" height="14" fill="{colour}">'
+            f"<title>{escape(label)}: {stop - start:.2f} s</title></rect>"
+        )
+        shapes.append(
+            f'<rect x="{LEFT + number * 260}" y="{legend_y - 10}" width="12" height="12" fill="{colour}"/>'
+            f'<text x="{LEFT + number * 260 + 16}" y="{legend_y}">{escape(label)} ({stop - start:.2f} s)</text>'
+        )
     shapes.append(f'<line x1="{LEFT}" y1="{AXIS_Y}" x2="{WIDTH - RIGHT}" y2="{AXIS_Y}" stroke="#444"/>')
     for second in range(int(end) + 1):
         shapes.append(

@@ -19,6 +19,7 @@ from behave.runner import Context
 from harness.core import hints
 from harness.core.config import Settings
 from harness.core.errors import PreflightError
+from harness.probes import failover_timeline
 from harness.reporting import junit, timeline
 from harness.reporting.criteria import criterion_of
 from harness.reporting.publish import publish
@@ -143,7 +144,8 @@ def _attach_timeline(context: Context, step: Step) -> None:
     failover = scenario_state.state(context).topology.failover
     last = step is context.scenario.steps[-1] or step.status.has_failed()
     if failover is not None and last and not math.isnan(failover.fault_at):
-        context.attach("text/html", timeline.svg(failover.fault, failover.timeline()).encode())
+        times = failover.timeline()
+        context.attach("text/html", timeline.svg(failover.fault, times, failover_timeline.windows(times)).encode())
 
 
 def _runtime_selected(context: Context) -> bool:

@@ -72,8 +72,15 @@ class Runner(BehaveRunner):
         suite = getattr(self.context, "suite", None) if self.context is not None else None
         if suite is not None:
             reports = suite.settings.reports_dir
-            html_verdict.open_with_verdict(reports / HTML, reports / SIGNOFF_JSON)
+            html_verdict.open_with_verdict(reports / HTML, reports / SIGNOFF_JSON, self._plan_order())
         return failed or self.red
+
+    def _plan_order(self) -> list[str]:
+        """The run's features by name, in the order of the criteria they prove (the sign-off's)."""
+        kind = asked_kind(self.config.tag_expression, [Path(p) for p in self.config.paths])
+        criteria = [f"{c.prefix}:{tag}" for c in SPECIFICATIONS[kind.name].criteria for tag in c.proven_by]
+        features = [(f.name, [t for s in f.walk_scenarios() for t in s.effective_tags]) for f in self.features]
+        return html_verdict.plan_order(features, criteria)
 
     def _print(self, *args: Any, **kwargs: Any) -> None:
         if self.stopped_because is not None and args and args[0] == _BY_USER:

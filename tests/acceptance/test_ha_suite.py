@@ -83,7 +83,7 @@ def test_the_ha_sign_off_is_its_own_checklist_with_a_figure_on_every_line(plain_
 def test_report_html_draws_each_failover_from_its_events(plain_run):
     _, reports, _ = plain_run
     html = (reports / "report.html").read_text()
-    assert html.count("<svg") >= FAILOVER_SCENARIOS and "+switch-master (last sentinel)" in html
+    assert html.count("<svg") >= FAILOVER_SCENARIOS and "new main Redis named by every sentinel" in html
 
 
 @pytest.mark.engine

@@ -9,7 +9,7 @@ from harness.reporting.criteria import CHANGES
 from harness.reporting.decision import BOX, TITLE
 from harness.reporting.signoff_md import markdown
 from harness.reporting.wiki_markup import wiki_text
-from tests.support.runs import failing_run, passing_run, provisional_run
+from tests.support.runs import failing_run, passing_run, provisional_run, sentinel_run
 
 
 def test_a_provisional_run_says_what_would_make_it_passed_under_its_verdict():
@@ -51,3 +51,11 @@ def test_both_jira_bodies_carry_the_decision_and_the_line_to_pass():
     assert f"h3. {wiki_text(TITLE)}" in wiki and wiki.count(f"* {BOX}") == len(run.decision.boxes)
     texts = jira_format.adf_texts(adf)
     assert run.to_pass in texts and sum(t.startswith(BOX) for t in texts) == len(run.decision.boxes)
+
+
+def test_an_ha_run_names_the_two_runs_its_passed_takes():
+    checklist = sentinel_run()
+    assert checklist.verdict == "PROVISIONAL"
+    assert checklist.to_pass.startswith("To be PASSED: two runs, signed together: ")
+    assert "--tags=~@ha-partition` on Docker Desktop on Windows" in checklist.to_pass
+    assert "`uv run behave --tags=@ha-partition` on a local Linux engine" in checklist.to_pass

@@ -11,6 +11,7 @@ import pytest
 from harness.core.errors import HarnessError, TerminalState
 from harness.core.polling import Poller
 from harness.probes.failover import MANUAL, Failover
+from harness.probes.failover_timeline import ALL_NAMED, FIRST_NAMED, LOST, OLD_BACK, OLD_TOLD, UNANSWERING, WRITES_BACK
 from harness.probes.sentinel_events import NO_GOOD_REPLICA, Event, EventLog
 from harness.probes.writes import Tally, Write
 from harness.topology.sentinel_rules import Monitoring
@@ -85,10 +86,10 @@ def test_the_timeline_is_seconds_from_the_fault_and_none_for_what_did_not_happen
         acknowledged=[Write(1, FAULT_AT - 0.5, True, "redis-1"), Write(2, FAULT_AT + 6.5, True, "redis-2")]
     )
     timeline = failover.timeline()
-    assert timeline["+sdown"] == 5.1 and timeline["+odown"] == 5.2
-    assert (timeline["+switch-master (first sentinel)"], timeline["+switch-master (last sentinel)"]) == (5.9, 6.3)
-    assert timeline["first write acknowledged after the fault"] == 6.5
-    assert timeline["old master back"] is None and timeline["+convert-to-slave (old master)"] is None
+    assert timeline[UNANSWERING] == 5.1 and timeline[LOST] == 5.2
+    assert (timeline[FIRST_NAMED], timeline[ALL_NAMED]) == (5.9, 6.3)
+    assert timeline[WRITES_BACK] == 6.5
+    assert timeline[OLD_BACK] is None and timeline[OLD_TOLD] is None
 
 
 def test_asking_for_the_new_master_before_the_switch_is_a_harness_error():

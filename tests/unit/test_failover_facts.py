@@ -2,6 +2,7 @@
 and the sentence each says for the sign-off."""
 
 from harness.probes.failover_facts import PartitionLoss, Switch, WritesKept
+from harness.probes.failover_timeline import FIRST_NAMED, LOST, UNANSWERING
 from harness.probes.writes import Tally, Write
 
 
@@ -42,16 +43,17 @@ def test_a_partition_loss_says_what_was_lost_and_keeps_the_figures():
 
 def test_writes_kept_counts_the_replica_confirmed_writes_missing_on_the_new_master():
     tally = Tally([Write(1, 1.0, True, "redis-1"), Write(2, 2.0, True, "redis-1"), Write(3, 3.0, False, "redis-1")])
-    kept = WritesKept("crash", tally, kept=1)
+    kept = WritesKept("crash", tally, kept=1, paused=5.25)
     assert kept.lost == 1
-    assert "2 confirmed by a replica, 1 of those on the new master (1 lost)" in str(kept)
+    assert str(kept).startswith("Writes paused 5.25 s. ")
+    assert "2 confirmed by a standby, 1 of those on the new main Redis (1 lost)" in str(kept)
 
 
 def test_a_switch_says_who_was_named_and_when():
-    times = {"+switch-master (first sentinel)": 5.9, "+sdown": 5.1, "+odown": 5.2}
+    times = {FIRST_NAMED: 5.9, UNANSWERING: 5.1, LOST: 5.2}
     switch = Switch("crash", "crash", "redis-1", "redis-2", 6.3, times)  # type: ignore[arg-type]
     assert str(switch) == (
-        "crash: redis-1 lost, redis-2 named master by the first sentinel 5.90 s and by every sentinel 6.30 s "
-        "after the crash; +sdown 5.10 s, +odown 5.20 s."
+        "crash: the main Redis (redis-1) lost 5.20 s after the crash; redis-2 the new main Redis for one "
+        "sentinel 5.90 s and for every sentinel 6.30 s after it."
     )
     assert switch.value == {"fault": "crash", **times}
