@@ -192,8 +192,8 @@ class Refused:
 
     def __str__(self) -> str:
         return (
-            f"The master refused the Celery worker's BRPOP with {self.refusal} {self.after:.2f} s after both "
-            "replicas froze."
+            f"The main Redis refused the Celery worker's commands ({self.refusal}) {self.after:.2f} s after both "
+            "standbys froze."
         )
 
 

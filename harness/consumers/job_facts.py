@@ -54,7 +54,7 @@ class FiresAfterSwitch:
 
     def __str__(self) -> str:
         return (
-            f"The job stored before the {self.fault} fired {self.took:.2f} s after the new master was named, "
+            f"The job stored before the {self.fault} fired {self.took:.2f} s after the new main Redis was named, "
             f"and again {self.again:.2f} s later, by scheduler pid {self.scheduler}."
         )
 

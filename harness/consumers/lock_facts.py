@@ -122,7 +122,7 @@ class RefusedWithoutReplica:
     def __str__(self) -> str:
         error = f": {self.answer['error']}" if self.answer.event == "refused" else ""
         return (
-            f"With both replicas frozen, a sync worker asking for the lock {self.took:.2f} s after the freeze was "
+            f"With both standbys frozen, a sync worker asking for the lock {self.took:.2f} s after the freeze was "
             f"told {self.answer.event}{error}; the lock's owner: {self.owner}."
         )
 

@@ -127,8 +127,8 @@ class UnconfirmedLost:
 
     def __str__(self) -> str:
         return (
-            f"{self.acknowledged} writes were acknowledged by a master without a replica's confirmation: "
-            f"{self.kept} are on the new master, {self.acknowledged - self.kept} lost."
+            f"{self.acknowledged} writes were taken by the main Redis before a standby confirmed them: "
+            f"{self.kept} are on the new main Redis, {self.acknowledged - self.kept} lost."
         )
 
 
@@ -149,7 +149,7 @@ class DirectWrites:
 
     def __str__(self) -> str:
         return (
-            f"The returning old master was sent {self.tally.attempts} writes directly: {self.accepted} "
+            f"The returning old main Redis was sent {self.tally.attempts} writes directly: {self.accepted} "
             f"accepted; refused: {self.tally.refusals()}."
         )
 
@@ -235,8 +235,8 @@ class Switches:
 
     def __str__(self) -> str:
         return (
-            f"Watched {self.watched:g} s after the crash: {len(self.announced)} +switch-master events, "
-            f"at most {self.most_masters} master at once."
+            f"Watched {self.watched:g} s after the crash: {len(self.announced)} handovers to a standby, "
+            f"at most {self.most_masters} main Redis at once."
         )
 
 
@@ -253,7 +253,7 @@ class MastersAtOnce:
         return self.most
 
     def __str__(self) -> str:
-        return f"{self.master} was master again; at most {self.most} master at any moment."
+        return f"{self.master} was the main Redis again; at most {self.most} main Redis at any moment."
 
 
 def after(tally: Tally, moment: float) -> list[Write]:

@@ -27,7 +27,8 @@ class Decision:
         if not self.signable:
             return []
         lines = [f"{BOX} I approve this change from the plan: {change}" for change in self.changes]
-        lines += [f"{BOX} I accept as not verified: {sentence}" for sentence in self.not_verified]
+        # Named by its subject only: the sentence itself is under Not verified, just above.
+        lines += [f"{BOX} I accept as not verified: {subject(sentence)}" for sentence in self.not_verified]
         of = f" of commit {self.commit}" if self.commit else ""
         lines.append(f"{BOX} I accept this {self.verdict} run{of} as the sign-off of {self.issue}.")
         return lines
@@ -39,6 +40,12 @@ class Decision:
             return "A FAILED run cannot be signed: see what would make it PASSED above, then run it again."
         commit = self.commit or BLANK
         return f"Signed by: {BLANK}   Date: {BLANK}   Commit: {commit}"
+
+
+def subject(sentence: str) -> str:
+    """What a sentence under Not verified is about: the words before its first colon, or all of it."""
+    head, colon, _ = sentence.partition(": ")
+    return f"{head} (see Not verified)" if colon else sentence
 
 
 def to_pass(failed: int, not_run: int, refusal: str, needs: list[str], runs: str = "") -> str:

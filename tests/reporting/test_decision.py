@@ -35,6 +35,10 @@ def test_the_decision_has_a_box_for_each_change_each_item_not_verified_and_the_v
     boxes = run.decision.boxes
     assert len(boxes) == len(CHANGES) + len(run.not_verified) + 1 and all(b.startswith(BOX) for b in boxes)
     assert boxes[-1] == f"{BOX} I accept this PROVISIONAL run of commit 5b48e8f as the sign-off of OPTERP-20."
+    # Each item not verified by its subject: what the stand-in was is said once, under Not verified.
+    assert f"{BOX} I accept as not verified: The registry's redis:7-alpine (see Not verified)" in boxes
+    assert any("built or loaded locally" in s for s in run.not_verified)
+    assert not any("built or loaded locally" in box for box in boxes)
     text = markdown(run)
     assert text.rstrip().endswith("Signed by: ______________   Date: ______________   Commit: 5b48e8f")
     assert text.index(f"## {TITLE}") > text.index("## Run")
