@@ -85,7 +85,7 @@ class WritesKept:
     fault: str
     tally: Tally
     kept: int  # replica-confirmed writes the new master holds
-    paused: float | None  # seconds from the fault to the first write accepted after it (None: none was)
+    paused: float | None  # seconds from the fault to the first write the new master took and a replica confirmed
     what = "writes through the failover"
 
     @property

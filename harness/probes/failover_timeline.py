@@ -15,7 +15,7 @@ UNANSWERING = "main Redis unanswering, for one sentinel"  # +sdown
 LOST = "main Redis lost: two sentinels agree"  # +odown
 FIRST_NAMED = "new main Redis named by one sentinel"  # +switch-master, the first sentinel's
 ALL_NAMED = "new main Redis named by every sentinel"  # +switch-master, the last sentinel's
-WRITES_BACK = "writes accepted again"  # the writer's first success after the fault
+WRITES_BACK = "writes accepted again"  # the first write after the fault a new main Redis took and a standby confirmed
 OLD_BACK = "old main Redis back"
 OLD_LAST_WRITE = "last write the old main Redis took"
 OLD_TOLD = "old main Redis told to follow"  # +convert-to-slave
@@ -60,7 +60,7 @@ def timeline(
     switches = events.by_sentinel("+switch-master", after)
     sdown, odown = events.first("+sdown", old, after), events.first("+odown", old, after)
     converted = events.first("+convert-to-slave", old, after)
-    first_write = tally.first_success_after(after) if tally else None
+    first_write = tally.resumed_after(after, old) if tally else None
     last_direct = hammered.acknowledged[-1].at if hammered and hammered.acknowledged else None
     return {
         UNANSWERING: since(sdown.at if sdown else None),

@@ -73,11 +73,11 @@ class WritesThrough:
             loop.stop()
 
     # -- what they came to ---------------------------------------------------------
-    def kept(self, fault: str, fault_at: float, new: redis.Redis) -> WritesKept:
+    def kept(self, fault: str, fault_at: float, old: str, new: redis.Redis) -> WritesKept:
         """The writes stopped, and the replica-confirmed ones looked for on the new master (`new`)."""
         self.stop()
         tally = self._stopped(self.tally)
-        resumed = tally.first_success_after(fault_at)
+        resumed = tally.resumed_after(fault_at, old)
         paused = None if resumed is None else resumed.at - fault_at
         return WritesKept(fault, tally, writes.present(new, tally.replicated), paused)
 

@@ -55,6 +55,12 @@ class Tally:
     def first_success_after(self, moment: float) -> Write | None:
         return next((w for w in self.acknowledged if w.at > moment), None)
 
+    def resumed_after(self, moment: float, old: str) -> Write | None:
+        """The first write after `moment` that a node other than `old` acknowledged
+        and a replica confirmed: the writes' pause ends there, not at a write the
+        old master took alone (a cut-off one goes on acknowledging for seconds)."""
+        return next((w for w in self.replicated if w.at > moment and w.node != old), None)
+
     def refusals(self) -> str:
         return ", ".join(f"{count} {kind}" for kind, count in sorted(self.refused.items())) or "none"
 

@@ -29,3 +29,17 @@ def test_a_refused_write_is_counted_by_its_kind():
     time.sleep(0.05)
     tally = loop.stop()
     assert set(tally.refused) == {"NOREPLICAS"} and tally.first_refusal is not None and not tally.acknowledged
+
+
+def test_the_writes_pause_ends_at_the_first_write_a_new_master_took_and_a_replica_confirmed():
+    tally = writes.Tally(
+        [
+            writes.Write(1, 9.0, True, "redis-1"),  # before the fault
+            writes.Write(2, 10.2, True, "redis-1"),  # the cut-off old master, still confirming for a moment
+            writes.Write(3, 10.4, False, "redis-1"),  # ... then alone
+            writes.Write(4, 14.1, False, "redis-2"),  # the new one, before a replica follows it
+            writes.Write(5, 14.3, True, "redis-2"),
+        ]
+    )
+    resumed = tally.resumed_after(10.0, old="redis-1")
+    assert resumed is not None and resumed.n == 5
