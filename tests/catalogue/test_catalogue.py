@@ -11,6 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from behave.configuration import Configuration
+from behave.parser import parse_file
 
 from tests.support.catalogue import (
     DELIVERED,
@@ -139,10 +141,7 @@ def _changes(before: list[str], after: list[str]) -> list[str]:
 
 
 def _scenarios() -> set[str]:
-    """Every scenario of the features, as "file.feature: name"."""
-    found = set()
-    for feature in FEATURES.rglob("*.feature"):
-        for line in feature.read_text(encoding="utf-8").splitlines():
-            if match := re.match(r"\s*Scenario(?: Outline)?:\s*(.+?)\s*$", line):
-                found.add(f"{feature.name}: {match.group(1)}")
-    return found
+    """Every scenario of the features, as "file.feature: name": an outline's rows
+    named as behave names them in a run (pyproject's annotation schema)."""
+    Configuration([])  # applies [tool.behave] (scenario_outline_annotation_schema) to the parser's outlines
+    return {f"{path.name}: {s.name}" for path in FEATURES.rglob("*.feature") for s in parse_file(path).walk_scenarios()}
