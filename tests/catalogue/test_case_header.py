@@ -81,7 +81,7 @@ def test_the_scenarios_left_to_timing_are_not_run(tmp_path: Path):
     path.write_text(HEADER + "# May also fail:\n#   celery_broker.feature: redelivery (after 1 s)\n" + DIFF)
     case = Case.parse(path)
     assert len(case.fails) == 2 and case.may_fail == {"celery_broker.feature: redelivery (after 1 s)"}
-    assert selection(case) == ("--name", r"^(?!(?:redelivery\ \(after\ 1\ s\))$)")
+    assert selection(case) == ("--name", r"^(?!(?:redelivery\ \(after\ 1\ s\))$)", *case.features)
 
 
 def test_a_case_of_the_sentinel_topology_runs_the_ha_features(tmp_path: Path):
@@ -91,3 +91,17 @@ def test_a_case_of_the_sentinel_topology_runs_the_ha_features(tmp_path: Path):
     case = Case.parse(path)
     assert (case.runs, case.target) == ("ha", "docker-compose.ha.yml")
     assert selection(case)[0] == "--tags=@ha"
+
+
+def test_a_mutant_runs_the_features_that_hold_the_scenarios_it_names(tmp_path: Path):
+    path = tmp_path / "aof-off.patch"
+    path.write_text(HEADER + DIFF)
+    case = Case.parse(path)
+    assert case.features == tuple(sorted({f"features/{s.split(': ')[0]}" for s in case.fails}))
+    assert selection(case)[-len(case.features) :] == case.features
+    ha = tmp_path / "quorum-3.patch"
+    ha.write_text(
+        HEADER.replace("# Runs: all", "# Runs: ha").replace("definition.feature", "topology.feature")
+        + DIFF.replace("docker-compose.yml", "docker-compose.ha.yml")
+    )
+    assert all(f.startswith("features/ha/") for f in Case.parse(ha).features)

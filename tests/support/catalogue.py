@@ -29,6 +29,13 @@ case changes it makes that case fail to apply, in the quick loop.
     @@ -18,3 +18,3 @@
     ...
 
+A mutant runs the features that hold the scenarios it names (its kind's tags,
+within those files): it must fail exactly the named ones, and every other
+scenario of those features must pass. The rest of the suite is not run for it:
+a mistake proves itself where it is caught, and a run of the whole suite per
+mistake cost more than the test command's bound allows. An equivalent runs its
+kind's whole selection, since it must pass everything.
+
 An equivalent whose header says `# Same model as: docker-compose.yml` is
 proven by model equality: Docker Compose normalises it to the very model it
 makes of the delivered file (extension fields, `x-*`, aside), so every run of
@@ -55,6 +62,7 @@ from tests.support.behave_run import ROOT, behave
 from tests.support.patch import DoesNotApply, Patch
 
 MUTANTS = ROOT / "tests" / "mutants"
+FEATURES = ROOT / "features"
 EQUIVALENTS = ROOT / "tests" / "equivalents"
 DELIVERED = ("docker-compose.yml", "docker-compose.ha.yml")
 HA_FILE = "docker-compose.ha.yml"
@@ -105,9 +113,22 @@ class Case:
         return self.patch.target if self.patch else self.compose_file or DELIVERED[0]
 
     @property
+    def features(self) -> tuple[str, ...]:
+        """The feature files a mutant's run is judged on: those holding the scenarios it
+        must fail (an equivalent's: none named, so its kind's whole selection)."""
+        folder = FEATURES / "ha" if self.target == HA_FILE else FEATURES
+        return tuple(sorted({str((folder / s.split(": ", 1)[0]).relative_to(ROOT)) for s in self.fails}))
+
+    @property
     def cost(self) -> tuple[float, float]:
-        """The seconds its run takes, and the cores it keeps busy."""
-        return COST[self.runs]
+        """The seconds its run takes (its kind's, for the share of the folder's features
+        it runs), and the cores it keeps busy."""
+        seconds, cores = COST[self.runs]
+        if not self.features:
+            return seconds, cores
+        folder = (ROOT / self.features[0]).parent
+        share = len(self.features) / len(list(folder.glob("*.feature")))
+        return round(seconds * max(share, 0.2), 1), cores
 
     @classmethod
     def parse(cls, path: Path) -> Case:
@@ -196,7 +217,8 @@ class Outcome:
 
 
 def killed(case: Case, outcome: Outcome) -> bool:
-    """The catalogue's kill rule: the run failed, on exactly the scenarios the mutant's header names."""
+    """The catalogue's kill rule: the run of the features the mutant's header names
+    failed, on exactly the scenarios it names."""
     return outcome.returncode == 1 and outcome.failed == case.fails
 
 
@@ -215,11 +237,12 @@ def model(path: Path, env: dict[str, str] | None = None) -> dict[str, Any]:
 
 def selection(case: Case) -> tuple[str, ...]:
     """behave's arguments for the scenarios the case is judged on: its kind's
-    tags, less the scenarios it leaves to timing (by name: behave selects by
-    name with one regular expression, here one that matches every other name)."""
+    tags, in the features it names (a mutant's), less the scenarios it leaves to
+    timing (by name: behave selects by name with one regular expression, here
+    one that matches every other name)."""
     names = sorted({scenario.split(": ", 1)[1] for scenario in case.may_fail})
     leave_out = ("--name", f"^(?!(?:{'|'.join(re.escape(n) for n in names)})$)") if names else ()
-    return (*RUNS[case.runs], *leave_out)
+    return (*RUNS[case.runs], *leave_out, *case.features)
 
 
 def run_suite(case: Case, timeout: float = 600) -> Outcome:
