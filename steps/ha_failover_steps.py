@@ -65,9 +65,7 @@ def step_write_new_master(context: Context) -> None:
 
 @then("every write a standby confirmed is on the new main Redis, counted exactly")
 def step_confirmed_kept(context: Context) -> None:
-    failover = watched(context)
-    kept = failover.writes.kept(failover.fault, failover.fault_at, failover.old.service, failover.new_master_client())
-    context.suite.evidence.observe(kept)
+    kept = context.suite.evidence.observe(watched(context).writes_kept())
     assert_that(kept.lost, equal_to(0), f"replica-confirmed writes missing on the new master ({kept})")
 
 

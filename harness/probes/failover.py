@@ -23,6 +23,7 @@ from harness.probes.failover_facts import (
     Refusal,
     Switch,
     Switches,
+    WritesKept,
 )
 from harness.probes.failover_timeline import Moments, timeline
 from harness.probes.failover_writes import WritesThrough
@@ -103,6 +104,10 @@ class Failover:
     def first_direct_refusal(self, within: float) -> Refusal:
         """Until the old master refuses a write sent to it directly (a little past `within`, to measure it)."""
         return self.writes.first_refusal(self.old.service, self.fault_at, within + self.slack)
+
+    def writes_kept(self) -> WritesKept:
+        """The writes through the fault, stopped, and the replica-confirmed ones looked for on the new master."""
+        return self.writes.kept(self.fault, self.fault_at, self.old.service, self.new_master_client())
 
     def partition_loss(self) -> PartitionLoss:
         """The writes only the cut-off side acknowledged, looked for on the new master."""

@@ -2,9 +2,10 @@
 from the findings its failover steps recorded."""
 
 from harness.core.evidence import Evidence
-from harness.probes.failover_facts import PartitionLoss, WritesKept
+from harness.probes.failover_facts import WritesKept
 from harness.probes.writes import Tally, Write
 from harness.reporting.gets import paragraph
+from tests.support.findings import partition_loss
 
 
 def kept(paused: float | None, confirmed: int, on_new: int) -> WritesKept:
@@ -29,18 +30,7 @@ def test_a_confirmed_write_lost_is_said_as_lost_and_a_split_is_counted():
     found = Evidence()
     found.begin("ha:partition", "split")
     found.observe(kept(4.4, 10, 9))
-    loss = PartitionLoss(
-        "redis-1",
-        direct=30,
-        direct_lost=30,
-        unconfirmed=2,
-        unconfirmed_lost=2,
-        confirmed=10,
-        confirmed_lost=0,
-        window=4.21,
-        refused=True,
-        late=[],
-    )
+    loss = partition_loss(direct=30, direct_lost=30, unconfirmed=2, unconfirmed_lost=2, confirmed=10, window=4.21)
     found.observe(loss)
     said = paragraph(found)
     assert "Of the 10 writes a standby had confirmed, 1 was lost." in said

@@ -1,44 +1,26 @@
 """The findings a watched failover comes to: the figures a step asserts on,
 and the sentence each says for the sign-off."""
 
-from harness.probes.failover_facts import PartitionLoss, Switch, WritesKept
+from harness.probes.failover_facts import Switch, WritesKept
 from harness.probes.failover_timeline import FIRST_NAMED, LOST, UNANSWERING
 from harness.probes.writes import Tally, Write
-
-
-def loss(**changes) -> PartitionLoss:
-    figures = (
-        dict(
-            old="redis-1",
-            direct=40,
-            direct_lost=40,
-            unconfirmed=3,
-            unconfirmed_lost=3,
-            confirmed=500,
-            confirmed_lost=0,
-            window=1.2,
-            refused=True,
-            late=[],
-        )
-        | changes
-    )
-    return PartitionLoss(**figures)
+from tests.support.findings import partition_loss
 
 
 def test_a_partition_loss_within_the_bound_breaks_nothing():
-    assert loss().breaches(within=5) == []
+    assert partition_loss().breaches(within=5) == []
 
 
 def test_a_partition_loss_breaks_the_criterion_when_late_never_refused_or_too_long():
-    assert loss(late=[41, 42]).breaches(within=5) == ["2 writes acknowledged after it began refusing"]
-    assert loss(refused=False).breaches(within=5) == ["redis-1 never refused a write sent to it directly"]
-    assert loss(window=6.5).breaches(within=5) == ["the last lost write 6.50 s after the cut, past 5 s"]
+    assert partition_loss(late=[41, 42]).breaches(within=5) == ["2 writes acknowledged after it began refusing"]
+    assert partition_loss(refused=False).breaches(within=5) == ["redis-1 never refused a write sent to it directly"]
+    assert partition_loss(window=6.5).breaches(within=5) == ["the last lost write 6.50 s after the cut, past 5 s"]
 
 
 def test_a_partition_loss_says_what_was_lost_and_keeps_the_figures():
-    said = str(loss())
+    said = str(partition_loss())
     assert said.startswith("Partition: 40 of the 40 writes the cut-off redis-1 acknowledged directly are lost")
-    assert loss().value["acknowledged alone and lost"] == 43
+    assert partition_loss().value["acknowledged alone and lost"] == 43
 
 
 def test_writes_kept_counts_the_replica_confirmed_writes_missing_on_the_new_master():
