@@ -5,7 +5,9 @@
 
     python -m stand_ins.sync_worker hold
         on a `take EXPIRE` line on stdin, take the lock (blocking) with that
-        expiry, then hold it until a `release` line
+        expiry, then hold it until a `release` line; on a `sync EXPIRE SECONDS`
+        line, take it as stand_ins/fiscal_lock.py does and run a sync that long,
+        a fiscal write every WRITE_EVERY seconds, each checked first
     python -m stand_ins.sync_worker contend --workers 8 --sections 25 --expire 60 --counter FILE
         start that many worker processes; after a `go` line on stdin each runs
         that many critical sections under the lock, each adding one to the
@@ -30,10 +32,12 @@ import redis
 from redis_lock import Lock, NotAcquired
 
 from stand_ins import contract
+from stand_ins.fiscal_lock import FiscalLock, LockLost
 from stand_ins.journal import Journal
 
 LOCK_NAME = "sync_lock"
 BARRIER_TIMEOUT = 30.0  # seconds: workers that never meet give up instead of hanging
+WRITE_EVERY = 0.05  # seconds between a sync's fiscal writes
 
 
 def hold(journal: Journal) -> int:
@@ -41,6 +45,9 @@ def hold(journal: Journal) -> int:
     # load (for the HA topology, Celery and APScheduler too: about a second).
     client = _client()  # connects at its first command
     command, _, expire = sys.stdin.readline().partition(" ")
+    if command == "sync":
+        expiry, seconds = expire.split()
+        return sync(journal, client, int(expiry), float(seconds))
     if command != "take":
         return 0  # the suite went away, or no longer needs this worker
     lock = Lock(client, LOCK_NAME, expire=int(expire))
@@ -67,6 +74,25 @@ def hold(journal: Journal) -> int:
             journal.write("released", requested=requested)
             return 0
     return 0  # the suite went away: leave without releasing, as a dying worker would
+
+
+def sync(journal: Journal, client: redis.Redis, expire: int, seconds: float) -> int:
+    """A fiscal sync of `seconds` under the lock, held as OpticsERP is told to;
+    each write journaled as it is sent, and `lost` where the worker stops."""
+    journal.write("acquiring", expire=expire)
+    with FiscalLock(client, LOCK_NAME, expire) as held:
+        journal.write("acquired", owner=held.lock.id)
+        ends = time.monotonic() + seconds
+        while time.monotonic() < ends:
+            try:
+                held.check()
+            except LockLost as lost:
+                journal.write("lost", error=f"LockLost: {lost}")
+                return 0
+            journal.write("wrote")  # the fiscal write: its moment is what the suite compares
+            time.sleep(WRITE_EVERY)  # the time the fiscal service takes to answer
+    journal.write("synced")
+    return 0
 
 
 def _release(lock: Lock, client: redis.Redis) -> None:

@@ -2,7 +2,7 @@
 worker processes."""
 
 from behave.runner import Context
-from hamcrest import all_of, assert_that, equal_to, greater_than_or_equal_to, less_than_or_equal_to
+from hamcrest import all_of, assert_that, empty, equal_to, greater_than_or_equal_to, less_than_or_equal_to
 
 from harness.consumers import lock_facts, sync_lock
 from harness.consumers.lock_facts import Contended, Handover
@@ -55,6 +55,25 @@ def step_holder(context: Context, expire: int) -> None:
     state(context).lock.expire = expire
 
 
+@given(
+    "a sync worker runs a sync three times as long as the lock's {expire:d}-second expiry, "
+    "holding the lock as OpticsERP is told to"
+)
+@takes(sync_lock.KIND)
+def step_long_sync(context: Context, expire: int) -> None:
+    node = context.suite.node()
+    context.add_cleanup(best_effort(lambda: sync_lock.reset(node.endpoint.client())))
+    state(context).lock.holding = context.suite.consumers().lock.sync(expire, seconds=3 * expire)
+    state(context).lock.expire = expire
+
+
+@when("another sync worker asks for the lock")
+@takes(sync_lock.KIND)
+def step_asker(context: Context) -> None:
+    # It may get the lock at once (the first worker stopped, its lock expired), or wait for it.
+    state(context).lock.waiter = context.suite.consumers().lock.wait(state(context).lock.expire, None)
+
+
 @given("another sync worker is waiting for it")
 @takes(sync_lock.KIND)
 def step_waiter(context: Context) -> None:
@@ -89,6 +108,15 @@ def step_free_at_expiry(context: Context, bound: float) -> None:
     assert_that(freed.after_expiry, all_of(greater_than_or_equal_to(0), less_than_or_equal_to(bound)), freed.reading())
 
 
+@when("Redis restarts {delay:g} seconds after the lock was taken")
+def step_restart_after_lock(context: Context, delay: float) -> None:
+    # Stopped and started: while it is down its port refuses, as during a restart by hand or an upgrade.
+    context.suite.poller.wait_until(state(context).lock.holding.taken + delay)
+    back = context.suite.node().restart()
+    said = f"Redis answered {back.elapsed:.2f} s after its restart began."
+    context.suite.evidence.record("seconds from restart to answering", round(back.elapsed, 3), said)
+
+
 @when("the Redis process crashes {delay:g} second after the lock was taken")
 def step_crash_after_lock(context: Context, delay: float) -> None:
     back = context.suite.node().faults.crash_after(state(context).lock.holding.taken, delay)
@@ -116,3 +144,10 @@ def step_hand_over(context: Context, bound: float) -> None:
     context.suite.evidence.record("holder's release after the crash", release.outcome, said)
     handover = context.suite.evidence.observe(Handover(lock.handover(release, waiter, within=bound)))
     assert_that(handover.seconds, less_than_or_equal_to(bound), "seconds from the release to the waiter's acquire")
+
+
+@then("the waiting worker never held the lock while the first still sent fiscal receipts")
+def step_never_beside(context: Context) -> None:
+    now, workers = state(context).lock, context.suite.consumers().lock
+    sync = lock_facts.long_sync(workers, now.holding, now.waiter, now.expire, seconds=3 * now.expire)
+    assert_that(context.suite.evidence.observe(sync).overlapping, empty(), str(sync))

@@ -10,7 +10,8 @@ import redis
 from redis_lock import Lock
 
 from harness.consumers import sync_lock
-from harness.consumers.sync_lock import Contention, Freed, Holding, Release
+from harness.consumers.processes import Process
+from harness.consumers.sync_lock import SYNC_ENDS, Contention, Freed, Holding, Release
 from harness.core.polling import Poller
 from stand_ins.journal import Entry
 from stand_ins.sync_worker import LOCK_NAME
@@ -168,3 +169,62 @@ class HandoverThroughFailover:
             f"the waiting worker held it {max(self.seconds, 0.0):.3f} s later, having waited {self.waited:.1f} s "
             f"through the failover (client socket timeout {self.socket_timeout:g} s)."
         )
+
+
+@dataclass(frozen=True)
+class LongSync:
+    """A sync longer than the lock's expiry, beside the worker that waited for the lock."""
+
+    expire: int
+    seconds: float  # the sync's length
+    writes: list[float]  # monotonic times of the holder's fiscal writes
+    ended: str  # "synced": it finished; "lost": it stopped, having learned the lock was lost
+    ended_at: float
+    taken: float  # monotonic time the holder had the lock
+    other: float  # monotonic time the waiting worker had it
+    why: str = ""  # what told the holder it had lost the lock
+    what = "a sync longer than the lock's expiry"
+
+    @property
+    def overlapping(self) -> list[float]:
+        """The holder's writes while the other worker held the lock."""
+        return [t for t in self.writes if t >= self.other]
+
+    @property
+    def value(self) -> dict[str, object]:
+        return {
+            "writes": len(self.writes),
+            "ended": self.ended,
+            "seconds to the end": round(self.ended_at - self.taken, 3),
+            "seconds to the other's turn": round(self.other - self.taken, 3),
+            "writes while the other held it": len(self.overlapping),
+        }
+
+    def __str__(self) -> str:
+        how = "finished it" if self.ended == "synced" else f"stopped ({self.why}),"
+        return (
+            f"A {self.seconds:g} s sync under a {self.expire} s lock sent {len(self.writes)} fiscal writes and {how} "
+            f"{self.ended_at - self.taken:.2f} s after taking the lock; the waiting worker took it "
+            f"{self.other - self.taken:.2f} s after the first had: "
+            f"{len(self.overlapping)} writes while the other held it."
+        )
+
+
+def long_sync(
+    workers: sync_lock.SyncWorkers, holding: Holding, waiter: Process, expire: int, seconds: float
+) -> LongSync:
+    """The holder's sync to its end (finished, or stopped on losing the lock) and the
+    waiter's turn at the lock, which comes at that end or at the lock's expiry."""
+    processes, pid = workers.processes, holding.process.pid
+    ended = workers.poller.until(
+        f"sync worker {pid} ends its {seconds:g} s sync",
+        lambda: next((e for e in processes.entries(pid=pid) if e.event in SYNC_ENDS), None),
+        lambda entry: entry is not None,
+        timeout=seconds + expire + workers.start_timeout,
+        give_up=lambda _: holding.process.exit_reason(),
+    ).value
+    assert ended is not None
+    other = processes.wait_for(waiter, "acquired", timeout=expire + workers.slack).value
+    writes = [e.t for e in processes.entries("wrote", pid=pid)]
+    why = ended["error"] if ended.event == "lost" else ""
+    return LongSync(expire, seconds, writes, ended.event, ended.t, holding.taken, other.t, why)

@@ -21,6 +21,7 @@ from stand_ins.sync_worker import LOCK_NAME
 WORKER = ("-m", "stand_ins.sync_worker")
 KIND = "sync-worker"  # the kind of process `@takes` names
 ANSWERS = ("acquired", "refused")  # what a worker asking for the lock journals first
+SYNC_ENDS = ("synced", "lost")  # a sync finished, or stopped once its worker learned the lock was lost
 PROBE_INTERVAL = 0.02  # seconds between tries to take the lock when timing its expiry
 
 
@@ -105,6 +106,15 @@ class SyncWorkers:
     def hold(self, expire: int) -> Holding:
         """A worker that has taken the lock and holds it until told to release."""
         process = self._take(expire)
+        taken = self.processes.wait_for(process, "acquired", timeout=self.start_timeout).value
+        asked = self.processes.wait_for(process, "acquiring", timeout=0).value
+        return Holding(process, taken["owner"], asked.t, taken.t)
+
+    def sync(self, expire: int, seconds: float) -> Holding:
+        """A worker that has taken the lock as OpticsERP is told to (stand_ins/fiscal_lock.py)
+        and runs a sync of `seconds`, checking the lock before each fiscal write."""
+        process = self.processes.take(KIND, [*WORKER, "hold"], redis_url=self.redis_url())
+        process.send(f"sync {expire} {seconds}")
         taken = self.processes.wait_for(process, "acquired", timeout=self.start_timeout).value
         asked = self.processes.wait_for(process, "acquiring", timeout=0).value
         return Holding(process, taken["owner"], asked.t, taken.t)

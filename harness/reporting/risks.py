@@ -41,7 +41,8 @@ CONSUMER_RISKS = (
         "Sync lock (OPTERP-21)",
         "the plan's `expire=300`",
         "a worker that crashes holding the lock blocks the fiscal sync for up to 5 minutes, and a sync running "
-        "longer than 300 s lets a second worker in, as the plan's lock is not renewed",
+        "longer than 300 s lets a second worker in, as the plan's lock is not renewed: OPTERP-21 must hold it as "
+        "stand_ins/fiscal_lock.py does (README, Holding the sync lock)",
     ),
     Risk(
         "memory cap",

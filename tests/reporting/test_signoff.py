@@ -98,8 +98,8 @@ def test_the_plans_criteria_are_counted_as_the_plan_lists_them_and_the_consumers
     assert [line.split("] ", 1)[1].split(" (`@ac:")[0] for line in plan.splitlines() if line.startswith("- [")] == [
         c.text for c in PLAN
     ]
-    assert (len(PLAN), len(STRATEGY), len(CONSUMERS)) == (10, 3, 11)
-    assert "the plan's 10 acceptance criteria and 3 tests, 5 further checks and 11 criteria of its consumers" in text
+    assert (len(PLAN), len(STRATEGY), len(CONSUMERS)) == (10, 3, 12)
+    assert "the plan's 10 acceptance criteria and 3 tests, 5 further checks and 12 criteria of its consumers" in text
 
 
 def test_each_change_from_the_plan_says_why_and_carries_the_verdict_of_what_proves_it():
