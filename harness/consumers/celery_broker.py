@@ -24,6 +24,7 @@ from stand_ins import contract, tasks
 from stand_ins.journal import Entry
 
 QUEUES = ("sync", "default")  # the bulkhead: one queue, and its own workers, per workload
+WORKER_KIND_PREFIX = "celery-"  # a worker's kind: the prefix, then its queue
 ANY_WORKER = "celery-*"  # the kinds `@takes` names: a worker of one queue (`celery-<queue>`), or of any
 # A worker journals a task's start a few milliseconds after Redis handed it out.
 DELIVERY_SLACK = 0.05
@@ -71,6 +72,10 @@ class CeleryBroker:
         for other in QUEUES:
             self._warm(other)
         return process
+
+    def warm(self, queue: str) -> None:
+        """A spare worker for `queue` loading now, unless no step still to come takes one."""
+        self._warm(queue)
 
     def _warm(self, queue: str) -> None:
         self.processes.warm(*_worker_kind(queue), redis_url=self.redis_url(), extra_env=self._worker_env)
@@ -243,7 +248,7 @@ def bounded(settings: dict[str, Any]) -> dict[str, Any]:
 
 
 def _worker_kind(queue: str) -> tuple[str, list[str]]:
-    return f"celery-{queue}", [
+    return f"{WORKER_KIND_PREFIX}{queue}", [
         "-m",
         "celery",
         "-A",

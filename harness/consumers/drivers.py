@@ -10,7 +10,7 @@ from pathlib import Path
 
 import redis
 
-from harness.consumers import celery_broker, sync_lock
+from harness.consumers import celery_broker, job_store, sync_lock
 from harness.consumers.celery_broker import CeleryBroker
 from harness.consumers.job_store import Schedulers
 from harness.consumers.processes import FEATURE, SCENARIO, Always, Demand, Processes
@@ -87,6 +87,16 @@ class Consumers:
             celery_broker.queued_plainly(client, queue),
             self.schedulers.lookup(job_id) is not None,
         )
+
+    def warm(self, kinds: frozenset[str]) -> None:
+        """A spare of each of `kinds` loading now, so that the step that first takes one does not wait for it."""
+        for kind in sorted(kinds):
+            if kind == sync_lock.KIND:
+                self.lock.warm()
+            elif kind == job_store.KIND:
+                self.schedulers.warm()
+            elif kind.removeprefix(celery_broker.WORKER_KIND_PREFIX) in celery_broker.QUEUES:
+                self.celery.warm(kind.removeprefix(celery_broker.WORKER_KIND_PREFIX))
 
     def end_scenario(self, failed: bool) -> None:
         self.processes.stop(SCENARIO)

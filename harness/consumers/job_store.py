@@ -28,6 +28,10 @@ class Schedulers:
     slack: float  # seconds a firing is waited for past its bound, to measure it
     repeating: tuple[Process, str] | None = None  # the feature's repeating job's scheduler, and its token
 
+    def warm(self) -> None:
+        """A spare scheduler loading now, unless no step still to come takes one."""
+        self.processes.warm(KIND, SCHEDULER, redis_url=self.redis_url())
+
     def _start(self, orders: str) -> Process:
         """A fresh scheduler process, given its orders."""
         process = self.processes.take(KIND, SCHEDULER, redis_url=self.redis_url())

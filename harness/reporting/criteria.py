@@ -93,7 +93,7 @@ CONSUMERS = tuple(
         (
             "lock-long-sync",
             "Sync lock (OPTERP-21): a sync longer than the lock's expiry, held as README says, never runs beside "
-            "another worker's, even across a Redis crash: it keeps the lock, or stops before another gets it",
+            "another worker's, even across a Redis restart: it keeps the lock, or stops before another gets it",
         ),
         ("task-roundtrip", "Celery broker (OPTERP-24): a task sent from the host is executed and its result read back"),
         (

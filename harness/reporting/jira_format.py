@@ -58,6 +58,7 @@ LEVELS = (
     Detail(False, False, 200, 99),
     Detail(False, False, 80, 99),
     Detail(False, False, 80, 1),
+    Detail(False, False, 40, 1),  # a reason's first words: its kind and what it expected
     Detail(False, False, 0, 1),  # failure reasons only in the attached signoff.md
 )
 

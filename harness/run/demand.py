@@ -65,6 +65,16 @@ class RunDemand:
             return True  # outside a known step: nothing to hold it to
         return _among(kind, self.plan[self.position])
 
+    def ahead(self, scenarios: int = 2) -> frozenset[str]:
+        """The kinds the steps of the next `scenarios` scenarios take, named exactly
+        (not by a pattern): what is worth loading now, while this one ends."""
+        if self.position == UNKNOWN:
+            return frozenset()
+        later = sorted(start for start in self.starts.values() if start >= self.scenario_end)
+        end = later[scenarios] if len(later) > scenarios else len(self.plan)
+        kinds = frozenset(kind for step in self.plan[self.scenario_end : end] for kind in step)
+        return frozenset(kind for kind in kinds if not any(c in kind for c in "*?["))
+
     def this_scenario(self) -> ScenarioDemand:
         """The same, for processes only this scenario uses (consumers seated on a network for it alone)."""
         return ScenarioDemand(self)

@@ -6,11 +6,13 @@ and lives until the run ends."""
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from harness.consumers.drivers import Consumers
 from harness.core.config import Settings
+from harness.core.errors import HarnessError
 from harness.core.polling import Poller
 from harness.infra.engine_errors import ENGINE_ERRORS
 from harness.infra.seat import NetworkSeat
@@ -67,6 +69,15 @@ class RunConsumers:
     def end_scenario(self, failed: bool) -> None:
         for consumers in self._all:
             consumers.end_scenario(failed)
+
+    def warm(self, kinds: frozenset[str], here: Callable[[], Consumers]) -> None:
+        """Spares of `kinds` for the consumers on this host (`here` makes them on first
+        use), best effort: a spare only saves time, and a service that is down or
+        being switched (its address unknown for now) gets its spares when taken."""
+        if not kinds:
+            return
+        with contextlib.suppress(HarnessError, RuntimeError, *ENGINE_ERRORS):
+            here().warm(kinds)
 
     def end_feature(self) -> None:
         for consumers in self._all:

@@ -220,6 +220,7 @@ class Suite:
 
     def end_scenario(self, failed: bool) -> None:
         self._consumers.end_scenario(failed)
+        self._consumers.warm(self.demand.ahead(), self.consumers)  # what the next scenarios take, loading
 
     def end_feature(self) -> None:
         self._consumers.end_feature()

@@ -65,7 +65,7 @@ def test_the_provisional_run_names_the_image_and_the_engine_that_ran(capsys):
 
 def test_a_failed_criterion_fails_the_run_and_is_named():
     checklist = failing_run()
-    assert checklist.verdict == RUN_FAILED and checklist.headline == "2 of 29 criteria failed (ping, smoke)."
+    assert checklist.verdict == RUN_FAILED and checklist.headline == "2 of 30 criteria failed (ping, smoke)."
     text = markdown(checklist)
     assert "- [ ] Redis connectivity tested (redis-cli ping) (`@ac:ping`): **FAILED**" in text
     assert (
@@ -75,7 +75,7 @@ def test_a_failed_criterion_fails_the_run_and_is_named():
 
 def test_criteria_not_run_fail_the_run_and_are_listed_as_not_verified():
     checklist = build([r for r in results() if r.criterion != "docs"], evidence(), RUN, None)
-    assert checklist.verdict == RUN_FAILED and "1 of 29 were not run (docs)" in checklist.headline
+    assert checklist.verdict == RUN_FAILED and "1 of 30 were not run (docs)" in checklist.headline
     assert "1 criteria were not run: docs." in checklist.not_verified
     assert "- [ ] Documentation updated (`@ac:docs`): **not run**" in markdown(checklist)
 

@@ -75,3 +75,16 @@ def test_a_take_a_step_does_not_declare_fails_and_no_spare_outlives_the_demand(t
         assert len(processes.running) == 1 and not processes._spares
     finally:
         processes.stop()
+
+
+def test_the_kinds_ahead_are_those_the_next_two_scenarios_name_exactly():
+    job, sync = frozenset({"scheduler"}), frozenset({"celery-sync"})
+    first, second, third, fourth = scenario(NONE), scenario(LOCK, CELERY), scenario(sync), scenario(job)
+    demand = RunDemand.of([first, second, third, fourth], kinds_of=lambda step: step)
+    assert demand.ahead() == {"sync-worker"}  # before the run: its first two scenarios'; `celery-*` is no kind
+    demand.scenario_begins(first)
+    assert demand.ahead() == {"sync-worker", "celery-sync"}
+    demand.scenario_begins(third)
+    assert demand.ahead() == {"scheduler"}
+    demand.scenario_begins(fourth)
+    assert demand.ahead() == frozenset()
