@@ -72,6 +72,7 @@ def _journal() -> Journal:
 def _await_orders(**_: Any) -> None:
     """Started ahead of need, a worker has loaded Celery and the app but not
     yet connected; it goes on when the suite sends `go` (anything else ends it)."""
+    _journal().write("worker-loaded")
     if sys.stdin.readline().strip() != "go":
         os._exit(0)
 

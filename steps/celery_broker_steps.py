@@ -135,6 +135,9 @@ def step_busy(context: Context, queue: str) -> None:
 def step_mid_task(context: Context) -> None:
     celery, timeout = context.suite.consumers().celery, context.suite.settings.execution_timeout
     now = state(context)
+    # The replacement's process loads first, so it is on the queue well within the
+    # visibility timeout and what hands the task out again is its periodic sweep.
+    celery.spare_loaded(now.celery.queue)
     now.celery.first = celery.occupy(OCCUPY_ACKS_LATE, now.celery.queue, timeout, until_released=context.add_cleanup)
 
 

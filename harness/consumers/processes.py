@@ -237,6 +237,12 @@ class Processes:
         if key not in self._spares or not self._spares[key].alive:
             self._spares[key] = self.start(name, argv, redis_url=redis_url, extra_env=extra_env, scope=SPARE)
 
+    def await_spare(self, name: str, argv: Sequence[str], *, redis_url: str, loaded: str, timeout: float) -> None:
+        """Wait until the spare of this kind, if one is loading, journals `loaded`."""
+        spare = self._spares.get(_kind(name, argv, redis_url))
+        if spare is not None and spare.alive:
+            self.wait_for(spare, loaded, timeout=timeout)
+
     def stop(self, scope: str | None = None, *, wait: bool = True) -> None:
         """Stop the processes of one scope (all when None). Without `wait` they
         are only asked to stop (an idle Celery worker takes ~0.8 s), and a
