@@ -18,7 +18,7 @@ from typing import Any
 from celery import Celery, Task
 from celery.signals import worker_init, worker_ready
 
-from stand_ins import contract, sentinel_clients
+from stand_ins import catatonic, contract, delayed_tasks, sentinel_clients
 from stand_ins.journal import Journal
 
 RECORD = "opticserp.record"
@@ -26,6 +26,7 @@ OCCUPY = "opticserp.occupy"
 OCCUPY_ACKS_LATE = "opticserp.occupy_acks_late"
 OCCUPY_LIMIT = 60.0  # seconds: a forgotten long task ends by itself
 _POLL = 0.01
+RESTORE_SWEEP = 0.1  # seconds between the workers' looks for messages to hand out again
 
 
 def settings(redis_url: str, visibility_timeout: float) -> dict[str, Any]:
@@ -49,18 +50,23 @@ def _single_node(redis_url: str, visibility_timeout: float) -> dict[str, Any]:
         "worker_prefetch_multiplier": 1,
         "broker_connection_retry_on_startup": True,
         "broker_transport_options": {
-            # How long an unacknowledged (acks_late) message waits before it
-            # is handed out again; swept every second so the wait is that long.
+            # How long an unacknowledged message (acks_late, or held for its
+            # countdown) waits before it is handed out again; swept ten times a
+            # second, so the wait is that long. (Kombu's defaults sweep every
+            # 100 s, a thirty-sixth of its hour's timeout; this is a tenth.)
             "visibility_timeout": visibility_timeout,
-            "unacked_restore_interval": 1,
+            "unacked_restore_interval": RESTORE_SWEEP,
             "unacked_restore_throttle": 1,
         },
     }
 
 
 app = Celery("opticserp")
+delayed_tasks.relay(app)
 if contract.REDIS_URL in os.environ:  # a worker; the suite imports only the names
     contract.bind_to_parent()
+    if "reconnect-polling" in os.environ.get("OPTERP20_CLIENT_WITHOUT", ""):  # the catalogue's negative control
+        catatonic.install()
     app.conf.update(settings(contract.redis_url(), float(os.environ[contract.VISIBILITY_TIMEOUT])))
 
 

@@ -14,8 +14,9 @@ from hamcrest import (
 )
 
 from harness.consumers import celery_facts
-from harness.consumers.celery_broker import ANY_WORKER
+from harness.consumers.celery_broker import ANY_WORKER, DELIVERY_SLACK, QUEUES
 from harness.consumers.celery_facts import Redelivery, Waiting
+from harness.infra.faults import VARIED_GAPS
 from harness.run.scenario_state import state
 from harness.run.step_errors import best_effort
 from harness.run.steps import given, takes, then, when
@@ -45,6 +46,24 @@ def step_send(context: Context, queue: str) -> None:
     now = state(context)
     now.celery.sent_at = context.suite.poller.clock()
     now.celery.token, now.celery.result = context.suite.consumers().celery.send(RECORD, queue)
+
+
+@when('a client on the host sends a task to the "{queue}" queue to run {countdown:g} seconds later')
+def step_send_later(context: Context, queue: str, countdown: float) -> None:
+    now = state(context)
+    now.celery.sent_at, now.celery.countdown = context.suite.poller.clock(), countdown
+    now.celery.token, now.celery.result = context.suite.consumers().celery.send_later(RECORD, queue, countdown)
+
+
+@then("it runs once, when its time comes, at most {late:g} second late")
+def step_runs_once_later(context: Context, late: float) -> None:
+    now, celery = state(context).celery, context.suite.consumers().celery
+    delayed = celery_facts.delayed_runs(celery, now.token, now.sent_at, now.countdown, late)
+    on_time = all_of(
+        greater_than_or_equal_to(now.countdown - DELIVERY_SLACK), less_than_or_equal_to(now.countdown + late)
+    )
+    expected = {"times run": 1, "seconds from sending to its run": on_time}
+    assert_that(context.suite.evidence.observe(delayed).seen, has_entries(expected), f"task {now.token}")
 
 
 @then('its result is read back within {bound:g} seconds, from the "{queue}" worker')
@@ -121,6 +140,24 @@ def step_crash_and_back(context: Context) -> None:
     node = context.suite.node()
     crash = state(context).service.crash = node.faults.crash()
     context.suite.evidence.answering_after_crash(node.faults.wait_back(crash).elapsed)
+
+
+@when("the workers lose their connection to Redis {drops:d} times in quick succession, and Redis then crashes twice")
+def step_flapping(context: Context, drops: int) -> None:
+    flapping = context.suite.node().faults.flap(VARIED_GAPS[:drops], crashes=2)
+    state(context).service.flapping = context.suite.evidence.observe(flapping)
+
+
+@then("each queue's worker runs a new task within {bound:g} seconds of Redis's return, and its result is read back")
+def step_each_resumed(context: Context, bound: float) -> None:
+    celery, since = context.suite.consumers().celery, state(context).service.flapping.ended
+    for queue in QUEUES:
+        worker = celery.running(queue)[0]
+        resumed = celery_facts.resumed(
+            celery, worker, queue, since, "Redis's return", bound, context.suite.settings.slack
+        )
+        expected = {"run by": worker.pid, "seconds": less_than_or_equal_to(bound), "result": resumed.token}
+        assert_that(context.suite.evidence.observe(resumed).seen, has_entries(expected), str(resumed))
 
 
 @given('the "{queue}" queue\'s worker is busy with a long task')

@@ -20,7 +20,7 @@ from harness.consumers.processes import FEATURE, Process, Processes
 from harness.core.errors import DeadlineExceeded, HarnessError, TerminalState
 from harness.core.polling import Observed, Poller
 from harness.service.redis_client import SOCKET_TIMEOUT
-from stand_ins import contract, tasks
+from stand_ins import contract, delayed_tasks, tasks
 from stand_ins.journal import Entry
 
 QUEUES = ("sync", "default")  # the bulkhead: one queue, and its own workers, per workload
@@ -133,6 +133,11 @@ class CeleryBroker:
     def send(self, task: str, queue: str, token: str | None = None, *, retry: bool = True) -> tuple[str, AsyncResult]:
         token = token or uuid.uuid4().hex
         return token, self.app.send_task(task, args=[token], queue=queue, retry=retry)
+
+    def send_later(self, task: str, queue: str, countdown: float) -> tuple[str, AsyncResult]:
+        """`send`, to run `countdown` seconds from now, as OpticsERP is told to send it (stand_ins/delayed_tasks.py)."""
+        token = uuid.uuid4().hex
+        return token, delayed_tasks.send_later(self.app, task, [token], queue=queue, countdown=countdown)
 
     def send_accepted(self, task: str, queue: str, within: float) -> tuple[str, AsyncResult]:
         """`send`, asked again until Redis accepts it: a master just promoted

@@ -13,6 +13,8 @@ from harness.consumers.processes import Process
 from stand_ins.journal import Entry
 from stand_ins.tasks import RECORD
 
+ANOTHER_RUN = 0.2  # seconds a delayed task is watched after its run, for a second one
+
 
 @dataclass(frozen=True)
 class Executions:
@@ -207,3 +209,35 @@ def refused(celery: CeleryBroker, worker: Process, refusal: str, since: float, w
         since=since,
     )
     return Refused(worker.pid, refusal, seen.elapsed)
+
+
+@dataclass(frozen=True)
+class DelayedRun:
+    """A task sent to run later: each time it ran, in seconds from its sending."""
+
+    countdown: float
+    runs: tuple[float, ...]
+    what = "seconds from sending a delayed task to its runs"
+
+    @property
+    def value(self) -> list[float]:
+        return [round(run, 3) for run in self.runs]
+
+    @property
+    def seen(self) -> dict[str, object]:
+        return {"times run": len(self.runs), "seconds from sending to its run": self.runs[0]}
+
+    def __str__(self) -> str:
+        at = " and ".join(f"{run:.2f} s" for run in self.runs)
+        times = "once" if len(self.runs) == 1 else f"{len(self.runs)} times"
+        return f"The task sent to run {self.countdown:g} s later ran {times}, {at} after it was sent."
+
+
+def delayed_runs(celery: CeleryBroker, token: str, sent_at: float, countdown: float, late: float) -> DelayedRun:
+    """Until the task has run, at most `late` seconds past its time, and then
+    for ANOTHER_RUN more: a copy handed out again while it waited is due at the
+    same moment, so it runs right after the first."""
+    celery.wait_started(token, timeout=countdown + late + celery.slack)
+    celery.poller.wait_until(celery.poller.clock() + ANOTHER_RUN)
+    runs = tuple(entry.t - sent_at for entry in celery.executions(token))
+    return DelayedRun(countdown, runs)

@@ -53,6 +53,37 @@ class Crash:
     at: float  # monotonic time right after the kill was delivered
 
 
+# Seconds before each drop of a flapping connection: at once, mid-reconnect, about
+# when the reconnected worker polls again, and once it is idle (kombu #2629: a
+# reconnect that lands before the next poll).
+VARIED_GAPS = (0.0, 0.05, 0.15, 0.3)
+
+
+@dataclass(frozen=True)
+class Flapping:
+    """Connections dropped again and again, then crashes in a row."""
+
+    started: float  # monotonic time of the first drop
+    dropped: int  # client connections closed by the drops
+    back: tuple[float, ...]  # seconds each crash took to answer again
+    ended: float  # monotonic time Redis answered after the last crash
+    what = "connections dropped, then crashes"
+
+    @property
+    def value(self) -> dict[str, object]:
+        return {
+            "connections dropped": self.dropped,
+            "seconds to answer after each crash": [round(b, 3) for b in self.back],
+        }
+
+    def __str__(self) -> str:
+        crashes = " and ".join(f"{b:.2f} s" for b in self.back)
+        return (
+            f"{self.dropped} client connections were dropped, then Redis crashed {len(self.back)} times, "
+            f"answering again after {crashes}; all within {self.ended - self.started:.2f} s."
+        )
+
+
 @dataclass
 class Killer:
     """SIGKILLs processes by their host PID from a helper container in the host

@@ -102,14 +102,20 @@ CONSUMERS = tuple(
             "re-creation, and each runs exactly once",
         ),
         (
-            "worker-reconnects",
-            "Celery broker (OPTERP-24): a consuming worker carries on after Redis crashes and comes back",
+            "worker-keeps-consuming",
+            "Celery broker (OPTERP-24): each queue's worker keeps taking tasks after Redis crashes and comes back "
+            "twice in a row and its connection drops again and again",
         ),
         ("bulkhead", "Celery broker (OPTERP-24): a busy sync queue does not hold up another queue"),
         (
             "redelivery",
             "Celery broker (OPTERP-24): a task whose worker died mid-task is delivered again after the "
             "visibility timeout",
+        ),
+        (
+            "delayed-task-once",
+            "Celery broker (OPTERP-24): a task sent as README says to run later than the visibility timeout runs "
+            "once, when its time comes",
         ),
         (
             "jobs-survive-crash",

@@ -20,7 +20,7 @@ from harness.consumers.drivers import Consumers
 from harness.consumers.processes import Process
 from harness.consumers.sync_lock import Contention, Holding, Release
 from harness.core.errors import HarnessError
-from harness.infra.faults import Crash
+from harness.infra.faults import Crash, Flapping
 from harness.probes.exposure import Tries, Unauthenticated
 from harness.probes.failover import Failover
 from harness.probes.load import BoundedWriter
@@ -63,6 +63,7 @@ class ServiceState:
     started_at: float = math.nan  # monotonic time just before the service was started, to measure from
     started_by: str = ""  # "up" or "re-creation"
     crash: Slot[Crash] = Slot()
+    flapping: Slot[Flapping] = Slot()  # connections dropped again and again
     crashes: list[float] = field(default_factory=list)  # monotonic times of the durability load's crashes
     answer: str = ""  # what PING got back
     answered_by: str = ""  # who asked, for the failure message
@@ -106,6 +107,7 @@ class CeleryState:
     token: str = ""
     result: Slot[AsyncResult] = Slot()
     sent_at: float = math.nan
+    countdown: float = math.nan  # seconds a task was sent to wait before it runs
     tokens: list[str] = field(default_factory=list)
     queued_at: float = math.nan
     still_queued: int = 0

@@ -30,6 +30,7 @@ class Faultable(Observable, Protocol):
     def refusing(self, now: Readiness) -> str | None: ...
 
 
+DROPPED = ("normal", "pubsub")  # the kinds of client a drop closes: commands (a worker's BRPOP), subscriptions
 RESTART_POLICY = "unless-stopped"  # the delivered files' policy, put back when a fault is undone
 
 
@@ -60,6 +61,26 @@ class Faults:
         than a second, so waiting for that moment is the criterion itself."""
         self.node.poller.wait_until(moment + delay)
         return self.wait_back(self.crash())
+
+    def drop_clients(self) -> int:
+        """Close every client's connection but the asker's (CLIENT KILL): what a
+        network blip or a proxy's idle cut does to a consumer. How many were dropped."""
+        shared = self.node.endpoint.shared()
+        return sum(int(shared.execute_command("CLIENT", "KILL", "TYPE", kind, "SKIPME", "yes")) for kind in DROPPED)
+
+    def flap(self, gaps: Sequence[float], crashes: int) -> faults.Flapping:
+        """The clients' connections dropped after each of `gaps` (seconds), then
+        `crashes` crashes in a row, each waited back: a connection lost again and
+        again, faster than a consumer's reconnect backoff."""
+        poller, dropped, back = self.node.poller, 0, []
+        started = poller.clock()
+        for gap in gaps:
+            poller.wait_until(poller.clock() + gap)
+            dropped += self.drop_clients()
+        for _ in range(crashes):
+            crash = self.crash()
+            back.append(self.wait_back(crash).elapsed)
+        return faults.Flapping(started, dropped, tuple(back), poller.clock())
 
     def wait_restarted(self, crash: faults.Crash, within: float) -> Observed[ContainerState]:
         node = self.node

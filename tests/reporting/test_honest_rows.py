@@ -31,7 +31,7 @@ def test_the_overview_opens_the_sign_off_with_each_section_counted_and_what_to_r
     overview = dict(run.overview)
     assert overview["Acceptance criteria"] == "10 of 10 passed (2 not where the plan says)"
     assert overview["Testing strategy"] == "3 of 3 passed" and overview["Further checks"] == "5 of 5 passed"
-    assert overview["Fit for the plan's consumers"] == "12 of 12 passed"
+    assert overview["Fit for the plan's consumers"] == "13 of 13 passed"
     assert overview["Changes from the plan to approve"] == "5" and overview["Not verified by this run"] == "3"
     text = markdown(run)
     assert text.index("| Acceptance criteria | 10 of 10 passed") < text.index("## Changes from the plan")

@@ -118,7 +118,7 @@ def test_issue_keys_and_the_marker_appear_verbatim_in_wiki_markup():
 
 def test_signoff_markdown_is_rendered_from_the_same_checklist():
     text = signoff_md.markdown(failing_run())
-    assert "**FAILED**: 2 of 30 criteria failed (ping, smoke)." in text
+    assert "**FAILED**: 2 of 31 criteria failed (ping, smoke)." in text
     assert "| compose file | `/repo/docker-compose.yml` |" in text
 
 

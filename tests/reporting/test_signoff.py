@@ -65,7 +65,7 @@ def test_the_provisional_run_names_the_image_and_the_engine_that_ran(capsys):
 
 def test_a_failed_criterion_fails_the_run_and_is_named():
     checklist = failing_run()
-    assert checklist.verdict == RUN_FAILED and checklist.headline == "2 of 30 criteria failed (ping, smoke)."
+    assert checklist.verdict == RUN_FAILED and checklist.headline == "2 of 31 criteria failed (ping, smoke)."
     text = markdown(checklist)
     assert "- [ ] Redis connectivity tested (redis-cli ping) (`@ac:ping`): **FAILED**" in text
     assert (
@@ -75,7 +75,7 @@ def test_a_failed_criterion_fails_the_run_and_is_named():
 
 def test_criteria_not_run_fail_the_run_and_are_listed_as_not_verified():
     checklist = build([r for r in results() if r.criterion != "docs"], evidence(), RUN, None)
-    assert checklist.verdict == RUN_FAILED and "1 of 30 were not run (docs)" in checklist.headline
+    assert checklist.verdict == RUN_FAILED and "1 of 31 were not run (docs)" in checklist.headline
     assert "1 criteria were not run: docs." in checklist.not_verified
     assert "- [ ] Documentation updated (`@ac:docs`): **not run**" in markdown(checklist)
 
@@ -98,8 +98,8 @@ def test_the_plans_criteria_are_counted_as_the_plan_lists_them_and_the_consumers
     assert [line.split("] ", 1)[1].split(" (`@ac:")[0] for line in plan.splitlines() if line.startswith("- [")] == [
         c.text for c in PLAN
     ]
-    assert (len(PLAN), len(STRATEGY), len(CONSUMERS)) == (10, 3, 12)
-    assert "the plan's 10 acceptance criteria and 3 tests, 5 further checks and 12 criteria of its consumers" in text
+    assert (len(PLAN), len(STRATEGY), len(CONSUMERS)) == (10, 3, 13)
+    assert "the plan's 10 acceptance criteria and 3 tests, 5 further checks and 13 criteria of its consumers" in text
 
 
 def test_each_change_from_the_plan_says_why_and_carries_the_verdict_of_what_proves_it():
