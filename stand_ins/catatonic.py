@@ -4,12 +4,12 @@ its queues (celery #8030, #8091, fixed by kombu #2007 in 5.4; kombu #2492,
 merged in 5.7, for a reconnect that a stale channel's disconnect undoes).
 
 Only the catalogue's negative control installs it (OPTERP20_CLIENT_WITHOUT=
-reconnect-polling, tests/mutants/tasks/): a kombu that old no longer installs
-beside this Celery, and the race it lost is one this machine does not win on
-demand (kombu 5.6.2 passed the flapping scenario three times in three). So the
-stand-in makes the outcome certain: from its third reconnect on, the worker
-registers nothing with its event loop. OpticsERP's guard is the dependency
-floor, `kombu>=5.7` in pyproject.toml."""
+reconnect-polling, tests/mutants/kombu/): kombu 5.3.7 no longer loads beside
+this Celery, and kombu 5.6.2 passed the flapping scenario three times in three,
+its race not being one this machine loses on demand. So the stand-in makes the
+outcome certain: from its third reconnect on, the worker registers nothing with
+its event loop. OpticsERP's guard is the dependency floor, `kombu>=5.7` in
+pyproject.toml."""
 
 from __future__ import annotations
 

@@ -1,6 +1,8 @@
 """Redis as the Celery broker (OPTERP-24), through Celery and kombu, with
 workers as real processes, one per queue."""
 
+from importlib.metadata import version
+
 from behave.runner import Context
 from hamcrest import (
     all_of,
@@ -158,6 +160,7 @@ def step_each_resumed(context: Context, bound: float) -> None:
         )
         expected = {"run by": worker.pid, "seconds": less_than_or_equal_to(bound), "result": resumed.token}
         assert_that(context.suite.evidence.observe(resumed).seen, has_entries(expected), str(resumed))
+    context.suite.evidence.observe(celery_facts.Transport(version("kombu")))
 
 
 @given('the "{queue}" queue\'s worker is busy with a long task')

@@ -217,7 +217,12 @@ class DelayedRun:
 
     countdown: float
     runs: tuple[float, ...]
+    visibility: float  # seconds: the visibility timeout
     what = "seconds from sending a delayed task to its runs"
+
+    @property
+    def test_setting(self) -> tuple[str, str]:
+        return "visibility timeout", f"{self.visibility:g} s"
 
     @property
     def value(self) -> list[float]:
@@ -240,4 +245,23 @@ def delayed_runs(celery: CeleryBroker, token: str, sent_at: float, countdown: fl
     celery.wait_started(token, timeout=countdown + late + celery.slack)
     celery.poller.wait_until(celery.poller.clock() + ANOTHER_RUN)
     runs = tuple(entry.t - sent_at for entry in celery.executions(token))
-    return DelayedRun(countdown, runs)
+    return DelayedRun(countdown, runs, celery.visibility_timeout)
+
+
+@dataclass(frozen=True)
+class Transport:
+    """The kombu the workers ran: a test setting, since production runs what OPTERP-24 installs."""
+
+    version: str
+    what = "kombu the workers ran"
+
+    @property
+    def value(self) -> str:
+        return self.version
+
+    @property
+    def test_setting(self) -> tuple[str, str]:
+        return "kombu", self.version
+
+    def __str__(self) -> str:
+        return f"The Celery workers ran kombu {self.version}."

@@ -186,6 +186,10 @@ class LongSync:
     what = "a sync longer than the lock's expiry"
 
     @property
+    def test_setting(self) -> tuple[str, str]:
+        return "lock expiry", f"{self.expire} s"
+
+    @property
     def overlapping(self) -> list[float]:
         """The holder's writes while the other worker held the lock."""
         return [t for t in self.writes if t >= self.other]

@@ -34,7 +34,15 @@ CONSUMER_RISKS = (
         "Celery broker (OPTERP-24)",
         "kombu's default of one hour, unless OPTERP-24 sets `visibility_timeout`",
         "a task whose worker dies mid-task runs again only an hour later, and a task delayed longer than that "
-        "(a retry's countdown or ETA) is delivered twice (kombu#337)",
+        "(a retry's countdown or ETA) is delivered twice (kombu#337): OPTERP-24 must send a task that is to run "
+        "later as stand_ins/delayed_tasks.py does (README, Sending tasks to run later)",
+    ),
+    Risk(
+        "kombu",
+        "Celery broker (OPTERP-24)",
+        "the kombu OPTERP-24 installs",
+        "a kombu before 5.7 can leave a worker alive and answering ping but taking no task after its connection "
+        "drops again and again (celery#8030, kombu#2492): OPTERP-24 must require kombu>=5.7",
     ),
     Risk(
         "lock expiry",

@@ -1,6 +1,8 @@
-"""The one consumer mistake a compose file cannot express: a kombu before 5.4,
-whose workers silently stop consuming after the broker restarts (celery #8091,
-#9054). The dependency constraint is the guard, so it is tested."""
+"""The one consumer mistake a compose file cannot express: a kombu before 5.7,
+whose workers can silently stop consuming after the broker restarts or their
+connection drops again and again (celery #8030, #8091, #9054; kombu #2007 in
+5.4, #2492 in 5.7). The dependency constraint is the guard, so it is tested;
+tests/mutants/kombu/catatonic-worker shows the scenario that catches such a worker."""
 
 from __future__ import annotations
 
@@ -27,11 +29,11 @@ def locked(name: str) -> Version:
     return Version(next(p["version"] for p in LOCK["package"] if p["name"] == name))
 
 
-def test_kombu_before_5_4_is_refused_by_the_constraint_the_lock_and_the_environment():
+def test_kombu_before_5_7_is_refused_by_the_constraint_the_lock_and_the_environment():
     kombu = requirement("kombu")
-    assert not kombu.specifier.contains("5.3.7") and kombu.specifier.contains("5.4.0"), kombu
-    assert locked("kombu") >= Version("5.4")
-    assert Version(version("kombu")) >= Version("5.4")
+    assert not kombu.specifier.contains("5.6.2") and kombu.specifier.contains("5.7.0"), kombu
+    assert locked("kombu") >= Version("5.7")
+    assert Version(version("kombu")) >= Version("5.7")
 
 
 @pytest.mark.parametrize(
