@@ -13,8 +13,8 @@ worker in after 300 s, while the first still sends. python-redis-lock's own
 `auto_renewal=True` renews in a thread that ends at the first error of
 `extend` (python-redis-lock#85, #115): a Redis restart or a failover during a
 renewal ends it silently, and the lock expires under a sync that goes on.
-Here a renewal that fails for want of Redis is tried again until the lock's
-expiry; the worker checks before each fiscal write that the lock is still its
+Here a renewal that fails for want of Redis, or that a master being replaced
+refuses, is tried again until the lock's expiry; the worker checks before each fiscal write that the lock is still its
 own (the lease it renewed has not run out, and Redis, when it answers, still
 names it), and stops once it is not. A holder paused for longer than the
 expiry between its check and its write could still overlap the next holder:
@@ -43,6 +43,15 @@ WITHOUT = frozenset(os.environ.get("OPTERP20_CLIENT_WITHOUT", "").split(",")) - 
 RENEWALS_PER_EXPIRY = 3  # renewed three times per expiry: two may fail before the lock is at risk
 
 
+AWAY = (redis.ConnectionError, redis.TimeoutError)  # Redis restarting, or a master lost in a failover
+
+
+def refused(error: redis.ResponseError) -> bool:
+    """A write refused by a master being replaced: NOREPLICAS until Sentinel
+    demotes it, READONLY once it is a replica. It passes; another answer does not."""
+    return isinstance(error, redis.ReadOnlyError) or any(code in str(error) for code in ("NOREPLICAS", "READONLY"))
+
+
 class LockLost(Exception):
     """The lock may be another worker's now: stop before the next fiscal write."""
 
@@ -52,6 +61,7 @@ class FiscalLock:
         self.expire = expire
         # Without renewal-retry, the library's own renewal thread, as it ships; without
         # lock-renewal, the plan's snippet: never renewed. Neither checks before a write.
+        self.client = client
         self.lock = Lock(client, name, expire=expire, auto_renewal="renewal-retry" in WITHOUT)
         self.ours = not WITHOUT & set(SETTINGS)  # renewed and checked as below
         self.renewed = 0.0  # monotonic time the last renewal that Redis confirmed was sent
@@ -76,6 +86,8 @@ class FiscalLock:
             self.lock.release()
         except NotAcquired:
             pass  # it expired, and may be another worker's now: nothing of ours to release
+        except (*AWAY, redis.ResponseError):
+            pass  # Redis away, or a master being replaced: the lock expires by itself, within `expire`
 
     def _renew(self) -> None:
         while not self._stop.wait(self.expire / RENEWALS_PER_EXPIRY):
@@ -85,10 +97,13 @@ class FiscalLock:
             except NotAcquired:  # gone, or taken by another worker
                 self._lost.set()
                 return
-            except (redis.ConnectionError, redis.TimeoutError):
-                if time.monotonic() - self.renewed >= self.expire:
+            except (*AWAY, redis.ResponseError) as error:
+                unknown = isinstance(error, redis.ResponseError) and not refused(error)
+                if unknown or time.monotonic() - self.renewed >= self.expire:
                     self._lost.set()
                     return
+                if isinstance(error, redis.ResponseError):  # an old master: ask the sentinels again
+                    self.client.connection_pool.disconnect()
                 continue  # Redis restarting or failing over: try again at the next tick
             self.renewed = sent
 
@@ -100,7 +115,7 @@ class FiscalLock:
                 raise LockLost(f"the lease renewed {time.monotonic() - self.renewed:.2f} s ago has run out")
             try:
                 owner = self.lock.get_owner_id()
-            except (redis.ConnectionError, redis.TimeoutError):
+            except AWAY:
                 return  # Redis is away: the lease, renewed less than an expiry ago, still holds
             if owner != self.lock.id:
                 raise LockLost(f"Redis names {owner!r} as the lock's owner")

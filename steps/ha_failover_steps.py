@@ -4,11 +4,12 @@ writes kept, the old master's return, and the failovers that must not happen."""
 from behave.runner import Context
 from hamcrest import assert_that, empty, equal_to, less_than_or_equal_to
 
-from harness.run.ha import watched
+from harness.run.ha import asked_twice, watched
 from harness.run.steps import given, then, when
 from harness.topology.sentinel_rules import node_problems
 
 WRITES_BEFORE_FAULT = 20  # replica-confirmed writes seen before the fault: the writer really writes
+MANUAL_SWITCH = 5  # seconds a failover asked for takes at most (@ha:manual-failover)
 
 
 @given("a client writes continuously to the main Redis, each write confirmed by a standby")
@@ -31,6 +32,11 @@ def step_crash_absorbed(context: Context) -> None:
 @when("the operator asks for a failover")
 def step_manual(context: Context) -> None:
     watched(context).manual(context.suite.settings.ha_handover_pause)
+
+
+@when("the operator asks for a failover, and for another once the sentinels have made it")
+def step_manual_twice(context: Context) -> None:
+    context.suite.evidence.observe(asked_twice(context, context.suite.settings.ha_handover_pause, MANUAL_SWITCH))
 
 
 @when("the main Redis freezes")

@@ -13,7 +13,6 @@ import redis
 from celery import Celery
 from celery.exceptions import TimeoutError as CeleryTimeout
 from celery.result import AsyncResult
-from kombu.exceptions import OperationalError
 from kombu.transport.redis import PRIORITY_STEPS, Channel
 
 from harness.consumers.processes import FEATURE, Process, Processes
@@ -138,31 +137,6 @@ class CeleryBroker:
         """`send`, to run `countdown` seconds from now, as OpticsERP is told to send it (stand_ins/delayed_tasks.py)."""
         token = uuid.uuid4().hex
         return token, delayed_tasks.send_later(self.app, task, [token], queue=queue, countdown=countdown)
-
-    def send_accepted(self, task: str, queue: str, within: float) -> tuple[str, AsyncResult]:
-        """`send`, asked again until Redis accepts it: a master just promoted
-        refuses writes (NOREPLICAS) until a replica follows it, 2-3 s here."""
-        refusals: list[str] = []
-
-        def attempt() -> tuple[str, AsyncResult] | None:
-            try:
-                # Not kombu's own retry: after a refused publish it reuses the channel
-                # it closed (AttributeError on `connection.client`).
-                return self.send(task, queue, retry=False)
-            except OperationalError as error:
-                refusals.append(f"{type(error).__name__}: {error}")
-                self.close()
-                return None
-
-        sent = self.poller.until(
-            f"Redis accepts a task for {queue}",
-            attempt,
-            lambda found: found is not None,
-            timeout=within,
-            why_not=lambda _: refusals[-1] if refusals else "",
-        ).value
-        assert sent is not None
-        return sent
 
     def queued(self, queue: str) -> int:
         """Messages waiting in `queue`, as kombu counts them. Not passive: Redis

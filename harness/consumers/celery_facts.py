@@ -8,6 +8,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from celery.result import AsyncResult
+from kombu.exceptions import OperationalError
+
 from harness.consumers.celery_broker import DELIVERY_SLACK, CeleryBroker
 from harness.consumers.processes import Process
 from stand_ins.journal import Entry
@@ -173,10 +176,36 @@ def resumed(
     waited for `late` seconds more (a worker on a frozen master stores it a
     socket timeout later)."""
     celery.close()  # the suite's producer starts afresh; the worker is what is judged
-    token, sent = celery.send_accepted(RECORD, queue, within=within)
+    token, sent = send_accepted(celery, RECORD, queue, within=within)
     started = celery.wait_started(token, timeout=within + late).value
     read = celery.result(token, sent, since=since, within=within + late)
     return Resumed(worker.pid, queue, moment, started.pid, started.t - since, read.elapsed, read.value, token)
+
+
+def send_accepted(celery: CeleryBroker, task: str, queue: str, within: float) -> tuple[str, AsyncResult]:
+    """`send`, asked again until Redis accepts it: a master just promoted
+    refuses writes (NOREPLICAS) until a replica follows it, 2-3 s here."""
+    refusals: list[str] = []
+
+    def attempt() -> tuple[str, AsyncResult] | None:
+        try:
+            # Not kombu's own retry: after a refused publish it reuses the channel
+            # it closed (AttributeError on `connection.client`).
+            return celery.send(task, queue, retry=False)
+        except OperationalError as error:
+            refusals.append(f"{type(error).__name__}: {error}")
+            celery.close()
+            return None
+
+    sent = celery.poller.until(
+        f"Redis accepts a task for {queue}",
+        attempt,
+        lambda found: found is not None,
+        timeout=within,
+        why_not=lambda _: refusals[-1] if refusals else "",
+    ).value
+    assert sent is not None
+    return sent
 
 
 @dataclass(frozen=True)

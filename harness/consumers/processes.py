@@ -208,11 +208,10 @@ class Processes:
         extra_env: Mapping[str, str] | None = None,
         scope: str = SCENARIO,
     ) -> Process:
-        """A process of this kind (its name) that waits on stdin for its orders:
-        the spare one started at the last call if it is still there, else a new
-        one. A new spare starts now if a step still to come takes one, so the
-        next caller does not wait ~0.3-1 s for Python and the consumer's library
-        to load (a Celery worker's spare costs a second of CPU)."""
+        """A process of this kind (its name) that waits on stdin for its orders: the spare one started
+        at the last call if it is still there, else a new one. A new spare starts now if a step still to
+        come takes one, so the next caller does not wait ~0.3-1 s for Python and the consumer's library to
+        load (a Celery worker's spare costs a second of CPU)."""
         if not self.demand.declared(name):
             raise UndeclaredTake(f"this step starts a {name} process without declaring it: @takes({name!r})")
         spare = self._spares.pop(_kind(name, argv, redis_url), None)
@@ -239,8 +238,7 @@ class Processes:
 
     def await_spare(self, name: str, argv: Sequence[str], *, redis_url: str, loaded: str, timeout: float) -> None:
         """Wait until the spare of this kind, if one is loading, journals `loaded`."""
-        spare = self._spares.get(_kind(name, argv, redis_url))
-        if spare is not None and spare.alive:
+        if (spare := self._spares.get(_kind(name, argv, redis_url))) and spare.alive:
             self.wait_for(spare, loaded, timeout=timeout)
 
     def stop(self, scope: str | None = None, *, wait: bool = True) -> None:

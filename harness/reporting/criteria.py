@@ -188,6 +188,14 @@ HA = tuple(
             "Consumers on the cut-off side of a network split: the same, once the cut-off main Redis refuses them",
         ),
         (
+            "lock-long-sync",
+            "A sync longer than the lock's expiry, held as README says, stops before another gets it in a failover",
+        ),
+        (
+            "consumers-two-failovers",
+            "Through two failovers in a row: the Celery worker carrying on within 10 s of the last new main Redis",
+        ),
+        (
             "replicas-lost",
             "With both standbys lost, the sync lock is refused rather than granted on one copy, and a Celery worker "
             "waits for the standbys instead of exiting",

@@ -13,8 +13,9 @@ from typing import Any
 
 import requests
 
+from harness.reporting.adf_nodes import adf_texts
 from harness.reporting.checklist import clip
-from harness.reporting.jira_format import adf_texts, serialize
+from harness.reporting.jira_format import serialize
 from harness.reporting.publication import Publication
 
 PAGE = 50  # comments per request

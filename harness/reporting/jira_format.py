@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from harness.reporting import adf_nodes as nodes
 from harness.reporting.checklist import (
     CHANGES_TITLE,
     FAILED,
@@ -34,7 +35,7 @@ from harness.reporting.checklist import (
 from harness.reporting.decision import TITLE as DECISION_TITLE
 from harness.reporting.publication import Publication
 from harness.reporting.risks import TITLE as RISKS_TITLE
-from harness.reporting.wiki_markup import code_runs, wiki_text
+from harness.reporting.wiki_markup import wiki_text
 
 LIMIT = 32_767  # Jira's most characters in a comment
 BUDGET = 32_000  # what we allow ourselves, below it
@@ -49,6 +50,8 @@ class Detail:
     passed_names: bool  # passed scenarios named, or only counted
     reason: int  # characters of a failure's reason
     failed_shown: int  # failed scenarios named per criterion; the rest counted
+    risks: bool = True  # the consumers' risks said, or left to the attached signoff.md
+    tables: bool = True  # the criteria as ADF tables, or as lists (a table row costs ~250 characters of markup)
 
 
 # Most first; each drops what matters least to a reader of the comment.
@@ -58,10 +61,13 @@ LEVELS = (
     Detail(False, False, 200, 99),
     Detail(False, False, 80, 99),
     Detail(False, False, 80, 1),
-    Detail(False, False, 40, 1),  # a reason's first words: its kind and what it expected
-    Detail(False, False, 0, 1),  # failure reasons only in the attached signoff.md
-    Detail(False, False, 0, 0),  # and the failed scenarios only counted
+    Detail(False, False, 80, 1, tables=False),  # the criteria as lists: all said, less markup
+    Detail(False, False, 80, 1, risks=False, tables=False),  # the risks only in the attached signoff.md
+    Detail(False, False, 40, 1, risks=False, tables=False),  # a reason's first words: its kind and what it expected
+    Detail(False, False, 0, 1, risks=False, tables=False),  # failure reasons only in the attached signoff.md
+    Detail(False, False, 0, 0, risks=False, tables=False),  # and the failed scenarios only counted
 )
+RISKS_ELSEWHERE = "Too long for one comment: they are in the attached signoff.md."
 
 _WIKI_ICON = {PASSED: "(/)", FAILED: "(x)"}
 _PANEL = {  # the verdict's ADF panel type and wiki panel colour
@@ -119,7 +125,8 @@ def _wiki(checklist: Checklist, level: Detail, to: Publication) -> str:
         "* Nothing: the run was on what the plan assumes."
     ]
     if checklist.risks:
-        lines += [f"h3. {wiki_text(RISKS_TITLE)}", *(f"* {wiki_text(s)}" for s in checklist.risks)]
+        said = [f"* {wiki_text(s)}" for s in checklist.risks] if level.risks else [RISKS_ELSEWHERE]
+        lines += [f"h3. {wiki_text(RISKS_TITLE)}", *said]
     if not level.evidence:
         lines.append(f"_{wiki_text(ELSEWHERE)}_")
     for section in checklist.sections:
@@ -172,63 +179,97 @@ def adf(checklist: Checklist, to: Publication | None = None) -> dict[str, Any]:
 
 def _adf(checklist: Checklist, level: Detail, to: Publication) -> dict[str, Any]:
     panel_type, _ = _PANEL[checklist.verdict]
-    verdict = [_text(checklist.verdict, strong=True), _text(f": {checklist.headline}")]
+    verdict = [nodes.text_node(checklist.verdict, strong=True), nodes.text_node(f": {checklist.headline}")]
     if checklist.detail:
-        verdict.append(_text(f" {checklist.detail}"))
+        verdict.append(nodes.text_node(f" {checklist.detail}"))
     content: list[dict[str, Any]] = [
-        _heading(2, to.title(checklist.title)),
+        nodes.heading(2, to.title(checklist.title)),
         {
             "type": "panel",
             "attrs": {"panelType": panel_type},
-            "content": [_paragraph(verdict)]
-            + ([_paragraph([_text(checklist.to_pass, em=True)])] if checklist.to_pass else []),
+            "content": [nodes.paragraph(verdict)]
+            + ([nodes.paragraph([nodes.text_node(checklist.to_pass, em=True)])] if checklist.to_pass else []),
         },
-        _paragraph([_text(_at_a_glance(checklist))]),
-        *([_paragraph([_text(checklist.gets)])] if checklist.gets else []),
-        _heading(3, CHANGES_TITLE),
-        _bullets(
+        nodes.paragraph([nodes.text_node(_at_a_glance(checklist))]),
+        *([nodes.paragraph([nodes.text_node(checklist.gets)])] if checklist.gets else []),
+        nodes.heading(3, CHANGES_TITLE),
+        nodes.bullets(
             [
                 [
-                    _text(f"{c.text} "),
-                    _text("Why: ", em=True),
-                    _text(f"{c.why} Proven by "),
-                    _text(c.label, code=True),
-                    _text(": "),
-                    _text(c.verdict, strong=True),
+                    nodes.text_node(f"{c.text} "),
+                    nodes.text_node("Why: ", em=True),
+                    nodes.text_node(f"{c.why} Proven by "),
+                    nodes.text_node(c.label, code=True),
+                    nodes.text_node(": "),
+                    nodes.text_node(c.verdict, strong=True),
                 ]
                 for c in checklist.changes
             ]
-            or [[_text(NO_CHANGES)]]
+            or [[nodes.text_node(NO_CHANGES)]]
         ),
-        _heading(3, NOT_VERIFIED_TITLE),
-        _bullets(
-            [_inline(s) for s in checklist.not_verified] or [[_text("Nothing: the run was on what the plan assumes.")]]
+        nodes.heading(3, NOT_VERIFIED_TITLE),
+        nodes.bullets(
+            [nodes.inline(s) for s in checklist.not_verified]
+            or [[nodes.text_node("Nothing: the run was on what the plan assumes.")]]
         ),
     ]
     if checklist.risks:
-        content += [_heading(3, RISKS_TITLE), _bullets([_inline(s) for s in checklist.risks])]
+        said = (
+            nodes.bullets([nodes.inline(s) for s in checklist.risks])
+            if level.risks
+            else nodes.paragraph([nodes.text_node(RISKS_ELSEWHERE)])
+        )
+        content += [nodes.heading(3, RISKS_TITLE), said]
     if not level.evidence:
-        content.append(_paragraph([_text(ELSEWHERE, em=True)]))
+        content.append(nodes.paragraph([nodes.text_node(ELSEWHERE, em=True)]))
     for section in checklist.sections:
-        content += [_heading(3, section.title), _criteria_table(section, level)]
-        facts = [[_text(item.label, code=True), *_inline(f": {fact}")] for item in section.items for fact in item.facts]
+        listed = _criteria_table(section, level) if level.tables else _criteria_list(section, level)
+        content += [nodes.heading(3, section.title), listed]
+        facts = [
+            [nodes.text_node(item.label, code=True), *nodes.inline(f": {fact}")]
+            for item in section.items
+            for fact in item.facts
+        ]
         if level.evidence and facts:
             content.append(
-                {"type": "expand", "attrs": {"title": f"Observed: {section.title}"}, "content": [_bullets(facts)]}
+                {"type": "expand", "attrs": {"title": f"Observed: {section.title}"}, "content": [nodes.bullets(facts)]}
             )
     for title, rows in (("Environment", checklist.environment), ("Run", checklist.run)):
-        content += [_heading(3, title), _table([_row([_cell_of([key]), _cell_of([value])]) for key, value in rows])]
+        pairs = nodes.table([nodes.row([nodes.cell_of([key]), nodes.cell_of([value])]) for key, value in rows])
+        content += [
+            nodes.heading(3, title),
+            pairs if level.tables else nodes.bullets([nodes.inline(f"{k}: {v}") for k, v in rows]),
+        ]
     decision = checklist.decision
-    content += [_heading(3, DECISION_TITLE)] + (
-        [_bullets([_inline(line) for line in decision.boxes])] if decision.boxes else []
+    content += [nodes.heading(3, DECISION_TITLE)] + (
+        [nodes.bullets([nodes.inline(line) for line in decision.boxes])] if decision.boxes else []
     )
-    content += [_paragraph(_inline(decision.closing)), {"type": "rule"}, _paragraph([_text(to.footer, em=True)])]
+    content += [
+        nodes.paragraph(nodes.inline(decision.closing)),
+        {"type": "rule"},
+        nodes.paragraph([nodes.text_node(to.footer, em=True)]),
+    ]
     return {"version": 1, "type": "doc", "content": content}
 
 
 def _criteria_table(section: Section, level: Detail) -> dict[str, Any]:
-    header = _row([_header_cell(name) for name in ("Criterion", "Verdict", "Scenarios")])
-    return _table([header, *(_adf_row(item, level) for item in section.items)])
+    header = nodes.row([nodes.header_cell(name) for name in ("Criterion", "Verdict", "Scenarios")])
+    return nodes.table([header, *(_adf_row(item, level) for item in section.items)])
+
+
+def _criteria_list(section: Section, level: Detail) -> dict[str, Any]:
+    return nodes.bullets(
+        [
+            [
+                *nodes.inline(f"{item.text} "),
+                nodes.text_node(item.label, code=True),
+                nodes.text_node(": "),
+                nodes.text_node(item.shown.upper(), strong=True),
+                *nodes.inline("".join(f"; {line}" for line in _scenario_lines(item.scenarios, level))),
+            ]
+            for item in section.items
+        ]
+    )
 
 
 def _adf_row(item: Item, level: Detail) -> dict[str, Any]:
@@ -239,67 +280,11 @@ def _adf_row(item: Item, level: Detail) -> dict[str, Any]:
             "color": "yellow" if item.unmet else _STATUS_COLOUR.get(item.verdict, "neutral"),
         },
     }
-    criterion = _paragraph([*_inline(f"{item.text} "), _text(item.label, code=True)])
-    return _row(
+    criterion = nodes.paragraph([*nodes.inline(f"{item.text} "), nodes.text_node(item.label, code=True)])
+    return nodes.row(
         [
             {"type": "tableCell", "content": [criterion]},
-            {"type": "tableCell", "content": [_paragraph([status])]},
-            _cell_of(_scenario_lines(item.scenarios, level)),
+            {"type": "tableCell", "content": [nodes.paragraph([status])]},
+            nodes.cell_of(_scenario_lines(item.scenarios, level)),
         ]
     )
-
-
-def adf_texts(node: object) -> list[str]:
-    """Every text in an ADF node, in document order."""
-    if isinstance(node, dict):
-        return ([node["text"]] if isinstance(node.get("text"), str) else []) + adf_texts(node.get("content") or [])
-    if isinstance(node, list):
-        return [text for child in node for text in adf_texts(child)]
-    return []
-
-
-def _inline(text: str) -> list[dict[str, Any]]:
-    """Text with its `code` spans marked as code."""
-    return [_text(part, code=odd) for odd, part in code_runs(text)]
-
-
-def _text(text: str, *, strong: bool = False, em: bool = False, code: bool = False) -> dict[str, Any]:
-    node: dict[str, Any] = {"type": "text", "text": text}
-    marks = [{"type": name} for name, on in (("strong", strong), ("em", em), ("code", code)) if on]
-    if marks:
-        node["marks"] = marks
-    return node
-
-
-def _paragraph(nodes: list[dict[str, Any]]) -> dict[str, Any]:
-    # ADF forbids empty text nodes: drop them; a paragraph may be empty.
-    return {"type": "paragraph", "content": [n for n in nodes if n.get("type") != "text" or n["text"]]}
-
-
-def _bullets(items: list[list[dict[str, Any]]]) -> dict[str, Any]:
-    return {"type": "bulletList", "content": [{"type": "listItem", "content": [_paragraph(i)]} for i in items]}
-
-
-def _heading(level: int, text: str) -> dict[str, Any]:
-    return {"type": "heading", "attrs": {"level": level}, "content": [_text(text)]}
-
-
-def _cell_of(lines: list[str]) -> dict[str, Any]:
-    """A cell of plain lines in one paragraph, broken by hard breaks (a paragraph
-    each cost a heavy run's comment 1,400 characters)."""
-    inline: list[dict[str, Any]] = []
-    for line in lines:
-        inline += ([{"type": "hardBreak"}] if inline else []) + _inline(line)
-    return {"type": "tableCell", "content": [_paragraph(inline)]}
-
-
-def _header_cell(text: str) -> dict[str, Any]:
-    return {"type": "tableHeader", "content": [_paragraph([_text(text)])]}
-
-
-def _row(cells: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"type": "tableRow", "content": cells}
-
-
-def _table(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"type": "table", "content": rows}

@@ -34,6 +34,9 @@ class Bounds:
     masterless_check: float  # seconds between asking the engine whether any data node could be master
 
 
+FAILOVER_ASKED_AGAIN = 0.5  # seconds between requests for a failover the sentinels refused for want of a replica
+
+
 @dataclass
 class SentinelTopology:
     project: Project
@@ -163,12 +166,21 @@ class SentinelTopology:
         """The README's hand-over: writes paused on the master for `pause` seconds
         (`CLIENT PAUSE ... WRITE`), then `SENTINEL FAILOVER` on the first sentinel.
         Without the pause the old master acknowledges writes, which the replica
-        it keeps replicates, while another is promoted, and they are lost.
-        Returns the monotonic time the failover was asked for."""
-        began = self.project.poller.clock()
-        self.primary.endpoint.shared().execute_command("CLIENT", "PAUSE", int(pause * 1000), "WRITE")
-        self.sentinels[0].endpoint.shared().execute_command("SENTINEL", "FAILOVER", MASTER_NAME)
-        return began
+        it keeps replicates, while another is promoted, and they are lost. Asked
+        again while the sentinels have no replica to promote yet, for up to
+        `follow` seconds. Returns the monotonic time the failover was asked for."""
+        poller = self.project.poller
+        asked_until = poller.clock() + self.bounds.follow
+        while True:  # NOGOODSLAVE: a replica just linked is judged on its next INFO, about a second later
+            began = poller.clock()
+            self.primary.endpoint.shared().execute_command("CLIENT", "PAUSE", int(pause * 1000), "WRITE")
+            try:
+                self.sentinels[0].endpoint.shared().execute_command("SENTINEL", "FAILOVER", MASTER_NAME)
+                return began
+            except redis.ResponseError as refused:
+                if "NOGOODSLAVE" not in str(refused) or began >= asked_until:
+                    raise
+            poller.wait_until(began + FAILOVER_ASKED_AGAIN)
 
     def forget_failed_failover(self) -> None:
         """After a failover the sentinels had to abort (no replica to promote):

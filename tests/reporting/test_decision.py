@@ -3,7 +3,7 @@ and the decision block, one box per thing to decide, closing every body."""
 
 import dataclasses
 
-from harness.reporting import jira_format
+from harness.reporting import adf_nodes, jira_format
 from harness.reporting.checklist import RUN_FAILED, RUN_PASSED, RUN_PROVISIONAL
 from harness.reporting.criteria import CHANGES
 from harness.reporting.decision import BOX, TITLE
@@ -53,7 +53,7 @@ def test_both_jira_bodies_carry_the_decision_and_the_line_to_pass():
     run = provisional_run()
     wiki, adf = jira_format.wiki(run), jira_format.adf(run)
     assert f"h3. {wiki_text(TITLE)}" in wiki and wiki.count(f"* {BOX}") == len(run.decision.boxes)
-    texts = jira_format.adf_texts(adf)
+    texts = adf_nodes.adf_texts(adf)
     assert run.to_pass in texts and sum(t.startswith(BOX) for t in texts) == len(run.decision.boxes)
 
 

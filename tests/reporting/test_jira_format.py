@@ -9,8 +9,8 @@ import json
 import jsonschema
 import pytest
 
+from harness.reporting import adf_nodes, jira_format, publication, signoff_md
 from harness.reporting import checklist as checklist_module
-from harness.reporting import jira_format, publication, signoff_md
 from harness.reporting.checklist import CHANGES_TITLE, NOT_VERIFIED_TITLE, Checklist
 from harness.reporting.decision import TITLE as DECISION_TITLE
 from harness.reporting.risks import TITLE as RISKS_TITLE
@@ -54,8 +54,8 @@ def test_every_output_opens_with_the_verdict_and_has_every_section(run):
     assert wiki.splitlines()[2].startswith(f"*{checklist.verdict}*: ")
     panel = adf["content"][1]
     assert panel["type"] == "panel" and panel["attrs"]["panelType"] == PANELS[run]
-    assert jira_format.adf_texts(panel)[0] == checklist.verdict
-    adf_headings = [jira_format.adf_texts(n)[0] for n in adf["content"] if n["type"] == "heading"][1:]
+    assert adf_nodes.adf_texts(panel)[0] == checklist.verdict
+    adf_headings = [adf_nodes.adf_texts(n)[0] for n in adf["content"] if n["type"] == "heading"][1:]
     assert adf_headings == HEADINGS
     for heading in HEADINGS:
         assert f"## {heading}" in markdown or heading in ("Environment", "Run")
@@ -66,7 +66,7 @@ def test_adf_keeps_the_evidence_in_expand_blocks_and_marks_verdicts():
     body = jira_format.adf(failing_run())
     expands = [n for n in body["content"] if n["type"] == "expand"]
     assert expands and all(n["attrs"]["title"].startswith("Observed: ") for n in expands)
-    assert "A client on this machine pinged port 6379 and got PONG." in " ".join(jira_format.adf_texts(expands))
+    assert "A client on this machine pinged port 6379 and got PONG." in " ".join(adf_nodes.adf_texts(expands))
     text = json.dumps(body)
     assert '"text": "FAILED", "color": "red"' in text and '"text": "PASSED", "color": "green"' in text
 
@@ -85,13 +85,32 @@ def test_evidence_that_does_not_fit_moves_to_the_attachment(capsys):
     )  # what it would be with everything in it
     assert jira_format.size(full) > jira_format.LIMIT
     for body in (jira_format.wiki(checklist), jira_format.adf(checklist)):
-        text = body if isinstance(body, str) else " ".join(jira_format.adf_texts(body))
+        text = body if isinstance(body, str) else " ".join(adf_nodes.adf_texts(body))
         assert "the observed evidence is in the attached signoff.md" in text
         assert "ping failed: expected" in text  # failures keep their reasons
     for name, run in RUNS.items():
         sizes = [jira_format.size(jira_format.wiki(run())), jira_format.size(jira_format.adf(run()))]
         print(f"{name}: wiki {sizes[0]:,}, ADF {sizes[1]:,} characters")  # for the closing note
     assert "heaviest" in capsys.readouterr().out
+
+
+def test_risks_that_do_not_fit_are_left_to_the_attachment_under_their_heading():
+    run, lean = heaviest_run(), jira_format.Detail(False, False, 80, 1, risks=False)
+    assert run.risks
+    wiki = jira_format._wiki(run, lean, publication.Publication())
+    adf = " ".join(adf_nodes.adf_texts(jira_format._adf(run, lean, publication.Publication())))
+    assert jira_format.wiki_text(RISKS_TITLE) in wiki and RISKS_TITLE in adf
+    for text in (wiki, adf):
+        assert jira_format.RISKS_ELSEWHERE in text and "production uses" not in text  # in every risk's sentence
+
+
+def test_criteria_that_do_not_fit_as_tables_are_listed_with_every_label_and_verdict():
+    run, listed = heaviest_run(), jira_format.Detail(False, False, 80, 1, tables=False)
+    body = jira_format._adf(run, listed, publication.Publication())
+    assert not any(node["type"] == "table" for node in body["content"])
+    texts = adf_nodes.adf_texts(body)
+    labels = [item.label for section in run.sections for item in section.items]
+    assert all(label in texts for label in labels) and texts.count("FAILED") >= len(labels)
 
 
 def test_the_size_is_counted_as_java_counts_characters():

@@ -14,13 +14,16 @@ def test_a_finding_made_under_a_test_setting_records_it():
 
 
 def test_each_risk_says_the_test_production_and_what_it_means():
-    sentences = said(CONSUMER_RISKS, {"visibility timeout": "1 s", "memory cap": "3627 KiB"})
+    used = {"visibility timeout": "1 s", "kombu": "5.7.0", "memory cap": "3627 KiB"}
+    sentences = said(CONSUMER_RISKS, used)
     assert sentences[0].startswith(
         "Celery broker (OPTERP-24): the test used a visibility timeout of 1 s; production uses kombu's default "
         "of one hour"
     )
-    assert "this run did not use a lock expiry of its own; production uses the plan's `expire=300`" in sentences[1]
-    assert "the test used a memory cap of 3627 KiB; production uses none" in sentences[2]
+    assert "the test used a kombu of 5.7.0; production uses the kombu OPTERP-24 installs" in sentences[1]
+    assert sentences[1].endswith("OPTERP-24 must require kombu>=5.7.")
+    assert "this run did not use a lock expiry of its own; production uses the plan's `expire=300`" in sentences[2]
+    assert "the test used a memory cap of 3627 KiB; production uses none" in sentences[3]
 
 
 def test_the_single_nodes_sign_off_carries_the_risks_and_leaves_power_loss_not_verified():

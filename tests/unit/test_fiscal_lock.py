@@ -64,6 +64,27 @@ def test_a_renewal_redis_refuses_as_not_ours_loses_the_lock_and_the_next_check_s
             fiscal.check()
 
 
+@pytest.mark.parametrize(
+    "refusal",
+    [redis.ResponseError("NOREPLICAS Not enough good replicas to write."), redis.ReadOnlyError("read only replica")],
+    ids=["old master without replicas", "old master demoted"],
+)
+def test_a_renewal_refused_by_a_master_being_replaced_is_asked_again_of_the_master_named_then(refusal):
+    lock = FakeLock([refusal, None])
+    with held(lock) as fiscal:
+        assert lock.extended.wait(2)
+        fiscal.check()
+
+
+def test_a_renewal_answered_otherwise_loses_the_lock_rather_than_end_the_renewal_unsaid():
+    lock = FakeLock([redis.ResponseError("NOSCRIPT No matching script")])
+    with held(lock) as fiscal:
+        assert lock.extended.wait(2)
+        fiscal._renewer.join(2)
+        with pytest.raises(LockLost):
+            fiscal.check()
+
+
 def test_the_check_refuses_once_redis_names_another_owner():
     with held(FakeLock([], owner="someone else")) as fiscal, pytest.raises(LockLost, match="someone else"):
         fiscal.check()
