@@ -57,6 +57,10 @@ def _single_node(redis_url: str, visibility_timeout: float) -> dict[str, Any]:
             "visibility_timeout": visibility_timeout,
             "unacked_restore_interval": RESTORE_SWEEP,
             "unacked_restore_throttle": 1,
+            # A sweep holds a mutex in Redis; a worker killed mid-sweep (or its
+            # connection, or Redis) leaves it until it expires, and no message is
+            # handed out again meanwhile: kombu's 300 s, scaled as the timeout is.
+            "unacked_mutex_expire": 1,
         },
     }
 
