@@ -159,6 +159,9 @@ def leftover_scratch(project: str, tmp: Path | None = None) -> list[Path]:
     return sorted((tmp or Path(tempfile.gettempdir())).glob(f"{project}-*"))
 
 
+DEAD_STATES = ("Z", "X")  # exited, not yet reaped; being reaped
+
+
 def process_start(pid: int, proc: Path = Path("/proc")) -> str:
     """When the process started, in clock ticks since boot (Linux), so a reused
     pid is not taken for the run that owned it; "" elsewhere."""
@@ -168,7 +171,19 @@ def process_start(pid: int, proc: Path = Path("/proc")) -> str:
         return ""
 
 
+def process_state(pid: int, proc: Path = Path("/proc")) -> str:
+    """Its state letter (Linux: R, S, ..., Z for a zombie); "" where unknown."""
+    try:
+        return (proc / str(pid) / "stat").read_text().rsplit(") ", 1)[1][:1]
+    except (OSError, IndexError):
+        return ""
+
+
 def process_alive(pid: int, started: str) -> bool:
+    """A run's process still runs: it exists, is the one that started then, and
+    has not exited. An exited one that nobody reaped yet (a zombie: in a CI job's
+    container without an init process, a killed run's stays so) is dead too,
+    though `kill(pid, 0)` still reaches it."""
     if os.name != "posix":
         return True  # Windows' os.kill(pid, 0) would end the process: the lease decides there
     try:
@@ -177,7 +192,7 @@ def process_alive(pid: int, started: str) -> bool:
         return False
     except (PermissionError, OSError):
         return True  # someone else's process: alive
-    return not started or process_start(pid) in ("", started)
+    return (not started or process_start(pid) in ("", started)) and process_state(pid) not in DEAD_STATES
 
 
 def _remove_volume(client: docker.DockerClient, name: str) -> None:

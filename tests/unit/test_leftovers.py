@@ -4,6 +4,9 @@ a live run's, and that the sweep removes the mark only when all else is gone."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -96,6 +99,30 @@ def test_a_reused_pid_is_not_the_run_that_owned_it(tmp_path: Path):
     (tmp_path / "42" / "stat").write_text("42 (python) S 1 42 42 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 999 1 1")
     assert leftovers.process_start(42, proc=tmp_path) == "999"
     assert leftovers.process_start(43, proc=tmp_path) == ""
+
+
+def test_a_run_that_exited_but_was_never_reaped_is_dead():
+    """A zombie: what a killed run's behave stays as where nothing reaps orphans."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    try:
+        deadline = time.monotonic() + 10
+        while leftovers.process_state(child.pid) != "Z" and time.monotonic() < deadline:
+            time.sleep(0.01)  # the child's own exit, which nothing here can wait on without reaping it
+        assert leftovers.process_state(child.pid) == "Z"
+        assert not leftovers.process_alive(child.pid, leftovers.process_start(child.pid))
+    finally:
+        child.wait()
+
+
+def test_a_running_process_is_alive():
+    assert leftovers.process_alive(os.getpid(), leftovers.process_start(os.getpid()))
+
+
+def test_the_state_is_read_after_the_name_however_it_is_spelt(tmp_path: Path):
+    (tmp_path / "42").mkdir()
+    (tmp_path / "42" / "stat").write_text("42 (be (have) d) Z 1 42 42 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 999 1 1")
+    assert leftovers.process_state(42, proc=tmp_path) == "Z"
+    assert leftovers.process_state(43, proc=tmp_path) == ""
 
 
 def test_the_sweep_removes_the_mark_last_and_keeps_it_when_something_stays():
