@@ -69,7 +69,7 @@ app = Celery("opticserp")
 delayed_tasks.relay(app)
 if contract.REDIS_URL in os.environ:  # a worker; the suite imports only the names
     contract.bind_to_parent()
-    if "reconnect-polling" in os.environ.get("OPTERP20_CLIENT_WITHOUT", ""):  # the catalogue's negative control
+    if "reconnect-polling" in sentinel_clients.WITHOUT:  # the catalogue's negative control
         catatonic.install()
     app.conf.update(settings(contract.redis_url(), float(os.environ[contract.VISIBILITY_TIMEOUT])))
 

@@ -69,7 +69,7 @@ class CeleryBroker:
         self.workers.setdefault(queue, []).append(process)
         # The other bulkhead queues will want a worker soon; let theirs load meanwhile.
         for other in QUEUES:
-            self._warm(other)
+            self.warm(other)
         return process
 
     def spare_loaded(self, queue: str) -> None:
@@ -84,9 +84,6 @@ class CeleryBroker:
 
     def warm(self, queue: str) -> None:
         """A spare worker for `queue` loading now, unless no step still to come takes one."""
-        self._warm(queue)
-
-    def _warm(self, queue: str) -> None:
         self.processes.warm(*_worker_kind(queue), redis_url=self.redis_url(), extra_env=self._worker_env)
 
     def running(self, queue: str) -> list[Process]:
@@ -102,7 +99,7 @@ class CeleryBroker:
         loading now, as a spare: it connects to nothing until it is taken."""
         for process in self.workers.pop(queue, []):
             process.stop()
-        self._warm(queue)
+        self.warm(queue)
 
     def forget_workers(self) -> None:
         """After the feature's processes were stopped."""

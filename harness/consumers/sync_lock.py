@@ -99,22 +99,24 @@ class SyncWorkers:
 
     def _take(self, expire: int) -> Process:
         """A fresh worker process, told to take the lock."""
+        return self._ordered(f"take {expire}")
+
+    def _ordered(self, orders: str) -> Process:
         process = self.processes.take(KIND, [*WORKER, "hold"], redis_url=self.redis_url())
-        process.send(f"take {expire}")
+        process.send(orders)
         return process
 
     def hold(self, expire: int) -> Holding:
         """A worker that has taken the lock and holds it until told to release."""
-        process = self._take(expire)
-        taken = self.processes.wait_for(process, "acquired", timeout=self.start_timeout).value
-        asked = self.processes.wait_for(process, "acquiring", timeout=0).value
-        return Holding(process, taken["owner"], asked.t, taken.t)
+        return self._holding(self._take(expire))
 
     def sync(self, expire: int, seconds: float) -> Holding:
         """A worker that has taken the lock as OpticsERP is told to (stand_ins/fiscal_lock.py)
         and runs a sync of `seconds`, checking the lock before each fiscal write."""
-        process = self.processes.take(KIND, [*WORKER, "hold"], redis_url=self.redis_url())
-        process.send(f"sync {expire} {seconds}")
+        return self._holding(self._ordered(f"sync {expire} {seconds}"))
+
+    def _holding(self, process: Process) -> Holding:
+        """Once `process` has the lock: when it asked, and when it had it."""
         taken = self.processes.wait_for(process, "acquired", timeout=self.start_timeout).value
         asked = self.processes.wait_for(process, "acquiring", timeout=0).value
         return Holding(process, taken["owner"], asked.t, taken.t)
