@@ -8,6 +8,8 @@
   then close with "ABORTED: By user.", which is not what happened.
 - A run whose cleanup failed is red, without a hook raising a traceback.
 - report.html, once behave's formatter has written it, opens with the sign-off's verdict.
+- A `--tags` filter in behave's classic syntax (`@ac:port,@ac:ping`) is read
+  as the `or` it means (harness/run/classic_tags.py), not ended in a traceback.
 - One topology kind's features are collected (harness/topology/kinds.py): a
   kind with a folder of its own (the Sentinel topology's `features/ha/`) when
   it is asked for, by its tag (`--tags=@ha`) or by naming its features; else
@@ -26,6 +28,7 @@ import behave.runner
 from behave.runner import Runner as BehaveRunner
 
 from harness.reporting import html_verdict
+from harness.run import classic_tags
 from harness.reporting.formatter import HTML
 from harness.reporting.publish import SIGNOFF_JSON
 from harness.reporting.specifications import SPECIFICATIONS
@@ -45,6 +48,7 @@ def _print_without_runner_line(*args: Any, **kwargs: Any) -> None:
 class Runner(BehaveRunner):
     def __init__(self, config: Any, **kwargs: Any) -> None:
         super().__init__(config, **kwargs)
+        classic_tags.read(config)
         self.stopped_because: str | None = None
         self.red = False  # set by the run's lifecycle: something failed outside any scenario
         # behave prints that line from its main module (`behave.__main__`, or

@@ -112,6 +112,22 @@ def test_the_definition_is_checked_without_a_daemon(tmp_path: Path):
     assert "0 failed" in done.stdout
 
 
+@pytest.mark.docker_cli
+def test_a_tag_list_in_behaves_classic_syntax_runs_as_the_or_it_means(tmp_path: Path):
+    # behave took `@ac:port` for a tag limited to "port" scenarios: a ValueError traceback.
+    done = behave(
+        "--tags=@ac:port,@ac:image",
+        "--tags=~@ac:aof",
+        "--tags=@static",
+        reports=tmp_path,
+        junit=False,
+        env=DEAD_DAEMON,
+        timeout=120,
+    )
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stdout + done.stderr
+    assert "2 scenarios passed, 0 failed" in done.stdout, done.stdout
+
+
 @pytest.fixture(scope="module")
 def password_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Finished, Path, str]:
     """The whole suite again, with a password from REDIS_PASSWORD_FILE: one with
