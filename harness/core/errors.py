@@ -115,9 +115,16 @@ class PortInUse(PreflightError):
 class ContainerNameTaken(PreflightError):
     summary = "container name taken by another project"
 
-    def __init__(self, name: str, project: str | None, status: str) -> None:
+    def __init__(self, name: str, project: str | None, status: str, run: str = "") -> None:
         owner = f"compose project {project!r}" if project else "not from compose"
         remedy = f"docker compose -p {project} down" if project else f"docker rm -f {name}"
+        if run:  # another run of this suite that has not ended: its own cleanup removes it
+            super().__init__(
+                f"a container named {name} already exists ({status}): it is another run's of this suite "
+                f"({run}), which has not ended; wait for that run to end, or stop it (Ctrl-C), "
+                "and run behave again"
+            )
+            return
         super().__init__(
             f"a container named {name} already exists ({status}, {owner}); the suite never touches it: "
             f"stop it yourself (`{remedy}`, which keeps its volumes) and run behave again"

@@ -21,6 +21,7 @@ from harness.core.errors import (
     RemoteEngineLoopbackOnly,
     ServiceMissing,
 )
+from harness.infra import leftovers
 from harness.infra.compose import MIN_COMPOSE, Compose, Runner, compose_version, parse_version
 from harness.infra.containers import PROJECT_LABEL
 from harness.infra.engine import OVERRIDE, Engine, loopback_only
@@ -83,13 +84,15 @@ def model(compose: Compose, service: str | None) -> dict[str, Any]:
 
 def container_name_free(client: docker.DockerClient, name: str | None, project: str) -> None:
     """A fixed container_name is global on the engine: refuse, never touch, a
-    container of that name that is not this run's."""
+    container of that name that is not this run's; one of another run of this
+    suite, still going (its mark outlived the sweep), is named as that run."""
     if not name:
         return
     for container in client.containers.list(all=True, filters={"name": f"^/{name}$"}):
         owner = container.labels.get(PROJECT_LABEL)
         if owner != project:
-            raise ContainerNameTaken(name, owner, container.status)
+            run = next((str(m) for m in leftovers.marks(client) if m.project == owner), "") if owner else ""
+            raise ContainerNameTaken(name, owner, container.status, run)
 
 
 def _why_unreachable(error: Exception) -> str:

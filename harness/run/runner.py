@@ -28,10 +28,10 @@ import behave.runner
 from behave.runner import Runner as BehaveRunner
 
 from harness.reporting import html_verdict
-from harness.run import classic_tags
 from harness.reporting.formatter import HTML
 from harness.reporting.publish import SIGNOFF_JSON
 from harness.reporting.specifications import SPECIFICATIONS
+from harness.run import classic_tags
 from harness.topology import kinds
 from harness.topology.kinds import TopologyKind
 

@@ -9,6 +9,7 @@ import re
 import shutil
 import signal
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from pathlib import Path
 import docker
 import docker.errors
 
+from harness.infra.leftovers import process_state
 from tests.support.live_run import ROOT, Ended, LiveRun, clean, left_by, wait_for_orphans
 
 IMAGE = "redis:7-alpine"
@@ -158,21 +160,24 @@ class Matrix:
 
     # -- the run itself ------------------------------------------------------------------
     def run_killed(self) -> Outcome:
-        """The run SIGKILLed mid-scenario (an OOM kill, a lost CI runner), then a second run."""
+        """The run's whole process group SIGKILLed mid-scenario (an OOM kill, a lost CI
+        runner), then a second run started while the killed one is still unreaped: a
+        zombie, as it stays in a CI job's container where nothing reaps orphans."""
         run = self._start(*STRUCK)
         run.wait_for_line(r"Scenario: A task sent from the host")
-        run.process.send_signal(signal.SIGKILL)
+        os.killpg(run.process.pid, signal.SIGKILL)
         run.fault()
-        ended = run.end(self.bound)
+        _until_zombie(run.process.pid)
         wait_for_orphans(run.project)
         left = left_by(run.project)
         second = self._start(*NEXT_RUN)
         after = second.end(self.bound)
+        ended = run.end(self.bound)  # reaped only now
         left_after = left_by(run.project) + left_by(second.project)
         clean(run.project)
         clean(second.project)
         return Outcome(
-            "run killed (SIGKILL), then a second run",
+            "run's process group killed (SIGKILL) and left unreaped, then a second run",
             ended,
             left,
             naming(after.output, "earlier run"),
@@ -219,3 +224,11 @@ def _image_kept(client: docker.DockerClient) -> Iterator[None]:
     finally:
         client.images.get(IMAGE_KEPT).tag(*IMAGE.split(":"))
         client.images.remove(IMAGE_KEPT)
+
+
+def _until_zombie(pid: int, timeout: float = 10) -> None:
+    """The killed process has exited (state Z), without reaping it."""
+    deadline = time.monotonic() + timeout
+    while process_state(pid) != "Z":
+        assert time.monotonic() < deadline, f"process {pid} not a zombie {timeout} s after SIGKILL"
+        time.sleep(0.01)

@@ -4,6 +4,7 @@ a live run's, and that the sweep removes the mark only when all else is gone."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -17,6 +18,8 @@ import requests
 
 from harness.infra import leftovers
 from harness.infra.leftovers import LEASE_LABEL, OWNER_LABEL, RUN_LABEL, Mark, Owner
+
+RECORDED = Path(__file__).parent / "recorded"
 
 
 @dataclass
@@ -112,6 +115,15 @@ def test_a_run_that_exited_but_was_never_reaped_is_dead():
         assert not leftovers.process_alive(child.pid, leftovers.process_start(child.pid))
     finally:
         child.wait()
+
+
+def test_a_recorded_zombie_behave_reads_as_exited(tmp_path: Path):
+    """/proc/<pid>/stat of a behave that had exited and was not yet waited for
+    (recorded here, tests/unit/recorded/zombie-behave.stat)."""
+    (tmp_path / "7687").mkdir()
+    shutil.copy(RECORDED / "zombie-behave.stat", tmp_path / "7687" / "stat")
+    assert leftovers.process_state(7687, proc=tmp_path) in leftovers.DEAD_STATES
+    assert leftovers.process_start(7687, proc=tmp_path) == "5566837"
 
 
 def test_a_running_process_is_alive():

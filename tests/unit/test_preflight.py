@@ -5,6 +5,7 @@ import pytest
 
 from harness.core.errors import ComposeV2Missing, ContainerNameTaken, RemoteEngineLoopbackOnly
 from harness.infra.engine import resolve
+from harness.infra.leftovers import LEASE_LABEL, OWNER_LABEL, RUN_LABEL
 from harness.run import preflight
 from harness.service.access import Access
 from tests.support.fakes import FakeRun
@@ -29,9 +30,10 @@ def test_old_or_missing_compose_is_refused_in_one_line(run):
     assert "install the `docker compose` plugin" in str(raised.value)
 
 
-def _client_with(*containers):
+def _client_with(*containers, marks=()):
     client = mock.Mock()
     client.containers.list.return_value = list(containers)
+    client.volumes.list.return_value = list(marks)
     return client
 
 
@@ -42,6 +44,18 @@ def test_a_container_of_that_name_from_another_project_is_refused_and_untouched(
         preflight.container_name_free(client, "opticserp_redis", "mine")
     client.containers.list.assert_called_once_with(all=True, filters={"name": "^/opticserp_redis$"})
     assert other.method_calls == []  # never stopped, removed or changed
+
+
+def test_a_container_of_another_run_of_the_suite_still_going_is_refused_naming_that_run():
+    other = mock.Mock(labels={"com.docker.compose.project": "opterp20-accept-t1"}, status="running")
+    labels = {RUN_LABEL: "opterp20-accept-t1", OWNER_LABEL: "ci-7/4242/999", LEASE_LABEL: "9999999999"}
+    client = _client_with(other, marks=[SimpleNamespace(attrs={"Labels": labels})])
+    with pytest.raises(ContainerNameTaken) as raised:
+        preflight.container_name_free(client, "opticserp_redis", "mine")
+    message = str(raised.value)
+    assert "another run's of this suite" in message and "process 4242 on ci-7" in message, message
+    assert "wait for that run to end" in message and "\n" not in message
+    assert other.method_calls == []
 
 
 def test_this_runs_own_container_is_not_a_conflict():
