@@ -10,6 +10,7 @@ from hamcrest import (
     greater_than,
     has_entries,
     has_item,
+    is_,
     is_in,
     none,
 )
@@ -35,6 +36,7 @@ from harness.service.definition_facts import (
     HealthSchedule,
     HealthStart,
     HealthTest,
+    MemoryBound,
     Network,
     Storage,
 )
@@ -126,6 +128,13 @@ def step_eviction_policy(context: Context, policy: str) -> None:
     eviction = context.suite.evidence.observe(EvictionPolicy.of(_definition(context)))
     reading = f"--maxmemory-policy as redis-server reads command {eviction.command}"
     assert_that(eviction.stated, equal_to([policy]), reading)
+
+
+@then("Redis's memory is capped below its container's limit, with room for the copy a rewrite of its log makes")
+def step_memory_bound(context: Context) -> None:
+    bound = context.suite.evidence.observe(MemoryBound.of(_definition(context)))
+    reading = f"maxmemory as redis-server reads command {bound.command}, and mem_limit: {bound}"
+    assert_that(bound.room, is_(True), reading)
 
 
 @then("the health check pings Redis with the Redis command-line client")

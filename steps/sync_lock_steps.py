@@ -135,9 +135,9 @@ def step_same_owner(context: Context) -> None:
     owner = sync_lock.owner(context.suite.node().endpoint.client())
     same = "the same worker as before" if owner == holder else ("nobody" if owner is None else "another worker")
     context.suite.evidence.record(
-        "lock owner after the crash", f"{owner} (held by {holder})", f"After the crash the lock was held by {same}."
+        "lock owner afterwards", f"{owner} (held by {holder})", f"Afterwards the lock was held by {same}."
     )
-    assert_that(owner, equal_to(holder), "owner of sync_lock after the crash")
+    assert_that(owner, equal_to(holder), "owner of sync_lock afterwards")
 
 
 @then("it hands the lock to a waiting worker within {bound:g} seconds, without error")

@@ -15,6 +15,7 @@ from typing import Protocol, TypeVar, runtime_checkable
 from harness.core.engine_kind import EngineKind
 
 SINGLE_NODE, SENTINEL = "single node", "Sentinel"  # the topologies a run signs off
+OPERATIONS = "storage and memory faults"  # the single node again, under the faults of features/ops
 
 
 class Finding(Protocol):

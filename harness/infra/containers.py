@@ -52,6 +52,8 @@ class ContainerState:
     health_check: bool = False  # whether the container is configured with one
     first_probe_after: float = 0.0  # seconds from a start to Docker's first health probe
     container_id: str = ""
+    oom_killed: bool = False  # its last process was killed for the container's lack of memory
+    memory_limit: int = 0  # HostConfig.Memory, in bytes; 0: none
 
     @classmethod
     def absent(cls, name: str) -> ContainerState:
@@ -81,6 +83,8 @@ class ContainerState:
             health_check=bool(check.get("Test")) and check["Test"][0] != "NONE",
             first_probe_after=_first_probe_after(check),
             container_id=attrs.get("Id", ""),
+            oom_killed=bool(state.get("OOMKilled")),
+            memory_limit=int((attrs.get("HostConfig") or {}).get("Memory") or 0),
         )
 
     @property
@@ -189,6 +193,16 @@ class Containers:
         if container is None:
             return "(no container)"
         return container.logs(tail=lines).decode(errors="replace")
+
+    def peak_memory(self, service: str) -> int | None:
+        """The container's highest memory use so far, in bytes, where the engine
+        reports one (cgroup v1; cgroup v2 keeps no peak): one sample, no waiting."""
+        container = self.find(service)
+        if container is None:
+            return None
+        stats: dict[str, Any] = container.stats(stream=False, one_shot=True)  # type: ignore[assignment]
+        peak = (stats.get("memory_stats") or {}).get("max_usage")
+        return int(peak) if peak else None
 
     def anonymous_volumes(self, service: str) -> set[str]:
         """Volumes Docker made for the image's VOLUME lines. `down` without

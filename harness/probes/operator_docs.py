@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HEADING = "## Operator commands"
+REPAIR = "### Repairing a damaged log"  # under HEADING: run by the torn-log scenario, on a damaged log
 _BLOCK = re.compile(r"```console\n(.*?)```", re.S)
 
 
@@ -67,12 +68,13 @@ class Outcome:
         return f"$ {self.documented.command} -> {ended}, {verdict}; printed {self.output.strip()!r}"
 
 
-def parse(readme: str) -> list[Documented]:
-    if HEADING not in readme:
-        raise OperatorDocsError(f"the README has no {HEADING!r} section")
-    block = _BLOCK.search(readme.split(HEADING, 1)[1])
+def parse(readme: str, heading: str = HEADING) -> list[Documented]:
+    """The commands of the first ```console block under `heading`."""
+    if heading not in readme:
+        raise OperatorDocsError(f"the README has no {heading!r} section")
+    block = _BLOCK.search(readme.split(heading, 1)[1])
     if not block:
-        raise OperatorDocsError(f"the {HEADING!r} section has no ```console block")
+        raise OperatorDocsError(f"the {heading!r} section has no ```console block")
     commands: list[Documented] = []
     for line in block.group(1).splitlines():
         if line.startswith("$ "):
@@ -133,6 +135,7 @@ def run_all(
     timeout: float,
     run: Callable[..., subprocess.CompletedProcess[str]] | None = None,
     decided: Callable[[], str | None] = lambda: None,
+    heading: str = HEADING,
 ) -> list[Outcome]:
     """Run each documented command as written, against the project that `env`
     names through COMPOSE_PROJECT_NAME and COMPOSE_FILE, each stopped at
@@ -140,7 +143,7 @@ def run_all(
     would otherwise sit through its whole start period and retries), or as
     soon as `decided` names a reason the service cannot turn healthy."""
     outcomes = []
-    for documented in parse(readme.read_text(encoding="utf-8")):
+    for documented in parse(readme.read_text(encoding="utf-8"), heading):
         # Only a command that waits on health is decided by it.
         watching = decided if "--wait" in documented.argv else lambda: None
         try:

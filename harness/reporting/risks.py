@@ -52,13 +52,6 @@ CONSUMER_RISKS = (
         "longer than 300 s lets a second worker in, as the plan's lock is not renewed: OPTERP-21 must hold it as "
         "stand_ins/fiscal_lock.py does (README, Holding the sync lock)",
     ),
-    Risk(
-        "memory cap",
-        "All three",
-        "none: `docker-compose.yml` sets no `maxmemory`",
-        "Redis grows until the kernel's OOM killer ends it instead of refusing writes; the refusal this run "
-        "proved happens only once a `maxmemory` is set",
-    ),
 )
 # What the single node's run claims but does not show; it goes under Not verified.
 POWER_LOSS = (

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from harness.core.evidence import SENTINEL, SINGLE_NODE, Evidence
-from harness.reporting.criteria import CHANGES, CONSUMERS, FURTHER, HA, HA_CHANGES, PLAN, STRATEGY, Change, Criterion
+from harness.core.evidence import OPERATIONS, SENTINEL, SINGLE_NODE, Evidence
+from harness.reporting.criteria import CHANGES, CONSUMERS, FURTHER, PLAN, STRATEGY, Change, Criterion
+from harness.reporting.criteria_ha import HA, HA_CHANGES
+from harness.reporting.criteria_ops import OPS, OPS_CHANGES
 from harness.reporting.risks import CONSUMER_RISKS, POWER_LOSS, Risk
 
 ISSUE = "OPTERP-20"
@@ -19,6 +21,8 @@ SECTIONS = (
 )
 # A run of the Sentinel topology (`--tags=@ha`) signs off its own checklist.
 HA_SECTIONS = ((f"High availability (Sentinel): the plan's production phase, {len(HA)} criteria", HA),)
+# A run of the storage and memory faults (`--tags=@ops`) signs off its own checklist too.
+OPS_SECTIONS = ((f"When storage or memory fails: {len(OPS)} criteria", OPS),)
 Sections = tuple[tuple[str, tuple[Criterion, ...]], ...]
 
 
@@ -73,7 +77,16 @@ SPECIFICATIONS = {
             "and `uv run behave --tags=@ha-partition` on a local Linux engine, those 2 passing."
         ),
     ),
+    OPERATIONS: Specification(
+        f"{ISSUE} sign-off: what OpticsERP's data goes through when storage or memory fails",
+        OPS_SECTIONS,
+        OPS_CHANGES,
+        f"the {len(OPS)} criteria of storage and memory faults",
+        "ops",
+    ),
 }
+# Every criterion of every checklist, each once.
+ALL = tuple(c for spec in SPECIFICATIONS.values() for c in spec.criteria)
 
 
 def specification(evidence: Evidence) -> Specification:

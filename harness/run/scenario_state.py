@@ -20,12 +20,15 @@ from harness.consumers.drivers import Consumers
 from harness.consumers.processes import Process
 from harness.consumers.sync_lock import Contention, Holding, Release
 from harness.core.errors import HarnessError
+from harness.infra.containers import ContainerState
+from harness.infra.data_log import Damage
 from harness.infra.faults import Crash, Flapping
 from harness.probes.exposure import Tries, Unauthenticated
 from harness.probes.failover import Failover
 from harness.probes.load import BoundedWriter
 from harness.probes.memory import Pressure
 from harness.probes.operator_docs import Outcome
+from harness.probes.sequence import Sequence
 from harness.service.redis_client import ServerFacts
 from harness.topology.inside import HealthRun
 from harness.topology.node import Node
@@ -79,6 +82,14 @@ class DataState:
     acknowledged_at: float = math.nan
     writer: Slot[BoundedWriter] = Slot()
     pressure: Slot[Pressure] = Slot()
+    before_filling: Slot[ContainerState] = Slot()  # the container as it ran before memory was filled
+
+
+@dataclass
+class StorageState:
+    sequence: Slot[Sequence] = Slot()  # keys written one after another
+    damage: Slot[Damage] = Slot()  # what was done to the log
+    repair: list[Outcome] = field(default_factory=list)  # the README's repair, as run
 
 
 @dataclass
@@ -138,6 +149,7 @@ class TopologyState:
 class ScenarioState:
     service: ServiceState = field(default_factory=ServiceState)
     data: DataState = field(default_factory=DataState)
+    storage: StorageState = field(default_factory=StorageState)
     safety: SafetyState = field(default_factory=SafetyState)
     lock: LockState = field(default_factory=LockState)
     celery: CeleryState = field(default_factory=CeleryState)

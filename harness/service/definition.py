@@ -41,6 +41,19 @@ VOLUME_DRIVER = "local"  # a volume on the engine's own disk
 START_INTERVAL = 0.25
 
 
+# Redis's memory units (redis.conf: "1k => 1000 bytes, 1kb => 1024 bytes", case-insensitive).
+_REDIS_BYTES = re.compile(r"(\d+)(k|kb|m|mb|g|gb)?", re.IGNORECASE)
+_REDIS_UNITS = {"": 1, "k": 10**3, "kb": 2**10, "m": 10**6, "mb": 2**20, "g": 10**9, "gb": 2**30}
+
+
+def redis_bytes(text: str) -> int:
+    """A size as redis-server reads it ('128mb' -> 134217728)."""
+    match = _REDIS_BYTES.fullmatch(text.strip())
+    if match is None:
+        raise ValueError(f"not a Redis memory size: {text!r}")
+    return int(match[1]) * _REDIS_UNITS[(match[2] or "").lower()]
+
+
 def server_options(command: list[str]) -> dict[str, list[str]]:
     """`redis-server --appendonly yes --save ''` -> {'appendonly': ['yes'], 'save': ['']}.
     Later options win, as in redis-server itself."""
@@ -122,6 +135,7 @@ class ServiceDefinition:
     healthcheck: HealthCheck | None
     volume_drivers: dict[str, str]  # top-level named volumes -> driver
     network_drivers: dict[str, str]  # top-level networks -> driver
+    memory_limit: int = 0  # the container's (mem_limit), in bytes; 0: none
 
     @classmethod
     def from_model(cls, model: dict[str, Any], service: str) -> ServiceDefinition:
@@ -142,6 +156,8 @@ class ServiceDefinition:
             # An unset driver is Compose's default: `local` for volumes, `bridge` for networks.
             volume_drivers={k: (v or {}).get("driver") or "local" for k, v in (model.get("volumes") or {}).items()},
             network_drivers={k: (v or {}).get("driver") or "bridge" for k, v in (model.get("networks") or {}).items()},
+            # Compose prints mem_limit in bytes; `deploy.resources.limits.memory` sets the same limit.
+            memory_limit=int(raw.get("mem_limit") or _deploy_memory(raw) or 0),
         )
 
     @property
@@ -155,8 +171,19 @@ class ServiceDefinition:
         return stated[-1] if stated else APPENDFSYNC_DEFAULT
 
     @property
+    def maxmemory(self) -> int:
+        """Redis's memory cap in bytes, the last one stated (0: none, Redis's default)."""
+        stated = self.server_options.get("maxmemory")
+        return redis_bytes(stated[-1]) if stated and stated[-1] else 0
+
+    @property
     def published_host_ports(self) -> list[int]:
         return [int(p.published) for p in self.ports if p.published and p.published.isdigit()]
+
+
+def _deploy_memory(raw: dict[str, Any]) -> int | None:
+    limits = ((raw.get("deploy") or {}).get("resources") or {}).get("limits") or {}
+    return int(limits["memory"]) if limits.get("memory") else None
 
 
 def declares_version(path: Path) -> object | None:

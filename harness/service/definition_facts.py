@@ -59,6 +59,43 @@ class EvictionPolicy:
         )
 
 
+# A forked child (a rewrite of the log) shares Redis's memory, and each page Redis writes
+# meanwhile is copied: up to twice the data set in all (Redis's persistence docs).
+FORK_COPY = 2
+MIB = 2**20
+
+
+@dataclass(frozen=True)
+class MemoryBound:
+    maxmemory: int  # Redis's cap, in bytes (0: none)
+    limit: int  # the container's, in bytes (0: none)
+    command: str
+    what = "memory cap and container limit"
+
+    @classmethod
+    def of(cls, definition: ServiceDefinition) -> MemoryBound:
+        return cls(definition.maxmemory, definition.memory_limit, _command(definition))
+
+    @property
+    def room(self) -> bool:
+        """Redis is capped, and its container's limit holds it and the copy a fork makes."""
+        return bool(self.maxmemory) and bool(self.limit) and self.limit >= FORK_COPY * self.maxmemory
+
+    @property
+    def value(self) -> object:
+        return f"maxmemory {self.maxmemory or 'none'}, container limit {self.limit or 'none'}"
+
+    def __str__(self) -> str:
+        if not self.maxmemory:
+            return "Redis's memory is not capped: it would grow until the kernel killed it."
+        if not self.limit:
+            return f"Redis's memory is capped at {self.maxmemory // MIB} MiB; its container has no limit."
+        return (
+            f"Redis's memory is capped at {self.maxmemory // MIB} MiB, in a container limited to "
+            f"{self.limit // MIB} MiB: {self.limit / self.maxmemory:.1f} times the cap."
+        )
+
+
 @dataclass(frozen=True)
 class HealthTest:
     check: HealthCheck | None

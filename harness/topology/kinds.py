@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.core.config import Settings
-from harness.core.evidence import SENTINEL, SINGLE_NODE
+from harness.core.evidence import OPERATIONS, SENTINEL, SINGLE_NODE
 from harness.service.definition import REDIS_PORT, SERVICE
 from harness.topology.node import Node
 from harness.topology.project import Project
@@ -101,7 +101,20 @@ SENTINEL_KIND = TopologyKind(
     service=None,
     make=_sentinel,
 )
-KINDS = (STANDALONE, SENTINEL_KIND)  # the first is the default: the plan's topology
+# The single node again, through what storage and memory do to it (a full disk, a torn log):
+# features/ops, run when asked (`--tags=@ops`), since its faults cost more than the default run's bound.
+OPS_KIND = TopologyKind(
+    name=OPERATIONS,
+    compose_setting="compose_file",
+    run_timeout_setting="run_timeout",
+    poll_interval_setting="poll_interval",
+    folder="ops",
+    tag="ops",
+    feature_tags=((),),
+    service=SERVICE,
+    make=_standalone,
+)
+KINDS = (STANDALONE, SENTINEL_KIND, OPS_KIND)  # the first is the default: the plan's topology
 
 
 def of_feature_tags(tags: Iterable[Iterable[str]]) -> TopologyKind:

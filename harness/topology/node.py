@@ -2,7 +2,7 @@
 restart, re-create, reconfigure), the waits for it to answer, the run's
 decisions about it and what it shows from inside. Where it is reached is its
 `endpoint`, its health check its `health`, the faults it is proven under its
-`faults`. The rules the waits apply are in `readiness.py`."""
+`faults`, what its storage goes through its `storage`. The rules the waits apply are in `readiness.py`."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from harness.topology import inside, readiness, verdicts
 from harness.topology.endpoint import Endpoint
 from harness.topology.node_faults import Faults
 from harness.topology.node_health import Health
+from harness.topology.node_storage import Storage
 from harness.topology.project import Project
 from harness.topology.readiness import Readiness
 from harness.topology.verdicts import CrashLoop, Verdict
@@ -48,11 +49,13 @@ class Node:
     endpoint: Endpoint = field(init=False)
     health: Health = field(init=False)
     faults: Faults = field(init=False)
+    storage: Storage = field(init=False)
 
     def __post_init__(self) -> None:
         self.endpoint = Endpoint(self.project, self.service, self.redis_port, self.fixed_address, self.ask_timeout)
         self.health = Health(self)
         self.faults = Faults(self)
+        self.storage = Storage(self)
 
     @property
     def poller(self) -> Poller:

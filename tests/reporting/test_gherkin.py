@@ -8,10 +8,12 @@ import pytest
 from gherkin.parser import Parser
 from gherkin.token_scanner import TokenScanner
 
-from harness.reporting.criteria import ALL
+from harness.reporting.specifications import ALL
 
 ROOT = Path(__file__).resolve().parents[2]
-FEATURES = sorted([*ROOT.glob("features/*.feature"), *ROOT.glob("features/ha/*.feature"), *ROOT.glob("load/*.feature")])
+FEATURES = sorted([*ROOT.glob("features/*.feature"), *ROOT.glob("features/*/*.feature"), *ROOT.glob("load/*.feature")])
+# The folders of features collected only when asked for, each with the tag its features carry.
+KIND_TAGS = {"ha": "@ha", "ops": "@ops"}
 CONSUMER_KEYS = {"@OPTERP-21", "@OPTERP-22", "@OPTERP-24"}
 
 
@@ -34,14 +36,19 @@ def test_the_feature_parses_and_tags_each_scenario_with_one_criterion_of_its_tic
     consumer = "@consumer" in tags
     assert consumer or "@OPTERP-20" in tags, tags
     assert not consumer or tags & CONSUMER_KEYS, f"a consumer feature names its consumer's ticket: {tags}"
-    # features/ha is the Sentinel topology's, collected only for `--tags=@ha`: every feature there says so.
-    assert ("@ha" in tags) == (path.parent.name == "ha"), tags
-    prefix = "@ha:" if "@ha" in tags else "@fit:" if consumer else "@ac:"
+    # features/ha is the Sentinel topology's, collected only for `--tags=@ha` (features/ops for
+    # `--tags=@ops`): every feature there says so.
+    for folder, tag in KIND_TAGS.items():
+        assert (tag in tags) == (path.parent.name == folder), tags
+    kind = next((tag for tag in KIND_TAGS.values() if tag in tags), "")
+    prefix = f"{kind}:" if kind else "@fit:" if consumer else "@ac:"
     assert scenarios and all(sum(t.startswith(prefix) for t in s) == 1 for s in scenarios), scenarios
 
 
 def test_every_criterion_of_the_sign_off_has_a_scenario_and_every_scenario_a_criterion():
-    tagged = {t for path in FEATURES for s in parse(path)[1] for t in s if t.startswith(("@ac:", "@fit:", "@ha:"))}
+    tagged = {
+        t for path in FEATURES for s in parse(path)[1] for t in s if t.startswith(("@ac:", "@fit:", "@ha:", "@ops:"))
+    }
     assert tagged == {f"@{c.prefix}:{tag}" for c in ALL for tag in c.proven_by}
 
 

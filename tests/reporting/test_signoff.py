@@ -145,7 +145,7 @@ def test_the_run_table_names_the_branch_commit_and_pipeline_ci_provides():
 def test_a_run_of_the_sentinel_topology_signs_off_its_own_checklist_only():
     from harness.core.evidence import SENTINEL, Evidence
     from harness.reporting.checklist import build
-    from harness.reporting.criteria import HA_CHANGES
+    from harness.reporting.criteria_ha import HA_CHANGES
     from harness.reporting.signoff_md import markdown as render_markdown
     from harness.reporting.specifications import HA_SECTIONS
 

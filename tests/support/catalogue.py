@@ -14,7 +14,7 @@ case changes it makes that case fail to apply, in the quick loop.
     #                       or `ha`: docker-compose.ha.yml's features, --tags=@ha, the consumers'
     #                       feature and the partitions aside; or `clients`: the consumers' feature
     #                       alone, @ha-consumers, its partition aside; or `partition`: the
-    #                       partitions alone, @ha-partition)
+    #                       partitions alone, @ha-partition; or `ops`: features/ops, --tags=@ops)
     # Environment: REDIS_PASSWORD_FILE=tests/mutants/secrets/plain-password   (optional;
     #   a relative path is from the repository root)
     # Compose file: docker-compose.ha.yml   (only for a case without a diff: the delivered file
@@ -76,10 +76,18 @@ RUNS = {
     "ha": ("--tags=@ha", "--tags=~@ha-consumers", "--tags=~@ha-partition"),
     "clients": ("--tags=@ha-consumers", "--tags=~@ha-partition"),
     "partition": ("--tags=@ha-partition",),
+    "ops": ("--tags=@ops",),
 }
 # A run of each kind, measured: its seconds, and the cores it keeps busy (tests/support/parallel.py
 # starts the longest first, and spreads the busy ones among those that mostly wait).
-COST = {"all": (30, 0.8), "static": (3, 0.8), "ha": (110, 0.4), "clients": (95, 0.5), "partition": (35, 0.4)}
+COST = {
+    "all": (30, 0.8),
+    "static": (3, 0.8),
+    "ha": (110, 0.4),
+    "clients": (95, 0.5),
+    "partition": (35, 0.4),
+    "ops": (20, 0.6),
+}
 
 
 @dataclass(frozen=True)
@@ -116,7 +124,7 @@ class Case:
     def features(self) -> tuple[str, ...]:
         """The feature files a mutant's run is judged on: those holding the scenarios it
         must fail (an equivalent's: none named, so its kind's whole selection)."""
-        folder = FEATURES / "ha" if self.target == HA_FILE else FEATURES
+        folder = FEATURES / "ha" if self.target == HA_FILE else FEATURES / "ops" if self.runs == "ops" else FEATURES
         return tuple(sorted({str((folder / s.split(": ", 1)[0]).relative_to(ROOT)) for s in self.fails}))
 
     @property

@@ -7,7 +7,7 @@ from __future__ import annotations
 from harness.core.engine_kind import EngineKind
 from harness.core.evidence import SENTINEL, Evidence
 from harness.reporting.checklist import FAILED, PASSED, Checklist, ScenarioResult, build
-from harness.reporting.criteria import ALL
+from harness.reporting.specifications import ALL
 
 RUN = [("compose file", "/repo/docker-compose.yml"), ("branch", "main"), ("duration", "21.7 s")]
 DESKTOP_WINDOWS = EngineKind("Docker Desktop", "Windows", "Docker Desktop")

@@ -1,0 +1,35 @@
+"""What happens to OpticsERP's data when storage or memory fails, signed off by
+a run of `--tags=@ops` (features/ops): the service refuses loudly or comes back
+whole, and never starts empty or drops the lock in silence."""
+
+from __future__ import annotations
+
+from harness.reporting.criteria import Change, Criterion
+
+OPS = tuple(
+    Criterion(key, text, "ops")
+    for key, text in (
+        (
+            "memory-bound",
+            "Memory: Redis's memory is bounded below its container's, with room for the copy a rewrite of its log "
+            "makes; filled to that bound while the log is rewritten, Redis refuses new writes and the kernel never "
+            "kills it",
+        ),
+        (
+            "torn-log",
+            "A log torn by a power cut: every complete write before the tear comes back; a log damaged in its "
+            "middle keeps Redis down and unhealthy, saying why, never started empty, and the README's repair says "
+            "what it cut off",
+        ),
+    )
+)
+
+OPS_CHANGES = (
+    Change(
+        "Redis's memory is capped at 128 MB (maxmemory), in a container limited to 384 MiB, swap included.",
+        "Without a cap, noeviction never takes effect: Redis grows until the kernel kills it, often while it "
+        "rewrites its log, and comes back with whatever the log holds. The container's limit leaves room for the "
+        "copy that rewrite makes (README, Memory).",
+        "memory-bound",
+    ),
+)

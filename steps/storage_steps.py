@@ -1,0 +1,92 @@
+"""What Redis does with its data when its storage fails: a log torn or damaged
+while it was down, and the README's repair of it."""
+
+import re
+from pathlib import Path
+
+from behave.runner import Context
+from hamcrest import all_of, assert_that, empty, equal_to, greater_than, less_than, less_than_or_equal_to
+
+from harness.probes import operator_docs
+from harness.probes.sequence import Sequence
+from harness.run.scenario_state import state
+from harness.run.step_errors import best_effort
+from harness.run.steps import given, then, when
+
+# What a power cut leaves of the last write: a few bytes short of its end.
+TORN_BYTES = 5
+# redis-check-aof: "This will shrink the AOF <file> from <size> bytes, with <cut> bytes, to <kept> bytes".
+_SHRINK = re.compile(r"shrink the AOF (\S+) from (\d+) bytes, with (\d+) bytes, to (\d+) bytes")
+
+
+def _fresh_if_not_answering(context: Context) -> None:
+    """After a damaged log, the next scenario finds a Redis that answers: this one's data goes if it does not."""
+    node = context.suite.node()
+    if not node.readiness().ready:
+        node.project.down([node.service], volumes=True)
+
+
+@given("a client has written {count:d} keys one after another")
+def step_written_in_order(context: Context, count: int) -> None:
+    sequence = state(context).storage.sequence = Sequence.new(count)
+    sequence.write(context.suite.node().endpoint.client())
+
+
+@when("the power fails while Redis writes its log, cutting its last write short")
+def step_tear_log(context: Context) -> None:
+    context.add_cleanup(best_effort(lambda: _fresh_if_not_answering(context)))
+    damage = state(context).storage.damage = context.suite.node().storage.tear_log(TORN_BYTES)
+    context.suite.evidence.observe(damage)
+
+
+@when("Redis's log is damaged in its middle while it is down")
+def step_damage_log(context: Context) -> None:
+    context.add_cleanup(best_effort(lambda: _fresh_if_not_answering(context)))
+    now = state(context).storage
+    damage = now.damage = context.suite.node().storage.damage_log(now.sequence.log_bytes)
+    context.suite.evidence.observe(damage)
+
+
+@then("Redis answers again with every key whose write the log holds whole")
+def step_all_but_torn(context: Context) -> None:
+    node, now = context.suite.node(), state(context)
+    node.wait_ready(since=now.service.started_at)
+    back = context.suite.evidence.observe(now.storage.sequence.back(node.endpoint.client(), now.storage.damage))
+    # Only the last write can have been cut short: every one before it is whole in the log.
+    assert_that(back.whole, greater_than(back.written - 2), f"{back}; Redis's last log line: {node.last_log_line()}")
+
+
+@then("Redis stays down and unhealthy, never answering a client, and says why")
+def step_refuses_start(context: Context) -> None:
+    node, now = context.suite.node(), state(context)
+    refused = node.storage.wait_refuses_start(since=now.service.started_at, within=node.start_timeout).value
+    context.suite.evidence.observe(refused)
+    assert_that(refused.healthy, equal_to(False), str(refused))
+
+
+@when("the operator repairs the log as the README says")
+def step_repair(context: Context) -> None:
+    suite = context.suite
+    env, seconds = suite.project().operator_shell(), suite.settings.operator_command_timeout
+    readme = Path(context.config.base_dir) / "README.md"
+    state(context).storage.repair = operator_docs.run_all(readme, env, seconds, heading=operator_docs.REPAIR)
+
+
+@then("the repair does what the README says, and says where it cut the log")
+def step_repair_said(context: Context) -> None:
+    outcomes, damage = state(context).storage.repair, state(context).storage.damage
+    wrong = [str(o) for o in outcomes if not o.as_documented] or ([] if outcomes else ["no repair commands found"])
+    assert_that(wrong, empty(), "\n".join(str(o) for o in outcomes))
+    cut = next((m for o in outcomes if (m := _SHRINK.search(o.output))), None)
+    said = f"The repair cut {cut[1]} from {cut[2]} to {cut[4]} bytes." if cut else "The repair said nothing of a cut."
+    context.suite.evidence.record("the README's repair", [str(o) for o in outcomes], said)
+    kept = int(cut[4]) if cut else -1
+    assert_that(kept, all_of(greater_than(0), less_than_or_equal_to(damage.at)), f"{said} ({damage.value})")
+
+
+@then("Redis answers again with the keys before the damage, and none after it")
+def step_prefix_back(context: Context) -> None:
+    node, now = context.suite.node(), state(context)
+    back = context.suite.evidence.observe(now.storage.sequence.back(node.endpoint.client(), now.storage.damage))
+    assert_that((back.after_gap, back.whole), equal_to((0, back.whole)), str(back))
+    assert_that(back.whole, all_of(greater_than(0), less_than(back.written)), str(back))
