@@ -18,6 +18,7 @@ from __future__ import annotations
 import sys
 from datetime import UTC, datetime
 
+import redis
 from apscheduler.jobstores.redis import RedisJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
@@ -59,8 +60,13 @@ def store(job_id: str, token: str) -> int:
     # Paused: the job goes to Redis but this process never runs it. No
     # shutdown() either: APScheduler 3 may run a due job while shutting down.
     scheduler.start(paused=True)
-    scheduler.add_job(FIRE, "date", run_date=datetime.now(UTC), args=[token], id=job_id, misfire_grace_time=None)
-    Journal(contract.journal_dir(), ROLE).write("stored", job_id=job_id, token=token)
+    journal = Journal(contract.journal_dir(), ROLE)
+    try:
+        scheduler.add_job(FIRE, "date", run_date=datetime.now(UTC), args=[token], id=job_id, misfire_grace_time=None)
+    except redis.ResponseError as error:  # Redis said no: MISCONF (a full disk), OOM, NOREPLICAS
+        journal.write("refused", job_id=job_id, error=f"{type(error).__name__}: {error}")
+        return 0
+    journal.write("stored", job_id=job_id, token=token)
     return 0
 
 

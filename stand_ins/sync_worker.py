@@ -52,16 +52,20 @@ def hold(journal: Journal) -> int:
         return 0  # the suite went away, or no longer needs this worker
     lock = Lock(client, LOCK_NAME, expire=int(expire))
     journal.write("acquiring", expire=int(expire))
-    if contract.sentinel_place(contract.redis_url()) is None:
-        lock.acquire()
-    else:
-        from stand_ins import sentinel_clients  # Celery and APScheduler load only for the HA topology
+    try:
+        if contract.sentinel_place(contract.redis_url()) is None:
+            lock.acquire()
+        else:
+            from stand_ins import sentinel_clients  # Celery and APScheduler load only for the HA topology
 
-        try:
-            sentinel_clients.acquire(lock, client)
-        except (sentinel_clients.LockNotReplicated, redis.ResponseError) as error:  # NOREPLICAS, say
-            journal.write("refused", error=f"{type(error).__name__}: {error}")
-            return 0
+            try:
+                sentinel_clients.acquire(lock, client)
+            except sentinel_clients.LockNotReplicated as error:
+                journal.write("refused", error=f"{type(error).__name__}: {error}")
+                return 0
+    except redis.ResponseError as error:  # Redis said no: NOREPLICAS, MISCONF (a full disk), OOM
+        journal.write("refused", error=f"{type(error).__name__}: {error}")
+        return 0
     journal.write("acquired", owner=lock.id)
     for line in sys.stdin:
         if line.strip() == "release":

@@ -7,14 +7,18 @@ from pathlib import Path
 from behave.runner import Context
 from hamcrest import all_of, assert_that, empty, equal_to, greater_than, less_than, less_than_or_equal_to
 
+from harness.consumers import job_store, refusals, sync_lock
+from harness.infra.small_disk import SmallDisk
 from harness.probes import operator_docs
 from harness.probes.sequence import Sequence
 from harness.run.scenario_state import state
 from harness.run.step_errors import best_effort
-from harness.run.steps import given, then, when
+from harness.run.steps import given, takes, then, when
 
 # What a power cut leaves of the last write: a few bytes short of its end.
 TORN_BYTES = 5
+FULL_WITHIN = 5.0  # seconds for Redis to refuse writes once its disk is full: it learns at its next write
+FREED_WITHIN = 10.0  # seconds for it to take them again: it retries writing its log once a second
 # redis-check-aof: "This will shrink the AOF <file> from <size> bytes, with <cut> bytes, to <kept> bytes".
 _SHRINK = re.compile(r"shrink the AOF (\S+) from (\d+) bytes, with (\d+) bytes, to (\d+) bytes")
 
@@ -90,3 +94,86 @@ def step_prefix_back(context: Context) -> None:
     back = context.suite.evidence.observe(now.storage.sequence.back(node.endpoint.client(), now.storage.damage))
     assert_that((back.after_gap, back.whole), equal_to((0, back.whole)), str(back))
     assert_that(back.whole, all_of(greater_than(0), less_than(back.written)), str(back))
+
+
+@given("the Redis service is running with its data on a small disk")
+def step_small_disk(context: Context) -> None:
+    suite = context.suite
+    node, project = suite.node(), suite.project()
+    disk = state(context).storage.disk = SmallDisk(project.client, project.name, suite.scratch())
+    context.add_cleanup(best_effort(lambda: node.storage.move_back(disk)))
+    node.storage.move_to(disk)
+
+
+@given("Redis's disk fills up")
+@when("Redis's disk fills up")
+def step_fill_disk(context: Context) -> None:
+    node, now = context.suite.node(), state(context).storage
+    now.before_full = node.state()
+    now.full = node.storage.fill(now.disk, within=FULL_WITHIN).value
+    context.suite.evidence.observe(now.full)
+
+
+@then("a sync worker asking for the sync lock is refused, told why")
+@takes(sync_lock.KIND)
+def step_lock_refused(context: Context) -> None:
+    _refused(context, refusals.lock(context.suite.consumers()))
+
+
+@then("a task sent from the host is refused, told why")
+def step_task_refused(context: Context) -> None:
+    _refused(context, refusals.task(context.suite.consumers(), "sync"))
+
+
+@then("a scheduler storing a job is refused, told why")
+@takes(job_store.KIND)
+def step_job_refused(context: Context) -> None:
+    _refused(context, refusals.job(context.suite.consumers()))
+
+
+def _refused(context: Context, refusal: refusals.Refusal) -> None:
+    code = state(context).storage.full.code  # MISCONF, as Redis answered a plain write
+    assert_that(context.suite.evidence.observe(refusal).said(code), equal_to(True), f"{refusal} (expected {code})")
+
+
+@then("the health check fails, told why")
+def step_health_fails(context: Context) -> None:
+    probe = context.suite.node().health.run_check()
+    answer = " ".join(probe.output.split()) or "nothing"
+    said = f"The health check, run by hand on the full disk, exited {probe.exit_code}: Redis answered {answer}."
+    context.suite.evidence.record("health check on a full disk", str(probe), said)
+    assert_that((probe.exit_code != 0, "MISCONF" in probe.output), equal_to((True, True)), str(probe))
+
+
+@then("the {count:d} keys still read back")
+def step_keys_read(context: Context, count: int) -> None:
+    node, now = context.suite.node(), state(context).storage
+    back = context.suite.evidence.observe(now.sequence.back(node.endpoint.client()))
+    assert_that(back.whole, equal_to(count), str(back))
+
+
+@when("space is freed on Redis's disk")
+def step_free_disk(context: Context) -> None:
+    node, now = context.suite.node(), state(context)
+    now.storage.freed_after = node.storage.free(now.storage.disk, within=FREED_WITHIN).elapsed
+
+
+@then("Redis takes writes again within {bound:g} seconds, without a restart")
+def step_writes_again(context: Context, bound: float) -> None:
+    node, now = context.suite.node(), state(context)
+    seconds, before, after = now.storage.freed_after, now.storage.before_full, node.state()
+    restarts = f"restarts {before.restart_count} -> {after.restart_count}, pid {before.pid} -> {after.pid}"
+    said = f"Redis took writes again {seconds:.2f} s after space was freed ({restarts})."
+    context.suite.evidence.record("seconds from freeing the disk to a write taken", round(seconds, 2), said)
+    same = (after.pid, after.restart_count) == (before.pid, before.restart_count)
+    assert_that((seconds <= bound, same), equal_to((True, True)), said)
+
+
+@then("after a restart, Redis still has every write it took before its disk was full")
+def step_nothing_lost(context: Context) -> None:
+    node, now = context.suite.node(), state(context).storage
+    node.restart()
+    client = node.endpoint.client()
+    back = context.suite.evidence.observe(now.sequence.back(client))
+    lost = [key for key in now.full.taken if client.get(key) is None]
+    assert_that((back.whole, lost), equal_to((back.written, [])), f"{back}; taken on the full disk and lost: {lost}")

@@ -13,7 +13,8 @@ import redis
 from harness.consumers import celery_broker, job_store, sync_lock
 from harness.consumers.celery_broker import CeleryBroker
 from harness.consumers.job_store import Schedulers
-from harness.consumers.processes import FEATURE, SCENARIO, Always, Demand, Processes
+from harness.consumers.processes import FEATURE, SCENARIO, Processes
+from harness.consumers.spares import Always, Demand
 from harness.consumers.sync_lock import SyncWorkers
 from harness.core.config import Settings
 from harness.core.polling import Poller

@@ -45,6 +45,13 @@ class Schedulers:
         process.stop()
         return stored
 
+    def try_store(self, job_id: str, token: str) -> Entry:
+        """`store`, where Redis may say no: what the scheduler journals first, `stored` or `refused`."""
+        process = self._start(f"store {job_id} {token}")
+        answer = self.processes.first_of(process, ("stored", "refused"), timeout=self.start_timeout)
+        process.stop()
+        return answer
+
     def run(self) -> Process:
         """A new scheduler process that loads the stored jobs and fires the due ones."""
         return self._start("run")

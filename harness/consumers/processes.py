@@ -12,8 +12,9 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO
 
+from harness.consumers.spares import Always, Demand, UndeclaredTake
 from harness.core.errors import HarnessError
 from harness.core.polling import Observed, Poller
 from harness.topology import verdicts
@@ -30,33 +31,6 @@ _POSIX = os.name == "posix"
 
 class ProcessExited(HarnessError):
     """A consumer process ended while the suite still needed it."""
-
-
-class UndeclaredTake(HarnessError):
-    """A step started a consumer process it does not declare (`@takes`): the run's spares would miss it."""
-
-
-class Demand(Protocol):
-    """Which kinds of consumer process the run's steps start: the spare of a kind
-    is loaded only while a step still to come will take one."""
-
-    def wanted(self, kind: str) -> bool:
-        """A step still to come takes a process of `kind`."""
-        ...
-
-    def declared(self, kind: str) -> bool:
-        """The step now running says it takes a process of `kind`."""
-        ...
-
-
-class Always:
-    """Every kind wanted and declared: a spare after every take (outside a behave run)."""
-
-    def wanted(self, kind: str) -> bool:
-        return True
-
-    def declared(self, kind: str) -> bool:
-        return True
 
 
 @dataclass
@@ -278,6 +252,23 @@ class Processes:
         )
         assert observed.value is not None
         return Observed(observed.value, observed.elapsed)
+
+    def first_of(self, process: Process, events: tuple[str, ...], *, timeout: float) -> Entry:
+        """The first of `events` `process` journals (an answer: taken or refused, say);
+        gives up as soon as it exits without any."""
+
+        def answer() -> Entry | None:
+            return next((e for e in self.entries(pid=process.pid) if e.event in events), None)
+
+        observed = self.poller.until(
+            f"{process.name} (pid {process.pid}) reports {' or '.join(events)}",
+            answer,
+            lambda entry: entry is not None,
+            timeout=timeout,
+            give_up=lambda _: None if answer() else process.exit_reason(),
+        )
+        assert observed.value is not None
+        return observed.value
 
     def _gone_without(self, process: Process, event: str) -> str | None:
         # Asked in this order, an event written just before exiting is never missed.

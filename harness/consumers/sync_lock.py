@@ -140,21 +140,8 @@ class SyncWorkers:
 
     def ask(self, expire: int) -> Entry:
         """A fresh worker asks for the lock; what it journals first: `acquired`,
-        or `refused` (no replica acknowledged it, through the sentinels)."""
-        process = self._take(expire)
-
-        def answer() -> Entry | None:
-            return next((e for e in self.processes.entries(pid=process.pid) if e.event in ANSWERS), None)
-
-        observed = self.poller.until(
-            f"sync worker {process.pid} takes {LOCK_NAME} or is refused",
-            answer,
-            lambda entry: entry is not None,
-            timeout=self.start_timeout,
-            give_up=lambda _: None if answer() else process.exit_reason(),
-        )
-        assert observed.value is not None
-        return observed.value
+        or `refused` (Redis said no: no replica acknowledged it, or its disk is full)."""
+        return self.processes.first_of(self._take(expire), ANSWERS, timeout=self.start_timeout)
 
     def release(self, holding: Holding, timeout: float) -> Release:
         """Tell the holder to release; its journal says whether it could."""

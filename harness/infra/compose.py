@@ -39,15 +39,27 @@ class Compose:
     # Variables the compose file reads (REDIS_BIND_ADDRESS, REDIS_PASSWORD_FILE),
     # over this process's own environment; None: this process's environment as it is.
     variables: Mapping[str, str] | None = field(default=None, repr=False)
+    # Files merged over `file`, as `docker compose -f file -f override` merges them: a
+    # scenario's own change of the service (its data on a small disk, say); none by default.
+    overrides: tuple[Path, ...] = ()
 
     def with_variables(self, variables: Mapping[str, str], unset: Sequence[str] = ()) -> Compose:
         """The same project, run with these variables set and those in `unset` removed."""
         base = {k: v for k, v in os.environ.items() if k not in unset}
         return replace(self, variables={**base, **variables})
 
+    def with_overrides(self, *overrides: Path) -> Compose:
+        """The same project, with these files merged over its own (none: its own alone)."""
+        return replace(self, overrides=tuple(overrides))
+
+    @property
+    def files(self) -> tuple[Path, ...]:
+        return (self.file, *self.overrides)
+
     @property
     def prefix(self) -> list[str]:
-        return ["docker", "compose", "--project-name", self.project, "--file", str(self.file)]
+        files = [arg for path in self.files for arg in ("--file", str(path))]
+        return ["docker", "compose", "--project-name", self.project, *files]
 
     def call(self, *args: str, check: bool = True, timeout: float | None = None) -> subprocess.CompletedProcess[str]:
         argv = [*self.prefix, *args]
@@ -108,7 +120,8 @@ class Compose:
 
     def operator_shell(self) -> dict[str, str]:
         """What an operator's shell holds so that plain `docker compose ...` targets this run."""
-        return {**(self.variables or os.environ), "COMPOSE_PROJECT_NAME": self.project, "COMPOSE_FILE": str(self.file)}
+        files = os.pathsep.join(str(path) for path in self.files)  # COMPOSE_FILE's own separator
+        return {**(self.variables or os.environ), "COMPOSE_PROJECT_NAME": self.project, "COMPOSE_FILE": files}
 
 
 def compose_version(run: Runner = subprocess.run) -> str:

@@ -1,10 +1,7 @@
 """Redis's append-only log as it lies in its data volume, damaged while Redis
 is stopped as a power cut or a failing disk leaves it: its newest part torn
 in the middle of a command, or bytes gone wrong in its middle. Each act is
-one short-lived helper container of the Redis image that shares the Redis
-container's volumes (`volumes_from`), so it works on a stopped container and
-on any engine; it carries the run's label, so the run's cleanup removes it
-should it outlive its act."""
+one helper beside the container's volumes (harness/infra/volume_helper.py)."""
 
 from __future__ import annotations
 
@@ -14,12 +11,11 @@ import docker
 from docker.models.containers import Container
 
 from harness.core.errors import HarnessError
-from harness.infra.leftovers import RUN_LABEL
+from harness.infra import volume_helper
 
 LOG_DIR = "/data/appendonlydir"  # Redis 7's multi-part log: base file, increments, manifest
 MANIFEST = "appendonly.aof.manifest"
 GARBAGE = "garbage"  # the 7 bytes a bad sector or a half-written page puts where a command was
-ACT_TIMEOUT = 30.0  # seconds for one act on the volume
 
 # The newest increment the manifest names (`file <name> seq <n> type i`), and its size.
 _NEWEST = f"""set -e
@@ -81,22 +77,4 @@ def _newest(client: docker.DockerClient, container: Container, project: str) -> 
 
 
 def _act(client: docker.DockerClient, container: Container, project: str, script: str) -> str:
-    """Run `script` in a helper sharing the container's volumes; its output, or a one-line error."""
-    helper = client.containers.run(
-        str(container.attrs["Image"]),
-        ["-c", script],
-        entrypoint=["sh"],
-        user="0",  # the files are the redis user's; root in the helper reads and writes them on any image
-        volumes_from=[str(container.id)],
-        network_mode="none",
-        labels={RUN_LABEL: project},
-        detach=True,
-    )
-    try:
-        code = int(helper.wait(timeout=ACT_TIMEOUT).get("StatusCode", 1))
-        output = helper.logs(stdout=True, stderr=True).decode(errors="replace")
-    finally:
-        helper.remove(force=True)
-    if code != 0:
-        raise HarnessError(f"acting on the log in {LOG_DIR} failed (exit {code}): {' '.join(output.split())[:200]}")
-    return str(output)
+    return volume_helper.act(client, container, project, script, f"acting on the log in {LOG_DIR}")

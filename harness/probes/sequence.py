@@ -44,7 +44,7 @@ class Sequence:
                 pipe.set(self.key(n), str(n))
             pipe.execute()
 
-    def back(self, client: redis.Redis, damage: Damage) -> Back:
+    def back(self, client: redis.Redis, damage: Damage | None = None) -> Back:
         """Which keys hold their value now."""
         present: list[bool] = []
         for start in range(0, self.count, BATCH):
@@ -60,8 +60,8 @@ class Back:
 
     written: int
     present: tuple[bool, ...]
-    damage: Damage
-    what = "keys back after the damaged log"
+    damage: Damage | None  # what was done to the log, if anything
+    what = "keys written one after another, read back"
 
     @property
     def whole(self) -> int:
@@ -80,6 +80,6 @@ class Back:
     def __str__(self) -> str:
         return (
             f"Redis came back with the first {self.whole} of the {self.written} keys written one after another"
-            f"{f', and {self.after_gap} after a gap' if self.after_gap else ', and none after them'} "
-            f"({self.damage.value})."
+            f"{f', and {self.after_gap} after a gap' if self.after_gap else ', and none after them'}"
+            f"{f' ({self.damage.value})' if self.damage else ''}."
         )

@@ -21,6 +21,12 @@ OPS = tuple(
             "middle keeps Redis down and unhealthy, saying why, never started empty, and the README's repair says "
             "what it cut off",
         ),
+        (
+            "disk-full",
+            "A full disk: the lock, a task and a job are refused loudly and the health check fails, while what "
+            "was stored still reads; once space is freed, writes are taken again without a restart and nothing "
+            "acknowledged before is lost",
+        ),
     )
 )
 

@@ -23,6 +23,7 @@ from harness.core.errors import HarnessError
 from harness.infra.containers import ContainerState
 from harness.infra.data_log import Damage
 from harness.infra.faults import Crash, Flapping
+from harness.infra.small_disk import SmallDisk
 from harness.probes.exposure import Tries, Unauthenticated
 from harness.probes.failover import Failover
 from harness.probes.load import BoundedWriter
@@ -32,6 +33,7 @@ from harness.probes.sequence import Sequence
 from harness.service.redis_client import ServerFacts
 from harness.topology.inside import HealthRun
 from harness.topology.node import Node
+from harness.topology.node_storage import DiskFull
 from stand_ins.journal import Entry
 
 ATTRIBUTE = "scenario_state"  # its name on behave's context
@@ -90,6 +92,10 @@ class StorageState:
     sequence: Slot[Sequence] = Slot()  # keys written one after another
     damage: Slot[Damage] = Slot()  # what was done to the log
     repair: list[Outcome] = field(default_factory=list)  # the README's repair, as run
+    disk: Slot[SmallDisk] = Slot()  # the small disk Redis's data is on
+    full: Slot[DiskFull] = Slot()  # the disk filled, and Redis's refusal
+    before_full: Slot[ContainerState] = Slot()  # the container as it ran when its disk filled
+    freed_after: float = math.nan  # seconds from freeing the disk to a write taken again
 
 
 @dataclass

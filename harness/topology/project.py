@@ -9,6 +9,7 @@ import contextlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TypeVar
 
 import docker
@@ -96,6 +97,12 @@ class Project:
         compose variables and access, so nothing keeps the old ones."""
         self.compose = self.compose.with_variables(access.compose_variables(), unset=(BIND_ADDRESS, PASSWORD_FILE))
         self.access = access
+        self._up_failed.clear()
+
+    def override(self, *files: Path) -> None:
+        """Merge `files` over the project's compose file from now on (none: its own
+        alone again); the next `up` that re-creates the service uses them."""
+        self.compose = self.compose.with_overrides(*files)
         self._up_failed.clear()
 
     def operator_shell(self) -> dict[str, str]:

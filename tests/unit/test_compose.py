@@ -102,3 +102,13 @@ def test_rm_stops_and_removes_only_the_services_containers():
     run = FakeRun()
     compose(run).rm("redis")
     assert run.calls[0][-4:] == ["rm", "--stop", "--force", "redis"]
+
+
+def test_a_scenarios_override_is_merged_over_the_file_in_argv_and_in_the_operators_shell():
+    run = FakeRun()
+    merged = compose(run).with_overrides(Path("/run/small-disk.override.yml"))
+    merged.up("redis", force_recreate=True)
+    override = ["--file", "/run/small-disk.override.yml"]
+    assert run.calls[0][: len(PREFIX) + 2] == [*PREFIX, *override]
+    assert merged.operator_shell()["COMPOSE_FILE"] == "/x/docker-compose.yml:/run/small-disk.override.yml"
+    assert merged.with_overrides().prefix == PREFIX

@@ -2,7 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.service.definition import ServiceDefinition, declares_version, seconds, server_options
+from harness.service.definition import ServiceDefinition, declares_version, redis_bytes, seconds, server_options
+from harness.service.definition_facts import MemoryBound
 
 MODEL = {
     "services": {
@@ -78,3 +79,27 @@ def test_version_is_read_from_the_raw_file(tmp_path: Path):
     without.write_text("services: {}\n")
     assert declares_version(with_version) == "3.8"
     assert declares_version(without) is None
+
+
+@pytest.mark.parametrize(("text", "size"), [("128mb", 128 * 2**20), ("1gb", 2**30), ("100m", 10**8), ("4096", 4096)])
+def test_memory_sizes_as_redis_reads_them(text, size):
+    assert redis_bytes(text) == size
+
+
+def _with(**service: object) -> ServiceDefinition:
+    model = {**MODEL, "services": {"redis": {**MODEL["services"]["redis"], **service}}}
+    return ServiceDefinition.from_model(model, "redis")
+
+
+def test_the_memory_cap_and_the_containers_limit_as_compose_and_redis_read_them():
+    capped = _with(command=["redis-server", "--maxmemory", "1gb", "--maxmemory", "128mb"], mem_limit="402653184")
+    assert (capped.maxmemory, capped.memory_limit) == (128 * 2**20, 384 * 2**20)
+    deployed = _with(deploy={"resources": {"limits": {"memory": "402653184"}}})
+    assert (deployed.maxmemory, deployed.memory_limit) == (0, 384 * 2**20)
+
+
+def test_room_for_a_rewrite_is_twice_the_cap():
+    assert MemoryBound(128 * 2**20, 384 * 2**20, "").room
+    assert not MemoryBound(128 * 2**20, 192 * 2**20, "").room  # room for fragmentation, not for the copy
+    assert not MemoryBound(0, 384 * 2**20, "").room and "not capped" in str(MemoryBound(0, 384 * 2**20, ""))
+    assert not MemoryBound(128 * 2**20, 0, "").room

@@ -7,7 +7,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from harness.consumers.processes import Processes, UndeclaredTake
+from harness.consumers.processes import Processes
+from harness.consumers.spares import UndeclaredTake
 from harness.core.polling import Poller
 from harness.run.demand import RunDemand
 
