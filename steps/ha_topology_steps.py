@@ -10,6 +10,7 @@ from harness.run.ha import watched
 from harness.run.scenario_state import state
 from harness.run.step_errors import best_effort
 from harness.run.steps import given, then, when
+from harness.topology.sentinel_facts import Absorbed
 from harness.topology.sentinel_rules import node_problems
 
 STANDBYS, OTHER_SENTINELS = 2, 2  # the plan's topology: three Redis and three sentinels
@@ -48,10 +49,28 @@ def step_replicas_linked(context: Context) -> None:
     assert_that(node_problems(snapshot.nodes, snapshot.master), empty(), f"replication: {snapshot}")
 
 
-@then("every Redis keeps an append-only file, never evicts, and refuses writes that no standby receives")
+@then(
+    "every Redis keeps an append-only file written to disk at least once a second, never evicts, "
+    "and refuses writes that no standby receives"
+)
 def step_node_settings(context: Context) -> None:
     settings = context.suite.evidence.observe(context.suite.sentinel().watch.node_settings())
     assert_that(settings.wrong, equal_to({}), f"data nodes without {settings.required}")
+
+
+@when("a standby and a sentinel crash")
+def step_crash_standby_and_sentinel(context: Context) -> None:
+    topology, now = context.suite.sentinel(), state(context).topology
+    standby = next(node for node in topology.data if node is not topology.primary)
+    now.crashed = [(node, node.faults.crash()) for node in (standby, topology.sentinels[0])]
+
+
+@then("each is restarted by Docker, and within {seconds:d} seconds of the crashes the topology is ready again")
+def step_crashes_absorbed(context: Context, seconds: int) -> None:
+    topology, crashed = context.suite.sentinel(), state(context).topology.crashed
+    restarted = {node.service: node.faults.wait_restarted(crash, within=seconds).elapsed for node, crash in crashed}
+    ready = topology.wait_ready(since=crashed[0][1].at, within=seconds).elapsed
+    context.suite.evidence.observe(Absorbed(restarted, ready))
 
 
 @given("both standbys are stopped")

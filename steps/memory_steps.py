@@ -62,7 +62,5 @@ def step_all_kept(context: Context, tasks: int) -> None:
     kept = context.suite.consumers().kept(client, now.lock.holding.owner, now.celery.queue, now.jobs.job_id)
     expected = {"lock held by its worker": True, "tasks queued": tasks, "job stored": True}
     assert_that(
-        context.suite.evidence.observe(kept).value,
-        equal_to(expected),
-        f"what the consumers keep in Redis, after: {now.data.pressure}",
+        context.suite.evidence.observe(kept).value, equal_to(expected), "what the consumers keep in Redis, afterwards"
     )

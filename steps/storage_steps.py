@@ -23,13 +23,6 @@ FREED_WITHIN = 10.0  # seconds for it to take them again: it retries writing its
 _SHRINK = re.compile(r"shrink the AOF (\S+) from (\d+) bytes, with (\d+) bytes, to (\d+) bytes")
 
 
-def _fresh_if_not_answering(context: Context) -> None:
-    """After a damaged log, the next scenario finds a Redis that answers: this one's data goes if it does not."""
-    node = context.suite.node()
-    if not node.readiness().ready:
-        node.project.down([node.service], volumes=True)
-
-
 @given("a client has written {count:d} keys one after another")
 def step_written_in_order(context: Context, count: int) -> None:
     sequence = state(context).storage.sequence = Sequence.new(count)
@@ -38,14 +31,14 @@ def step_written_in_order(context: Context, count: int) -> None:
 
 @when("the power fails while Redis writes its log, cutting its last write short")
 def step_tear_log(context: Context) -> None:
-    context.add_cleanup(best_effort(lambda: _fresh_if_not_answering(context)))
+    context.add_cleanup(best_effort(context.suite.node().storage.discard_if_down))
     damage = state(context).storage.damage = context.suite.node().storage.tear_log(TORN_BYTES)
     context.suite.evidence.observe(damage)
 
 
 @when("Redis's log is damaged in its middle while it is down")
 def step_damage_log(context: Context) -> None:
-    context.add_cleanup(best_effort(lambda: _fresh_if_not_answering(context)))
+    context.add_cleanup(best_effort(context.suite.node().storage.discard_if_down))
     now = state(context).storage
     damage = now.damage = context.suite.node().storage.damage_log(now.sequence.log_bytes)
     context.suite.evidence.observe(damage)

@@ -12,7 +12,13 @@ Feature: High availability: a main Redis, two standbys and three sentinels, read
     Then within 10 seconds of the start every Redis and sentinel is healthy
     And all sentinels name the same main Redis, and each sees both standbys and the other two sentinels
     And both standbys follow the main Redis, up to date
-    And every Redis keeps an append-only file, never evicts, and refuses writes that no standby receives
+    And every Redis keeps an append-only file written to disk at least once a second, never evicts, and refuses writes that no standby receives
+
+  @ha:crashes-absorbed
+  Scenario: A standby and a sentinel that crash are back by themselves, and the topology ready again
+    Given the HA topology is ready
+    When a standby and a sentinel crash
+    Then each is restarted by Docker, and within 10 seconds of the crashes the topology is ready again
 
   @ha:truthful-health
   Scenario: A sentinel that sees no main Redis reports itself unhealthy, although it still answers

@@ -22,12 +22,12 @@ from harness.core.polling import Poller
 
 @dataclass(frozen=True)
 class Kept:
-    """What the three consumers keep in Redis, after memory ran out."""
+    """What the three consumers keep in Redis, after a fault (memory run out, a backup restored)."""
 
     lock: bool  # still held by its worker
     tasks: int  # queued
     job: bool  # still stored
-    what = "after memory ran out"
+    what = "what the consumers keep in Redis"
 
     @property
     def value(self) -> dict[str, object]:
@@ -36,7 +36,7 @@ class Kept:
     def __str__(self) -> str:
         lock = "the lock held by its worker" if self.lock else "the lock LOST"
         job = "the job stored" if self.job else "the job LOST"
-        return f"After memory ran out: {lock}, {self.tasks} tasks queued, {job}."
+        return f"Afterwards: {lock}, {self.tasks} tasks queued, {job}."
 
 
 @dataclass

@@ -120,7 +120,8 @@ class Compose:
 
     def operator_shell(self) -> dict[str, str]:
         """What an operator's shell holds so that plain `docker compose ...` targets this run."""
-        files = os.pathsep.join(str(path) for path in self.files)  # COMPOSE_FILE's own separator
+        # Absolute, for a shell in another folder (a backup's); os.pathsep: COMPOSE_FILE's own separator.
+        files = os.pathsep.join(str(path.absolute()) for path in self.files)
         return {**(self.variables or os.environ), "COMPOSE_PROJECT_NAME": self.project, "COMPOSE_FILE": files}
 
 

@@ -14,7 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HEADING = "## Operator commands"
-REPAIR = "### Repairing a damaged log"  # under HEADING: run by the torn-log scenario, on a damaged log
+# Under HEADING, each run by the scenario of its own criterion (features/ops), on what it needs:
+REPAIR = "### Repairing a damaged log"  # a damaged log
+BACKUP = "### Backing up"  # a service under load
+RESTORE = "### Restoring a backup"  # a backup, and a service to replace
 _BLOCK = re.compile(r"```console\n(.*?)```", re.S)
 
 
@@ -103,6 +106,7 @@ def run_watched(
     timeout: float,
     decided: Callable[[], str | None],
     env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
     slice_: float = 0.2,
     **_: object,
 ) -> subprocess.CompletedProcess[str]:
@@ -111,7 +115,7 @@ def run_watched(
     failed while Redis answers is stopped then, not at its deadline."""
     started = time.monotonic()
     with subprocess.Popen(
-        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True, env=env
+        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True, env=env, cwd=cwd
     ) as process:
         while True:
             try:
@@ -136,19 +140,27 @@ def run_all(
     run: Callable[..., subprocess.CompletedProcess[str]] | None = None,
     decided: Callable[[], str | None] = lambda: None,
     heading: str = HEADING,
+    cwd: Path | None = None,
 ) -> list[Outcome]:
     """Run each documented command as written, against the project that `env`
     names through COMPOSE_PROJECT_NAME and COMPOSE_FILE, each stopped at
     `timeout` seconds (an `up --wait` on a service that never turns healthy
     would otherwise sit through its whole start period and retries), or as
-    soon as `decided` names a reason the service cannot turn healthy."""
+    soon as `decided` names a reason the service cannot turn healthy. `cwd`: where
+    relative paths lead (a backup's folder), the caller's own by default."""
     outcomes = []
     for documented in parse(readme.read_text(encoding="utf-8"), heading):
         # Only a command that waits on health is decided by it.
         watching = decided if "--wait" in documented.argv else lambda: None
         try:
             done = (run or functools.partial(run_watched, decided=watching))(
-                documented.argv, capture_output=True, text=True, timeout=timeout, env=env, stdin=subprocess.DEVNULL
+                documented.argv,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                cwd=cwd,
             )
         except subprocess.TimeoutExpired as expired:
             printed = "".join(_text(part) for part in (expired.stdout, expired.stderr))

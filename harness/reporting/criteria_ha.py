@@ -14,7 +14,12 @@ HA = tuple(
         (
             "ready",
             "Ready within 10 s of the start: every Redis and sentinel healthy, all three sentinels agreeing on the "
-            "main Redis, both standbys following it",
+            "main Redis, both standbys following it; every Redis writing its log to disk at least once a second",
+        ),
+        (
+            "crashes-absorbed",
+            "A standby or a sentinel that crashes is restarted by Docker, and the topology is ready again within "
+            "10 s: a crashed sentinel never stays down to cost the majority a failover needs",
         ),
         (
             "crash-failover",

@@ -27,10 +27,22 @@ OPS = tuple(
             "was stored still reads; once space is freed, writes are taken again without a restart and nothing "
             "acknowledged before is lost",
         ),
+        (
+            "backup-restore",
+            "A backup: taken as the README says while clients write, it restores the same lock owner, queued tasks "
+            "and jobs into a fresh volume; a copy without its manifest is refused, never started empty",
+        ),
     )
 )
 
 OPS_CHANGES = (
+    Change(
+        "Redis does not start on a log folder without its manifest (a backup restored in part): its container "
+        "stays down and says why.",
+        "Redis itself would start empty on one, and the data would come back only at a later start: the sync "
+        "lock free for a while, then held again.",
+        "backup-restore",
+    ),
     Change(
         "Redis's memory is capped at 128 MB (maxmemory), in a container limited to 384 MiB, swap included.",
         "Without a cap, noeviction never takes effect: Redis grows until the kernel kills it, often while it "

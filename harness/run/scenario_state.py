@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Generic, TypeVar, overload
 
 from celery.result import AsyncResult
@@ -92,6 +93,9 @@ class StorageState:
     sequence: Slot[Sequence] = Slot()  # keys written one after another
     damage: Slot[Damage] = Slot()  # what was done to the log
     repair: list[Outcome] = field(default_factory=list)  # the README's repair, as run
+    backup: list[Outcome] = field(default_factory=list)  # the README's backup, as run
+    restore: list[Outcome] = field(default_factory=list)  # the README's restore, as run
+    backup_folder: Path | None = None  # where the backup was run, and its copy is
     disk: Slot[SmallDisk] = Slot()  # the small disk Redis's data is on
     full: Slot[DiskFull] = Slot()  # the disk filled, and Redis's refusal
     before_full: Slot[ContainerState] = Slot()  # the container as it ran when its disk filled
@@ -149,6 +153,7 @@ class TopologyState:
     froze_at: float = math.nan
     thawed_at: float = math.nan
     consumers: Consumers | None = None  # the ones the steps drive, when not those on this host (seated on a network)
+    crashed: list[tuple[Node, Crash]] = field(default_factory=list)  # nodes and sentinels crashed, each with its crash
 
 
 @dataclass

@@ -31,13 +31,15 @@ class Faultable(Observable, Protocol):
 
 
 DROPPED = ("normal", "pubsub")  # the kinds of client a drop closes: commands (a worker's BRPOP), subscriptions
-RESTART_POLICY = "unless-stopped"  # the delivered files' policy, put back when a fault is undone
 
 
 @dataclass
 class Faults:
     node: Faultable
     cut: faults.Partition | None = field(default=None, repr=False)  # a partition not yet healed
+    # The restart policy a fault set aside, put back when it is undone: the file's own, whatever it
+    # is, so that a file whose policy is wrong is not mended by the suite between scenarios.
+    set_aside: str | None = field(default=None, repr=False)
 
     # -- crashes ---------------------------------------------------------------
     def crash(self) -> faults.Crash:
@@ -52,6 +54,8 @@ class Faults:
     def crash_for_good(self) -> faults.Crash:
         """SIGKILL the process with its restart policy set aside, so it stays
         down and the sentinels must act (`bring_back` puts it back)."""
+        if self.set_aside is None:
+            self.set_aside = self.node.state().restart_policy
         self.set_restart_policy("no")
         return self.crash()
 
@@ -148,8 +152,8 @@ class Faults:
         self.node.container().update(restart_policy={"Name": policy})  # type: ignore[arg-type]
 
     def bring_back(self) -> float:
-        """Restore the restart policy and start the node; the monotonic time before the start."""
-        self.set_restart_policy(RESTART_POLICY)
+        """Put back the restart policy a fault set aside, and start the node; the monotonic time before the start."""
+        self._put_back_policy()
         began = self.node.poller.clock()
         container = self.node.container()
         if container.status == "paused":
@@ -163,10 +167,15 @@ class Faults:
         if self.cut is not None:
             self.heal()
         state = self.node.state()
-        if state.restart_policy != RESTART_POLICY and state.status != "absent":
-            self.set_restart_policy(RESTART_POLICY)
+        if state.status != "absent":
+            self._put_back_policy()
         if state.status in ("paused", "exited", "created", "dead"):
             self.bring_back()
+
+    def _put_back_policy(self) -> None:
+        if self.set_aside is not None:
+            self.set_restart_policy(self.set_aside)
+            self.set_aside = None
 
     # -- access ----------------------------------------------------------------
     def demand_password(self, password: str) -> Callable[[], None]:

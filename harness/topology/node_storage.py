@@ -72,7 +72,7 @@ class StartRefused:
 
     state: ContainerState
     reason: str  # the crash loop, with Redis's last log line
-    what = "Redis started on the damaged log"
+    what = "Redis started on data it cannot read whole"
 
     @property
     def healthy(self) -> bool:
@@ -83,12 +83,19 @@ class StartRefused:
         return f"{self.state}; {self.reason}"
 
     def __str__(self) -> str:
-        return f"Redis refused to start on the damaged log, never answering a client: {self.reason}."
+        return f"Redis refused to start on its data, never answering a client: {self.reason}."
 
 
 @dataclass(frozen=True)
 class Storage:
     node: Storable
+
+    def discard_if_down(self) -> None:
+        """A Redis that does not answer (on a damaged log, a refused restore) is removed
+        with its data, so the next scenario starts one afresh instead of failing on it."""
+        node = self.node
+        if not node.readiness().ready:
+            node.project.down([node.service], volumes=True)
 
     def tear_log(self, cut: int) -> data_log.Damage:
         """Stop Redis, then cut its log's newest part `cut` bytes short: a power cut in the middle of a write."""

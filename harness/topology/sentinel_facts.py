@@ -32,6 +32,27 @@ class Ready:
 
 
 @dataclass(frozen=True)
+class Absorbed:
+    """Crashed nodes and sentinels restarted by Docker, and the topology ready again."""
+
+    restarted: dict[str, float]  # service -> seconds from its crash to its restart
+    ready: float  # seconds from the first crash to the topology ready again
+    what = "crashes Docker's restart absorbed"
+
+    @property
+    def value(self) -> object:
+        return {
+            "restarted after (s)": {k: round(v, 3) for k, v in self.restarted.items()},
+            "ready after (s)": round(self.ready, 3),
+        }
+
+    def __str__(self) -> str:
+        each = ", ".join(f"{service} {seconds:.2f} s" for service, seconds in self.restarted.items())
+        ready = f"the topology was ready again {self.ready:.2f} s after"
+        return f"Docker restarted each crashed one ({each} after its crash); {ready}."
+
+
+@dataclass(frozen=True)
 class Agreement:
     """What every sentinel says of the master, and why they do not agree (empty: they do)."""
 
@@ -52,12 +73,18 @@ class NodeSettings:
     """Each data node's own values of the settings every data node must have."""
 
     found: dict[str, dict[str, str]]  # service -> setting -> value
-    required: dict[str, str]
+    required: dict[str, tuple[str, ...]]  # setting -> the values it may have
     what = "data node settings"
 
     @property
     def wrong(self) -> dict[str, dict[str, str]]:
-        return {name: found for name, found in self.found.items() if found != self.required}
+        """Each node with a setting outside its values: those settings, as found."""
+        wrong = {
+            name: {k: v for k, v in found.items() if v not in self.required.get(k, (v,))}
+            for name, found in self.found.items()
+        }
+        missing = {name: {k: "" for k in self.required if k not in found} for name, found in self.found.items()}
+        return {name: {**wrong[name], **missing[name]} for name in self.found if wrong[name] or missing[name]}
 
     @property
     def value(self) -> object:

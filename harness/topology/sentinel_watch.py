@@ -37,7 +37,13 @@ from harness.topology.sentinel_rules import (
 
 MASTER_NAME = "mymaster"  # the name the sentinels monitor the master under
 # What every data node must say of itself: AOF, no eviction, no write without a replica.
-DATA_NODE_SETTINGS = {"appendonly": "yes", "maxmemory-policy": "noeviction", "min-replicas-to-write": "1"}
+# Each with the values it may have; appendfsync as the single node's (`no`: up to ~30 s lost in a power cut).
+DATA_NODE_SETTINGS = {
+    "appendonly": ("yes",),
+    "appendfsync": ("everysec", "always"),
+    "maxmemory-policy": ("noeviction",),
+    "min-replicas-to-write": ("1",),
+}
 
 
 @dataclass(frozen=True)
