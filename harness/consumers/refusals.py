@@ -57,7 +57,9 @@ def lock(consumers: Consumers) -> Refusal:
 
 
 def task(consumers: Consumers, queue: str) -> Refusal:
-    """A task sent from the host, without the retries that would wait out the fault."""
+    """A task sent from the host, without the publish's own retries. kombu opens its
+    channel with a PING, which Redis refuses too when its disk is full, and retries
+    connecting first (the suite's producer: once, within 2 s; Celery's default: 100 times)."""
     try:
         consumers.celery.send(RECORD, queue, retry=False)
     except (redis.exceptions.ResponseError, OperationalError) as error:
