@@ -18,8 +18,8 @@ HA = tuple(
         ),
         (
             "crashes-absorbed",
-            "A standby or a sentinel that crashes is restarted by Docker, and the topology is ready again within "
-            "10 s: a crashed sentinel never stays down to cost the majority a failover needs",
+            "Standbys and sentinels that crash are restarted by Docker, and the topology is ready again within 10 s: "
+            "a crashed sentinel never stays down to cost the majority a failover needs",
         ),
         (
             "crash-failover",
