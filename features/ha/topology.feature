@@ -14,12 +14,6 @@ Feature: High availability: a main Redis, two standbys and three sentinels, read
     And both standbys follow the main Redis, up to date
     And every Redis keeps an append-only file written to disk at least once a second, never evicts, and refuses writes that no standby receives
 
-  @ha:crashes-absorbed
-  Scenario: Standbys and sentinels that crash are back by themselves, and the topology ready again
-    Given the HA topology is ready
-    When both standbys and every sentinel crash
-    Then each is restarted by Docker, and within 10 seconds of the crashes the topology is ready again
-
   @ha:truthful-health
   Scenario: A sentinel that sees no main Redis reports itself unhealthy, although it still answers
     Given the HA topology is ready
