@@ -52,12 +52,5 @@ def step_restore(context: Context) -> None:
 @then("the backup and the restore did what the README says")
 def step_as_documented(context: Context) -> None:
     now = state(context).storage
-    outcomes = [*now.backup, *now.restore]
-    context.suite.evidence.record(
-        "the README's backup and restore",
-        [str(o) for o in outcomes],
-        f"{sum(o.as_documented for o in outcomes)} of the README's {len(outcomes)} backup and restore commands "
-        "did what it says.",
-    )
-    wrong = [str(o) for o in outcomes if not o.as_documented] or ([] if outcomes else ["no commands found"])
-    assert_that(wrong, empty(), "\n".join(str(o) for o in outcomes))
+    followed = operator_docs.Followed("backup and restore", (*now.backup, *now.restore))
+    assert_that(context.suite.evidence.observe(followed).wrong, empty(), "\n".join(followed.value))

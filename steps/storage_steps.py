@@ -1,11 +1,10 @@
 """What Redis does with its data when its storage fails: a log torn or damaged
 while it was down, and the README's repair of it."""
 
-import re
 from pathlib import Path
 
 from behave.runner import Context
-from hamcrest import all_of, assert_that, empty, equal_to, greater_than, less_than, less_than_or_equal_to
+from hamcrest import all_of, assert_that, empty, equal_to, greater_than, less_than
 
 from harness.consumers import job_store, refusals, sync_lock
 from harness.infra.small_disk import SmallDisk
@@ -19,8 +18,6 @@ from harness.run.steps import given, takes, then, when
 TORN_BYTES = 5
 FULL_WITHIN = 5.0  # seconds for Redis to refuse writes once its disk is full: it learns at its next write
 FREED_WITHIN = 10.0  # seconds for it to take them again: it retries writing its log once a second
-# redis-check-aof: "This will shrink the AOF <file> from <size> bytes, with <cut> bytes, to <kept> bytes".
-_SHRINK = re.compile(r"shrink the AOF (\S+) from (\d+) bytes, with (\d+) bytes, to (\d+) bytes")
 
 
 @given("a client has written {count:d} keys one after another")
@@ -71,14 +68,10 @@ def step_repair(context: Context) -> None:
 
 @then("the repair does what the README says, and says where it cut the log")
 def step_repair_said(context: Context) -> None:
-    outcomes, damage = state(context).storage.repair, state(context).storage.damage
-    wrong = [str(o) for o in outcomes if not o.as_documented] or ([] if outcomes else ["no repair commands found"])
-    assert_that(wrong, empty(), "\n".join(str(o) for o in outcomes))
-    cut = next((m for o in outcomes if (m := _SHRINK.search(o.output))), None)
-    said = f"The repair cut {cut[1]} from {cut[2]} to {cut[4]} bytes." if cut else "The repair said nothing of a cut."
-    context.suite.evidence.record("the README's repair", [str(o) for o in outcomes], said)
-    kept = int(cut[4]) if cut else -1
-    assert_that(kept, all_of(greater_than(0), less_than_or_equal_to(damage.at)), f"{said} ({damage.value})")
+    now = state(context).storage
+    repair = operator_docs.Repair(operator_docs.Followed("repair", tuple(now.repair)), now.damage)
+    assert_that(context.suite.evidence.observe(repair).followed.wrong, empty(), "\n".join(repair.value))
+    assert_that(repair.at_the_damage, equal_to(True), str(repair))
 
 
 @then("Redis answers again with the keys before the damage, and none after it")

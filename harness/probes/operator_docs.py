@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness.infra.data_log import Damage
+
 HEADING = "## Operator commands"
 # Under HEADING, each run by the scenario of its own criterion (features/ops), on what it needs:
 REPAIR = "### Repairing a damaged log"  # a damaged log
@@ -69,6 +71,65 @@ class Outcome:
             ended = f"exit {self.returncode}"
         verdict = "as documented" if self.as_documented else f"missing {self.missing}"
         return f"$ {self.documented.command} -> {ended}, {verdict}; printed {self.output.strip()!r}"
+
+
+@dataclass(frozen=True)
+class Followed:
+    """The README's commands of one section (`what` they are), run as written."""
+
+    section: str
+    outcomes: tuple[Outcome, ...]
+
+    @property
+    def what(self) -> str:
+        return f"the README's {self.section}"
+
+    @property
+    def wrong(self) -> list[str]:
+        """Each command that did not do what the README says; a section with none found is wrong too."""
+        return [str(o) for o in self.outcomes if not o.as_documented] if self.outcomes else ["no commands found"]
+
+    @property
+    def value(self) -> list[str]:
+        return [str(o) for o in self.outcomes]
+
+    def __str__(self) -> str:
+        done = len(self.outcomes) - len([o for o in self.outcomes if not o.as_documented])
+        return f"{done} of the README's {len(self.outcomes)} {self.section} commands did what it says."
+
+
+# redis-check-aof: "This will shrink the AOF <file> from <size> bytes, with <cut> bytes, to <kept> bytes".
+_SHRINK = re.compile(r"shrink the AOF (\S+) from (\d+) bytes, with (\d+) bytes, to (\d+) bytes")
+
+
+@dataclass(frozen=True)
+class Repair:
+    """The README's repair of a damaged log, as run: whether it did what the README says,
+    and where it cut the log, beside where the damage was."""
+
+    followed: Followed
+    damage: Damage
+    what = "the README's repair"
+
+    @property
+    def kept(self) -> int:
+        """The bytes of the damaged file the repair kept (-1: it said nothing of a cut)."""
+        cut = next((m for o in self.followed.outcomes if (m := _SHRINK.search(o.output))), None)
+        return int(cut[4]) if cut else -1
+
+    @property
+    def at_the_damage(self) -> bool:
+        """It cut the log at the damage: before it, and not at its start."""
+        return 0 < self.kept <= self.damage.at
+
+    @property
+    def value(self) -> list[str]:
+        return self.followed.value
+
+    def __str__(self) -> str:
+        if self.kept < 0:
+            return f"The repair said nothing of a cut ({self.followed})."
+        return f"The repair cut {self.damage.file} to {self.kept} bytes; the damage was at byte {self.damage.at}."
 
 
 def parse(readme: str, heading: str = HEADING) -> list[Documented]:

@@ -13,6 +13,7 @@ from harness.consumers.refusals import Refusal, _reason
 from harness.core.errors import HarnessError
 from harness.infra import data_log, small_disk
 from harness.infra.data_log import Damage
+from harness.probes.operator_docs import Documented, Followed, Outcome, Repair
 from harness.probes.sequence import Back, Sequence
 from harness.topology.node_storage import DiskFull
 
@@ -105,3 +106,17 @@ def test_redis_s_reason_is_the_word_it_answered_with_and_a_pipeline_s_command_is
     assert _reason(piped) == "ResponseError: MISCONF Errors"
     assert Refusal("A scheduler storing a job", _reason(piped)).said("MISCONF")
     assert not Refusal("A task sent from the host", "taken").said("MISCONF")
+
+
+def _outcome(output: str, returncode: int = 0) -> Outcome:
+    return Outcome(Documented("docker compose run ...", ("Successfully truncated AOF",)), returncode, output)
+
+
+def test_the_repair_is_judged_by_where_it_says_it_cut_the_log_against_the_damage():
+    said = "This will shrink the AOF appendonly.aof.1.incr.aof from 69810 bytes, with 34927 bytes, to 34883 bytes\n"
+    damage = Damage("damaged", "appendonly.aof.1.incr.aof", 69803, 34900)
+    repair = Repair(Followed("repair", (_outcome(said + "Successfully truncated AOF"),)), damage)
+    assert (repair.kept, repair.at_the_damage, repair.followed.wrong) == (34883, True, [])
+    past = Repair(Followed("repair", (_outcome(said),)), Damage("damaged", "f", 69803, 100))
+    assert not past.at_the_damage and past.followed.wrong  # cut after the damage, and no success line
+    assert Followed("backup", ()).wrong == ["no commands found"]
