@@ -17,10 +17,12 @@ LOG_DIR = "/data/appendonlydir"  # Redis 7's multi-part log: base file, incremen
 MANIFEST = "appendonly.aof.manifest"
 GARBAGE = "garbage"  # the 7 bytes a bad sector or a half-written page puts where a command was
 
-# The newest increment the manifest names (`file <name> seq <n> type i`), and its size.
+# The newest increment the manifest names (`file <name> seq <n> type i`, and since Redis 8
+# ` startoffset <n>` after it), and its size.
 _NEWEST = f"""set -e
 cd {LOG_DIR}
-name=$(sed -n 's/^file \\(.*\\) seq [0-9]* type i$/\\1/p' {MANIFEST} | tail -n 1)
+name=$(sed -n -e 's/^file \\(.*\\) seq [0-9]* type i$/\\1/p' \\
+  -e 's/^file \\(.*\\) seq [0-9]* type i .*$/\\1/p' {MANIFEST} | tail -n 1)
 [ -n "$name" ] || {{ echo "no increment in the manifest" >&2; exit 1; }}
 echo "$name $(wc -c < "$name")"
 """

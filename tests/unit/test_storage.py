@@ -3,6 +3,7 @@ the disk, through a stand-in for the docker SDK, and how what came back is judge
 
 from __future__ import annotations
 
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -120,3 +121,16 @@ def test_the_repair_is_judged_by_where_it_says_it_cut_the_log_against_the_damage
     past = Repair(Followed("repair", (_outcome(said),)), Damage("damaged", "f", 69803, 100))
     assert not past.at_the_damage and past.followed.wrong  # cut after the damage, and no success line
     assert Followed("backup", ()).wrong == ["no commands found"]
+
+
+@pytest.mark.parametrize("trailer", ["", " startoffset 0"], ids=["Redis 7", "Redis 8"])
+def test_the_newest_increment_is_read_from_the_manifest_of_redis_7_and_of_redis_8(tmp_path: Path, trailer: str):
+    (tmp_path / data_log.MANIFEST).write_text(
+        "file appendonly.aof.2.base.rdb seq 2 type b\n"
+        f"file appendonly.aof.2.incr.aof seq 2 type i{trailer}\n"
+        f"file appendonly.aof.3.incr.aof seq 3 type i{trailer}\n"
+    )
+    (tmp_path / "appendonly.aof.3.incr.aof").write_bytes(b"*1\r\n$4\r\nPING\r\n")
+    script = data_log._NEWEST.replace(data_log.LOG_DIR, str(tmp_path))
+    done = subprocess.run(["sh", "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["appendonly.aof.3.incr.aof", "14"]
