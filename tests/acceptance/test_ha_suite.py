@@ -4,15 +4,12 @@ the file alone in an empty folder, as OpticsERP places it."""
 
 from __future__ import annotations
 
-import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 from harness.reporting.specifications import HA_SECTIONS
-from tests.support.behave_run import ROOT, Finished, behave, junit_totals, why_failed
-from tests.support.inventory import engine_objects, run_processes
+from tests.support.kind_run import Run, passed_whole, run_alone, signed_off_alone
 
 PASSWORD = "opterp20 p@ss:/w?rd#% $'\"|&;\\"
 FAILOVER_SCENARIOS = 9  # scenarios with a fault the sentinels must see: each gets its timeline picture
@@ -22,23 +19,17 @@ password_run_tests = pytest.mark.xdist_group("ha-password-run")
 WHOLE_RUN = pytest.mark.cost(230, cores=0.4)
 
 
-def ha_run(scratch: Path, env: dict[str, str] | None = None) -> tuple[Finished, Path, set[str]]:
-    alone = scratch / "OpticsERP" / "docker-compose.ha.yml"
-    alone.parent.mkdir()
-    shutil.copy(ROOT / "docker-compose.ha.yml", alone)
-    reports, before = scratch / "reports", engine_objects()
-    done = behave("--tags=@ha", "-D", f"ha_compose_file={alone}", reports=reports, env=env, timeout=600)
-    print(done.stdout, done.stderr, sep="\n")
-    return done, reports, engine_objects() - before
+def ha_run(scratch: Path, env: dict[str, str] | None = None) -> Run:
+    return run_alone(scratch, "docker-compose.ha.yml", "ha_compose_file", "@ha", 600, env)
 
 
 @pytest.fixture(scope="module")
-def plain_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Finished, Path, set[str]]:
+def plain_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     return ha_run(tmp_path_factory.mktemp("ha-run"))
 
 
 @pytest.fixture(scope="module")
-def password_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Finished, Path, set[str]]:
+def password_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     scratch = tmp_path_factory.mktemp("ha-password-run")
     file = scratch / "redis-password"
     file.write_text(PASSWORD + "\n")
@@ -46,22 +37,12 @@ def password_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Finished, Pa
     return ha_run(scratch, {"REDIS_PASSWORD_FILE": str(file)})
 
 
-def passed_whole(done: Finished, reports: Path, left: set[str]) -> None:
-    assert done.returncode == 0, why_failed(done, reports)
-    totals = junit_totals(reports)
-    expected = sum(len(criteria) for _, criteria in HA_SECTIONS)
-    assert totals["tests"] >= expected and totals["skipped"] == 0, f"JUnit totals {totals}"
-    assert " 0 skipped" in done.stdout.splitlines()[-3], done.stdout.splitlines()[-4:]
-    assert left == set(), f"left behind on the engine: {left}"
-    assert run_processes(done.project) == set(), "a process the run started outlived it"
-
-
 @pytest.mark.engine
 @pytest.mark.suite_run
 @plain_run_tests
 @WHOLE_RUN
 def test_the_ha_features_pass_with_every_scenario_executed_and_nothing_left(plain_run):
-    passed_whole(*plain_run)
+    passed_whole(*plain_run, HA_SECTIONS)
 
 
 @pytest.mark.engine
@@ -69,11 +50,7 @@ def test_the_ha_features_pass_with_every_scenario_executed_and_nothing_left(plai
 @plain_run_tests
 @WHOLE_RUN
 def test_the_ha_sign_off_is_its_own_checklist_with_a_figure_on_every_line(plain_run):
-    _, reports, _ = plain_run
-    checklist = json.loads((reports / "signoff.json").read_text())
-    [section] = checklist["sections"]
-    assert section["title"] == HA_SECTIONS[0][0]
-    assert all(item["verdict"] == "passed" and item["facts"] for item in section["items"]), section["items"]
+    signed_off_alone(plain_run[1], HA_SECTIONS)
 
 
 @pytest.mark.engine
@@ -92,6 +69,6 @@ def test_report_html_draws_each_failover_from_its_events(plain_run):
 @WHOLE_RUN
 def test_the_ha_features_pass_with_a_password_and_no_report_shows_it(password_run):
     done, reports, left = password_run
-    passed_whole(done, reports, left)
+    passed_whole(done, reports, left, HA_SECTIONS)
     showing = [p.name for p in reports.iterdir() if p.is_file() and PASSWORD in p.read_text(errors="replace")]
     assert showing == [] and PASSWORD not in done.stdout + done.stderr, f"reports that show the password: {showing}"
